@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once, here, from an env object passed in (never from process.env
+ * elsewhere). Empty strings count as unset: Bot Framework .env files carry `MicrosoftAppId=` lines.
+ * Every problem is reported at once, each naming the variable and what is expected.
+ */
+
+const emptyAsUnset = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyAsUnset, z.string().trim().optional());
+
+const port = (fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: 'expected a whole number from 0 to 65535' })
+      .int('expected a whole number from 0 to 65535')
+      .min(0, 'expected a whole number from 0 to 65535')
+      .max(65535, 'expected a whole number from 0 to 65535')
+      .default(fallback),
+  );
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const appTypes = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+const envSchema = z
+  .object({
+    PORT: port(3978),
+    HOST: z.preprocess(emptyAsUnset, z.string().trim().default('0.0.0.0')),
+    PUBLIC_URL: z.preprocess(
+      emptyAsUnset,
+      z.url({ message: 'expected an absolute http(s) URL, e.g. https://lotsen.example.se' }).optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUnset,
+      z.enum(logLevels, { message: `expected one of ${logLevels.join(', ')}` }).default('info'),
+    ),
+    DEFAULT_MUNICIPALITY: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*$/, 'expected a data pack id in lower case, e.g. mora')
+        .default('mora'),
+    ),
+    DATA_DIR: optionalString,
+
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppType: z.preprocess(
+      emptyAsUnset,
+      z.enum(appTypes, { message: `expected one of ${appTypes.join(', ')}` }).default('MultiTenant'),
+    ),
+    MicrosoftAppTenantId: optionalString,
+
+    STORE: z.preprocess(
+      emptyAsUnset,
+      z.enum(['sqlite', 'cosmos'], { message: 'expected sqlite or cosmos' }).default('sqlite'),
+    ),
+    SQLITE_PATH: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'foretagslotsen.sqlite'))),
+    COSMOS_ENDPOINT: z.preprocess(
+      emptyAsUnset,
+      z.url({ message: 'expected the account URL, e.g. https://myaccount.documents.azure.com:443/' }).optional(),
+    ),
+    COSMOS_KEY: optionalString,
+    COSMOS_DATABASE: z.preprocess(emptyAsUnset, z.string().trim().default('foretagslotsen')),
+
+    WEBCHAT_TOKEN_SECRET: z.preprocess(
+      emptyAsUnset,
+      z.string().min(32, 'expected at least 32 characters (a random secret)').optional(),
+    ),
+    DIRECT_LINE_SECRET: optionalString,
+    DIRECT_LINE_DOMAIN: z.preprocess(
+      emptyAsUnset,
+      z
+        .url({ message: 'expected a URL such as https://europe.directline.botframework.com/v3/directline' })
+        .default('https://directline.botframework.com/v3/directline'),
+    ),
+    SHUTDOWN_TIMEOUT_MS: z.preprocess(
+      emptyAsUnset,
+      z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORE === 'cosmos') {
+      if (!env.COSMOS_ENDPOINT)
+        ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'required when STORE=cosmos' });
+      if (!env.COSMOS_KEY)
+        ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'required when STORE=cosmos' });
+    }
+    if (env.MicrosoftAppId) {
+      if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message: 'required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
+        });
+      if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: `required when MicrosoftAppType=${env.MicrosoftAppType}`,
+        });
+    } else if (env.MicrosoftAppPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppId'],
+        message: 'required when MicrosoftAppPassword is set',
+      });
+    }
+  });
+
+export type LogLevel = (typeof logLevels)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly defaultMunicipality: string;
+  /** Absolute path of the data folder (packs, texts, dialogue templates). */
+  readonly dataDir: string;
+  readonly bot: {
+    readonly appId: string | undefined;
+    readonly appPassword: string | undefined;
+    readonly appType: (typeof appTypes)[number];
+    readonly tenantId: string | undefined;
+    /** False when MicrosoftAppId is unset: local use with the Emulator or the built-in web chat. */
+    readonly authEnabled: boolean;
+  };
+  readonly store:
+    | { readonly kind: 'sqlite'; readonly path: string }
+    | { readonly kind: 'cosmos'; readonly endpoint: string; readonly key: string; readonly database: string };
+  readonly webchat: {
+    readonly tokenSecret: string | undefined;
+    readonly directLineSecret: string | undefined;
+    readonly directLineDomain: string;
+  };
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Finds the repository root (the folder with package.json) from this file, in src/ or dist/src/. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const parent = path.dirname(dir);
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, root: string = repoRoot()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.map(String).join('.') || '(environment)';
+      const got = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+      const shown = got === undefined || /KEY|PASSWORD|SECRET/i.test(name) ? '' : ` (got "${got}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(root, p));
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    defaultMunicipality: e.DEFAULT_MUNICIPALITY,
+    dataDir: resolve(e.DATA_DIR ?? 'data'),
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+      authEnabled: e.MicrosoftAppId !== undefined,
+    },
+    store:
+      e.STORE === 'cosmos'
+        ? { kind: 'cosmos', endpoint: e.COSMOS_ENDPOINT ?? '', key: e.COSMOS_KEY ?? '', database: e.COSMOS_DATABASE }
+        : { kind: 'sqlite', path: resolve(e.SQLITE_PATH) },
+    webchat: {
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET,
+      directLineSecret: e.DIRECT_LINE_SECRET,
+      directLineDomain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, ''),
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
