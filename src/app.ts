@@ -1,0 +1,142 @@
+import type { AddressInfo } from 'node:net';
+import { ConversationState, UserState, type Activity } from 'botbuilder';
+import type { Config } from './config';
+import { createLogger, type Logger } from './log';
+import { createBotAdapter } from './bot/adapter';
+import { ForetagslotsenBot } from './bot/bot';
+import { LOCAL_CHANNEL_ID } from './bot/localChannel';
+import { createHttpServer, type HealthStatus, type HttpServer } from './server';
+import { loadDataSet, type DataSet } from './domain/packs/loader';
+import { createTexts, type Texts } from './domain/texts';
+import { createStore, type Store } from './store';
+import { registerWebChat } from './web';
+import { createGuide, type Guide } from './domain/guide/guide';
+import { MainDialog } from '../dialogs/mainDialog';
+import { sendWelcome } from '../dialogs/welcome';
+
+const VERSION: string = (require('../package.json') as { version: string }).version;
+
+export interface AppOverrides {
+  store?: Store;
+  logger?: Logger;
+  data?: DataSet;
+  /** An injected clock for tests. */
+  now?: () => Date;
+}
+
+/** Everything the running bot is made of, wired by hand in one place. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  data: DataSet;
+  texts: Texts;
+  store: Store;
+  guide: Guide;
+  bot: ForetagslotsenBot;
+  adapter: ReturnType<typeof createBotAdapter>['adapter'];
+  http: HttpServer;
+  /** Runs an activity through the bot as if it came from the built-in web chat. */
+  runLocalTurn(activity: Partial<Activity>): Promise<void>;
+  /** Listens on config.port (0 = a free port); resolves with the base URL. */
+  start(): Promise<string>;
+  /** Graceful stop: no new requests, turns in flight finish, sockets and store close. */
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<AppContext> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const now = overrides.now ?? (() => new Date());
+  const data = overrides.data ?? loadDataSet(config.dataDir);
+  if (!data.packs.has(config.defaultMunicipality)) {
+    throw new Error(
+      `DEFAULT_MUNICIPALITY: no data pack "${config.defaultMunicipality}" (packs: ${[...data.packs.keys()].join(', ')})`,
+    );
+  }
+  const texts = createTexts(data.texts);
+  const store = overrides.store ?? (await createStore(config.store, { logger }));
+
+  const conversationState = new ConversationState(store.kv);
+  const userState = new UserState(store.kv);
+  const guide = createGuide({ data, store, now });
+
+  const defaultPack = data.packs.get(config.defaultMunicipality);
+  const { adapter, auth } = createBotAdapter(config, logger, conversationState, () =>
+    texts.t('sv', 'core.error', { switchboard: defaultPack?.municipality.switchboard ?? '' }),
+  );
+
+  const mainDialog = new MainDialog({ guide, texts, data, now });
+  const bot = new ForetagslotsenBot({
+    conversationState,
+    userState,
+    mainDialog,
+    logger,
+    municipalities: new Set(data.packs.keys()),
+    defaultMunicipality: config.defaultMunicipality,
+    welcome: (context, session) => sendWelcome(context, session, { texts, data }),
+  });
+
+  const health = async (): Promise<HealthStatus> => {
+    const storeHealth = await store.health();
+    return {
+      status: storeHealth.ok ? 'ok' : 'degraded',
+      version: VERSION,
+      store: storeHealth,
+      packs: [...data.packs.keys()],
+      auth: config.bot.authEnabled ? 'on' : 'off',
+    };
+  };
+
+  const http = createHttpServer({
+    logger,
+    health,
+    processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+  });
+
+  const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {
+    if (activity.channelId !== LOCAL_CHANNEL_ID) throw new Error('runLocalTurn takes local web chat activities only');
+    await adapter.processActivityDirect(auth.localRequestResult(), activity as Activity, (context) => bot.run(context));
+  };
+
+  const webchat = registerWebChat(http.server, {
+    config,
+    logger,
+    kv: store.kv,
+    transcripts: store.transcripts,
+    municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
+    runTurn: runLocalTurn,
+  });
+  auth.attachLocalOutbound(webchat.outbound);
+
+  let stopped = false;
+  return {
+    config,
+    logger,
+    data,
+    texts,
+    store,
+    guide,
+    bot,
+    adapter,
+    http,
+    runLocalTurn,
+    start: () =>
+      new Promise<string>((resolve, reject) => {
+        http.server.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => {
+          const { port } = http.server.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+      await http.drain(config.shutdownTimeoutMs);
+      await webchat.close();
+      http.server.server.closeAllConnections?.();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  TurnContext,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type UserState,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { Logger } from '../log';
+import { chooseMunicipality, type ConversationSession } from '../domain/session';
+import type { Language } from '../domain/packs/schema';
+
+export const LOGGER_KEY = Symbol('turnLogger');
+export const SESSION_KEY = Symbol('session');
+
+export interface BotOptions {
+  conversationState: ConversationState;
+  userState: UserState;
+  /** The root dialog: one per user goal below it. */
+  mainDialog: Dialog;
+  logger: Logger;
+  municipalities: ReadonlySet<string>;
+  defaultMunicipality: string;
+  /** Sends the welcome (what the bot can do, buttons for the main jobs). */
+  welcome(context: TurnContext, session: ConversationSession): Promise<void>;
+}
+
+/** The turn's logger, with its request id (set by the bot for every turn). */
+export function turnLogger(context: TurnContext): Logger | undefined {
+  return context.turnState.get(LOGGER_KEY) as Logger | undefined;
+}
+
+/** The conversation's municipality and language, resolved at the start of every turn. */
+export function turnSession(context: TurnContext): ConversationSession {
+  const session = context.turnState.get(SESSION_KEY) as ConversationSession | undefined;
+  if (!session) throw new Error('the session is resolved at the start of every turn');
+  return session;
+}
+
+/**
+ * Thin Bot Framework layer: resolves the session, strips Teams mentions, runs the main dialog,
+ * welcomes on install and on members added, and saves state after every turn.
+ */
+export class ForetagslotsenBot extends TeamsActivityHandler {
+  private readonly sessionAccessor: StatePropertyAccessor<ConversationSession>;
+  private readonly dialogStateAccessor: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly options: BotOptions) {
+    super();
+    this.sessionAccessor = options.conversationState.createProperty<ConversationSession>('session');
+    this.dialogStateAccessor = options.conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMessage(async (context, next) => {
+      if (context.activity.conversation?.conversationType === 'channel' || context.activity.channelId === 'msteams') {
+        TurnContext.removeRecipientMention(context.activity);
+      }
+      await this.runMainDialog(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const added = context.activity.membersAdded ?? [];
+      // In a Teams team the welcome comes once, on install, not for every member who joins.
+      const inTeamChannel = context.activity.conversation?.conversationType === 'channel';
+      if (!inTeamChannel && added.some((member) => member.id !== botId)) {
+        await options.welcome(context, turnSession(context));
+      }
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await options.welcome(context, turnSession(context));
+      await next();
+    });
+
+    this.onDialog(async (context, next) => {
+      await options.conversationState.saveChanges(context, false);
+      await options.userState.saveChanges(context, false);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const requestId = context.activity.id ?? randomUUID();
+    const logger = this.options.logger.child({
+      requestId,
+      channelId: context.activity.channelId,
+      type: context.activity.type,
+    });
+    context.turnState.set(LOGGER_KEY, logger);
+    logger.info('turn');
+    if (context.activity.type === ActivityTypes.Message) logger.debug({ text: context.activity.text }, 'message text');
+
+    const stored = await this.sessionAccessor.get(context, {
+      municipality: this.options.defaultMunicipality,
+      language: 'sv',
+    });
+    const channelData = context.activity.channelData as Record<string, unknown> | undefined;
+    const session: ConversationSession = {
+      ...stored,
+      municipality: chooseMunicipality(
+        channelData?.municipality,
+        stored.municipality,
+        this.options.municipalities,
+        this.options.defaultMunicipality,
+      ),
+      language: languageFromLocale(context.activity.locale) ?? stored.language,
+    };
+    await this.sessionAccessor.set(context, session);
+    context.turnState.set(SESSION_KEY, session);
+    await super.run(context);
+  }
+
+  private async runMainDialog(context: TurnContext): Promise<void> {
+    const dialogSet = new DialogSet(this.dialogStateAccessor);
+    dialogSet.add(this.options.mainDialog);
+    const dialogContext = await dialogSet.createContext(context);
+    const result = await dialogContext.continueDialog();
+    if (result.status === DialogTurnStatus.empty) {
+      await dialogContext.beginDialog(this.options.mainDialog.id);
+    }
+  }
+
+  /** Lets dialogs record the language the user writes in, so later turns (and proactive messages) use it. */
+  async setLanguage(context: TurnContext, language: Language): Promise<void> {
+    const session = turnSession(context);
+    session.language = language;
+    await this.sessionAccessor.set(context, session);
+  }
+}
+
+function languageFromLocale(locale: string | undefined): Language | undefined {
+  if (!locale) return undefined;
+  const lower = locale.toLowerCase();
+  if (lower.startsWith('sv')) return 'sv';
+  if (lower.startsWith('en')) return 'en';
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * The least an inbound Bot Framework activity must have before the adapter sees it. Anything less
+ * gets a 400 that says which field is wrong, instead of a stack trace or a silent drop.
+ */
+const account = z.object({ id: z.string().min(1, 'must not be empty') }).passthrough();
+const isoDate = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
+
+export const inboundActivitySchema = z
+  .object({
+    type: z.string().min(1, 'must not be empty'),
+    id: z.string().optional(),
+    channelId: z.string().min(1, 'must not be empty'),
+    serviceUrl: z.url({ message: 'expected the channel service URL' }),
+    conversation: account,
+    from: account,
+    recipient: account.optional(),
+    text: z.string().max(10_000, 'message text longer than 10 000 characters').optional(),
+    timestamp: isoDate.optional(),
+    localTimestamp: isoDate.optional(),
+    deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
+    channelData: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+export type InboundActivityCheck = { ok: true } | { ok: false; problems: string[] };
+
+export function checkInboundActivity(body: unknown): InboundActivityCheck {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, problems: ['the request body must be a JSON object (a Bot Framework activity)'] };
+  }
+  const parsed = inboundActivitySchema.safeParse(body);
+  if (parsed.success) return { ok: true };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? `activity.${issue.path.map(String).join('.')}` : 'activity';
+      return `${where}: ${issue.message}`;
+    }),
+  };
+}

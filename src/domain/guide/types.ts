@@ -1,0 +1,41 @@
+import type { Contact, CrisisConfig, Initiative, Language, Localized, Scenario } from '../packs/schema';
+
+/** A process guide as the bot shows it: national guidance with the pack's contact and local facts. */
+export interface ProcessAnswer {
+  topic: string;
+  title: Localized;
+  summary: Localized;
+  steps: Localized[];
+  prepare: Localized[];
+  handlingTime?: Localized;
+  fees?: Localized;
+  laws: string[];
+  links: Array<{ title: Localized; url: string }>;
+  note?: Localized;
+  contact: Contact;
+  alsoContacts: Contact[];
+  initiatives: Initiative[];
+}
+
+export interface ScenarioAnswer {
+  scenario: Scenario;
+  /** The scenario's steps in order, each with the process it points to. */
+  steps: Array<{ topic: string; what: Localized; process: ProcessAnswer }>;
+}
+
+export interface TopicOption {
+  topic: string;
+  title: Localized;
+  confidence: number;
+}
+
+/** What the guide makes of a message. The bot layer only renders it. */
+export type GuideDecision =
+  | { kind: 'crisis'; language: Language; helpLines: CrisisConfig['helpLines'] }
+  | { kind: 'handoff'; language: Language }
+  | { kind: 'feedback'; language: Language; text: string }
+  | { kind: 'my-suggestions'; language: Language }
+  | { kind: 'answer'; language: Language; answer: ProcessAnswer; confidence: number; decidingWords: string[] }
+  | { kind: 'scenario'; language: Language; answer: ScenarioAnswer; confidence: number; decidingWords: string[] }
+  | { kind: 'clarify'; language: Language; options: TopicOption[] }
+  | { kind: 'unknown'; language: Language };

@@ -1,0 +1,109 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { Logger } from './log';
+import { checkInboundActivity } from './bot/inboundActivity';
+
+export interface HealthStatus {
+  status: 'ok' | 'degraded';
+  version: string;
+  store: { kind: string; ok: boolean; detail?: string };
+  packs: string[];
+  auth: 'on' | 'off';
+}
+
+export interface ServerDeps {
+  logger: Logger;
+  /** Runs a Bot Framework request through the adapter (CloudAdapter.process). */
+  processBotRequest(req: Request, res: Response): Promise<void>;
+  health(): Promise<HealthStatus>;
+}
+
+/** A restify server with in-flight tracking, so shutdown can wait for turns to finish. */
+export interface HttpServer {
+  server: Server;
+  inFlight(): number;
+  /** Stops taking requests and waits (up to timeoutMs) for requests in flight to finish. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+export function sendError(res: Response, status: number, code: string, message: string, details?: string[]): void {
+  res.status(status);
+  res.json({ error: { code, message, ...(details ? { details } : {}) } });
+}
+
+export function createHttpServer(deps: ServerDeps): HttpServer {
+  const server = restify.createServer({ name: 'foretagslotsen', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let draining = false;
+  const idle: Array<() => void> = [];
+
+  server.pre((req, res, next) => {
+    if (draining) {
+      res.header('Connection', 'close');
+      sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
+      return next(false);
+    }
+    inFlight += 1;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inFlight -= 1;
+      if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    return next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024, rejectUnknown: false }));
+
+  // Errors from restify itself (bad JSON, body too large, 404, 405) answer in the same JSON shape.
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
+    const status = err.statusCode ?? 500;
+    const message =
+      status === 400 && /JSON/i.test(err.message)
+        ? `the request body is not valid JSON: ${err.message}`
+        : err.message || 'request failed';
+    deps.logger.warn({ status, path: req.path(), reqId: req.id() }, 'request rejected');
+    err.toJSON = () => ({ error: { code: err.name.replace(/Error$/, '') || 'Error', message } });
+    callback();
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const check = checkInboundActivity(req.body);
+    if (!check.ok) {
+      deps.logger.warn({ reqId: req.id(), problems: check.problems }, 'malformed activity');
+      sendError(res, 400, 'BadActivity', 'the request is not a valid Bot Framework activity', check.problems);
+      return;
+    }
+    try {
+      await deps.processBotRequest(req, res);
+    } catch (error) {
+      deps.logger.error({ err: error, reqId: req.id() }, 'activity processing failed');
+      if (!res.headersSent) sendError(res, 500, 'InternalError', 'the bot could not process the activity');
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    const status = await deps.health();
+    res.status(status.status === 'ok' ? 200 : 503);
+    res.json(status);
+  });
+
+  return {
+    server,
+    inFlight: () => inFlight,
+    drain: (timeoutMs) => {
+      draining = true;
+      server.server.closeIdleConnections?.();
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        idle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
