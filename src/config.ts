@@ -83,35 +83,33 @@ const envSchema = z
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORE === 'cosmos') {
-      if (!env.COSMOS_ENDPOINT)
-        ctx.addIssue({ code: 'custom', path: ['COSMOS_ENDPOINT'], message: 'required when STORE=cosmos' });
-      if (!env.COSMOS_KEY)
-        ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'required when STORE=cosmos' });
-    }
-    if (env.MicrosoftAppId) {
-      if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['MicrosoftAppPassword'],
-          message: 'required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
-        });
-      if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['MicrosoftAppTenantId'],
-          message: `required when MicrosoftAppType=${env.MicrosoftAppType}`,
-        });
-    } else if (env.MicrosoftAppPassword) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MicrosoftAppId'],
-        message: 'required when MicrosoftAppPassword is set',
-      });
-    }
   });
+
+/** Rules between variables, checked on the raw values so they are reported with every other problem. */
+function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): Array<{ name: string; message: string }> {
+  const get = (name: string): string | undefined => {
+    const value = raw[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const problems: Array<{ name: string; message: string }> = [];
+  if (get('STORE') === 'cosmos') {
+    if (!get('COSMOS_ENDPOINT')) problems.push({ name: 'COSMOS_ENDPOINT', message: 'required when STORE=cosmos' });
+    if (!get('COSMOS_KEY')) problems.push({ name: 'COSMOS_KEY', message: 'required when STORE=cosmos' });
+  }
+  const appType = get('MicrosoftAppType') ?? 'MultiTenant';
+  if (get('MicrosoftAppId')) {
+    if (appType !== 'UserAssignedMSI' && !get('MicrosoftAppPassword'))
+      problems.push({
+        name: 'MicrosoftAppPassword',
+        message: 'required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
+      });
+    if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !get('MicrosoftAppTenantId'))
+      problems.push({ name: 'MicrosoftAppTenantId', message: `required when MicrosoftAppType=${appType}` });
+  } else if (get('MicrosoftAppPassword')) {
+    problems.push({ name: 'MicrosoftAppId', message: 'required when MicrosoftAppPassword is set' });
+  }
+  return problems;
+}
 
 export type LogLevel = (typeof logLevels)[number];
 
@@ -162,15 +160,18 @@ export function repoRoot(): string {
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, root: string = repoRoot()): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.map(String).join('.') || '(environment)';
-      const got = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-      const shown = got === undefined || /KEY|PASSWORD|SECRET/i.test(name) ? '' : ` (got "${got}")`;
-      return `${name}: ${issue.message}${shown}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const name = issue.path.map(String).join('.') || '(environment)';
+          const got = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+          const shown = got === undefined || /KEY|PASSWORD|SECRET/i.test(name) ? '' : ` (got "${got}")`;
+          return `${name}: ${issue.message}${shown}`;
+        })),
+    ...crossFieldProblems(env).map((p) => `${p.name}: ${p.message}`),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(root, p));
   const config: Config = {
@@ -207,4 +208,26 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * Reads a .env file (KEY=VALUE lines, # comments, optional quotes) if it exists. The process
+ * environment wins over the file: `loadConfig({ ...readDotEnv(file), ...process.env })`.
+ */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const values: Record<string, string> = {};
+  for (const raw of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+      value = value.slice(1, -1);
+    }
+    values[key] = value;
+  }
+  return values;
 }

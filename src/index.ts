@@ -1,12 +1,13 @@
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
-import { ConfigError, loadConfig } from './config';
+import path from 'node:path';
+import { ConfigError, loadConfig, readDotEnv, repoRoot } from './config';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig({ ...readDotEnv(path.join(repoRoot(), '.env')), ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
