@@ -1,0 +1,145 @@
+import type { Language } from '../packs/schema';
+import type { ConversationAddress } from '../ports';
+
+/** What kind of input a business owner gives (the four kinds of "Gör <kommun> bättre"). */
+export const feedbackKinds = ['suggestion', 'opinion', 'complaint', 'praise'] as const;
+export type FeedbackKind = (typeof feedbackKinds)[number];
+
+/** Where an item is in its handling; shown to the submitter. */
+export const feedbackStatuses = ['new', 'received', 'in-progress', 'done', 'closed'] as const;
+export type FeedbackStatus = (typeof feedbackStatuses)[number];
+
+/** SKR Insikt's service factors: the second axis when a suggestion is about the municipality's own service. */
+export const serviceFactors = ['information', 'accessibility', 'treatment', 'competence', 'legal-certainty', 'efficiency'] as const;
+export type ServiceFactor = (typeof serviceFactors)[number];
+
+/** Who the submitter is, as the channel knows them; never shown to staff as personal data. */
+export interface Submitter {
+  /** `<channelId>:<user id>` — lets the user list their own items ("mina förslag"). */
+  userKey: string;
+  /** Conversation reference for proactive messages (status changes, answers). */
+  address?: ConversationAddress;
+  language: Language;
+}
+
+/** Contact details the user chose to give; stored apart from the suggestion text. */
+export interface SubmitterContact {
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  /** 'submitter', 'tagger', 'system' or a staff id. */
+  by: string;
+  action: 'created' | 'retagged' | 'status' | 'answered' | 'supported' | 'assigned' | 'duplicate' | 'note';
+  from?: string;
+  to?: string;
+  note?: string;
+}
+
+export interface FeedbackItem {
+  id: string;
+  /** Human reference, e.g. MORA-2026-000123; unique per municipality and year. */
+  reference: string;
+  municipality: string;
+  kind: FeedbackKind;
+  /** The suggestion with personal data masked. The only text ever stored. */
+  text: string;
+  /** What masking replaced, by kind (never the values). */
+  masked: Array<{ kind: string; count: number }>;
+  place?: string;
+  language: Language;
+  focusArea: string;
+  secondaryArea?: string;
+  focusConfidence: number;
+  topic?: string;
+  serviceFactor?: ServiceFactor;
+  status: FeedbackStatus;
+  supports: number;
+  /** True when the user gave contact details (kept in the contact record, not here). */
+  hasContact: boolean;
+  submitter: Submitter;
+  /** Idempotency key: the channel's activity identity; the same key never creates a second item. */
+  sourceKey: string;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+  /** Optimistic concurrency token of the stored version. */
+  eTag?: string;
+}
+
+export type NewFeedbackItem = Omit<FeedbackItem, 'id' | 'reference' | 'status' | 'supports' | 'updatedAt' | 'history' | 'eTag'> & {
+  /** Prefix of the reference, from the pack (e.g. MORA). */
+  referencePrefix: string;
+};
+
+export interface FeedbackFilter {
+  status?: FeedbackStatus;
+  focusArea?: string;
+  submitterKey?: string;
+  since?: string;
+}
+
+export interface FeedbackRepository {
+  /**
+   * Stores a new item with the next reference of its municipality and year. Idempotent on
+   * (municipality, sourceKey): a repeated call returns the stored item with created=false.
+   */
+  create(item: NewFeedbackItem, contact?: SubmitterContact): Promise<{ item: FeedbackItem; created: boolean }>;
+  get(municipality: string, id: string): Promise<FeedbackItem | undefined>;
+  getByReference(municipality: string, reference: string): Promise<FeedbackItem | undefined>;
+  /** Newest first. */
+  list(municipality: string, filter?: FeedbackFilter): Promise<FeedbackItem[]>;
+  /**
+   * Replaces an item; `item.eTag` must match the stored one or a ConcurrencyError is thrown.
+   * Returns the stored item with its new eTag.
+   */
+  update(item: FeedbackItem): Promise<FeedbackItem>;
+  /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
+  addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
+  getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
+}
+
+export const contactRequestStatuses = ['new', 'in-progress', 'done'] as const;
+export type ContactRequestStatus = (typeof contactRequestStatuses)[number];
+
+/** "Prata med en människa" / "boka lotsmöte": a request for staff to contact a business owner. */
+export interface ContactRequest {
+  id: string;
+  /** e.g. MORA-K-2026-000012 */
+  reference: string;
+  municipality: string;
+  name: string;
+  company?: string;
+  /** Phone or e-mail as given. */
+  reach: string;
+  /** The question with personal data masked. */
+  question: string;
+  topic?: string;
+  /** Contact id of the unit the request is for. */
+  unit?: string;
+  language: Language;
+  consentAt: string;
+  status: ContactRequestStatus;
+  submitter: Submitter;
+  sourceKey: string;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+  eTag?: string;
+}
+
+export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag'> & {
+  referencePrefix: string;
+};
+
+export interface ContactRequestRepository {
+  /** Idempotent on (municipality, sourceKey), like FeedbackRepository.create. */
+  create(request: NewContactRequest): Promise<{ request: ContactRequest; created: boolean }>;
+  get(municipality: string, id: string): Promise<ContactRequest | undefined>;
+  list(municipality: string, filter?: { status?: ContactRequestStatus }): Promise<ContactRequest[]>;
+  /** eTag-checked like FeedbackRepository.update. */
+  update(request: ContactRequest): Promise<ContactRequest>;
+}
