@@ -1,0 +1,90 @@
+/**
+ * Swedish and English text processing shared by the router, the tagger and similarity search.
+ * Built on `natural` (Swedish tokenizer and Porter stemmer), loaded from their own files so that
+ * importing this module does not pull in natural's storage back ends.
+ */
+import type { Language } from '../packs/schema';
+
+interface NaturalStemmer {
+  stem(token: string): string;
+}
+interface NaturalTokenizer {
+  tokenize(text: string): string[];
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const stemmerSv = require('natural/lib/natural/stemmers/porter_stemmer_sv') as NaturalStemmer;
+const stemmerEn = require('natural/lib/natural/stemmers/porter_stemmer') as NaturalStemmer;
+const TokenizerSv = require('natural/lib/natural/tokenizers/aggressive_tokenizer_sv') as new () => NaturalTokenizer;
+/* eslint-enable @typescript-eslint/no-require-imports */
+const tokenizerSv = new TokenizerSv();
+
+/**
+ * Lower-case and fold the letters people leave out when they type without a Swedish keyboard:
+ * å/ä → a, ö → o, é → e (and other accents dropped), so "tillstand" meets "tillstånd".
+ */
+export function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[åäæ]/g, 'a')
+    .replace(/[öø]/g, 'o')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+/** Words of a text, lower-case, å/ä/ö kept (natural's AggressiveTokenizerSv). */
+export function tokenize(text: string): string[] {
+  return tokenizerSv
+    .tokenize(text.toLowerCase())
+    .map((token) => token.trim())
+    .filter((token) => token.length > 0);
+}
+
+/** Swedish stem of a folded token. */
+export function stemSv(token: string): string {
+  return stemmerSv.stem(fold(token));
+}
+
+/** English stem of a token. */
+export function stemEn(token: string): string {
+  return stemmerEn.stem(fold(token));
+}
+
+const englishMarkers = new Set([
+  'the', 'and', 'to', 'i', 'my', 'we', 'our', 'you', 'is', 'are', 'a', 'an', 'for', 'of', 'how', 'what', 'where',
+  'who', 'do', 'does', 'need', 'want', 'can', 'should', 'would', 'please', 'with', 'in', 'on', 'it', 'this', 'that',
+  'have', 'has', 'be', 'get', 'hello', 'hi', 'thanks', 'thank', 'permit', 'license', 'licence', 'business', 'company',
+  'open', 'start', 'apply', 'restaurant', 'help', 'there', 'too', 'not', 'from', 'about', 'why', 'when', 'at',
+]);
+const swedishMarkers = new Set([
+  'och', 'att', 'jag', 'vi', 'min', 'mitt', 'mina', 'vår', 'var', 'är', 'en', 'ett', 'för', 'av', 'hur', 'vad',
+  'vem', 'gör', 'behöver', 'vill', 'kan', 'ska', 'skall', 'med', 'i', 'på', 'det', 'den', 'har', 'få', 'hej', 'tack',
+  'tillstånd', 'företag', 'öppna', 'starta', 'söka', 'ansöka', 'hjälp', 'inte', 'från', 'om', 'varför', 'när', 'till',
+  'som', 'man', 'eller', 'så', 'mycket', 'kommunen', 'bra', 'borde', 'skulle', 'vara', 'finns',
+]);
+
+/**
+ * Swedish or English, by marker words (and å/ä/ö, which only Swedish has). Short or mixed texts
+ * count as Swedish, the bot's first language.
+ */
+export function detectLanguage(text: string): Language {
+  if (/[åäö]/i.test(text)) return 'sv';
+  let sv = 0;
+  let en = 0;
+  for (const token of tokenize(text)) {
+    const folded = fold(token);
+    if (englishMarkers.has(token)) en += 1;
+    if (swedishMarkers.has(token) || swedishMarkers.has(folded)) sv += 1;
+    for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += 0.5;
+  }
+  return en > sv ? 'en' : 'sv';
+}
+
+/** Folded, stemmed terms of a text in its language (for the tagger and similarity search). */
+export function analyze(text: string, language: Language = detectLanguage(text)): string[] {
+  const stem = language === 'en' ? stemEn : stemSv;
+  return tokenize(text)
+    .filter((token) => token.length > 1 || /\d/.test(token))
+    .map((token) => stem(token))
+    .filter((term) => term.length > 0);
+}
