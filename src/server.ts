@@ -58,7 +58,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024, rejectUnknown: false }));
 
   // Errors from restify itself (bad JSON, body too large, 404, 405) answer in the same JSON shape.
-  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number; body?: unknown; toJSON?: () => unknown }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     const message =
       status === 400 && /JSON/i.test(err.message)
