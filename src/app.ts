@@ -8,10 +8,12 @@ import { LOCAL_CHANNEL_ID } from './bot/localChannel';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
 import { loadDataSet, type DataSet } from './domain/packs/loader';
 import { createTexts, type Texts } from './domain/texts';
-import { createStore, type Store } from './store';
+import { createStore } from './store';
+import type { Store } from './store/types';
 import { registerWebChat } from './web';
 import { createGuide, type Guide } from './domain/guide/guide';
 import { MainDialog } from '../dialogs/mainDialog';
+import { HandoffDialog } from '../dialogs/handoffDialog';
 import { sendWelcome } from '../dialogs/welcome';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -57,14 +59,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const conversationState = new ConversationState(store.kv);
   const userState = new UserState(store.kv);
-  const guide = createGuide({ data, store, now });
+  const guide = createGuide({
+    data,
+    store,
+    now,
+    onEventError: (error) => logger.warn({ err: error }, 'guide event not stored'),
+  });
 
   const defaultPack = data.packs.get(config.defaultMunicipality);
   const { adapter, auth } = createBotAdapter(config, logger, conversationState, () =>
     texts.t('sv', 'core.error', { switchboard: defaultPack?.municipality.switchboard ?? '' }),
   );
 
-  const mainDialog = new MainDialog({ guide, texts, data, now });
+  const mainDialog = new MainDialog({ guide, texts, handoff: new HandoffDialog(guide, texts) });
   const bot = new ForetagslotsenBot({
     conversationState,
     userState,
@@ -101,7 +108,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config,
     logger,
     kv: store.kv,
-    transcripts: store.transcripts,
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     runTurn: runLocalTurn,
   });

@@ -1,0 +1,149 @@
+import { TurnContext } from 'botbuilder';
+import {
+  ChoiceFactory,
+  ChoicePrompt,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+  type DialogTurnResult,
+  type FoundChoice,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { Guide } from '../src/domain/guide/guide';
+import { isReachable } from '../src/domain/guide/contactRequest';
+import { StoreUnavailableError, type ConversationAddress } from '../src/domain/ports';
+import type { Texts } from '../src/domain/texts';
+import { turnSession } from '../src/bot/bot';
+import { InterruptibleDialog } from './interruptibleDialog';
+
+export const HANDOFF_DIALOG = 'handoffDialog';
+
+function vals(step: WaterfallStepContext): Record<string, unknown> {
+  return step.values as Record<string, unknown>;
+}
+const CONSENT = 'handoffConsent';
+const TEXT = 'handoffText';
+const REACH = 'handoffReach';
+
+const optionsSchema = z.object({ topic: z.string().optional() }).default({});
+const collectedSchema = z.object({
+  topic: z.string().optional(),
+  name: z.string(),
+  company: z.string(),
+  reach: z.string(),
+});
+
+/**
+ * "Prata med en människa" / "boka lotsmöte": asks for consent first, then name, company, how to
+ * reach them and the question, and stores a contact request for staff.
+ */
+export class HandoffDialog extends InterruptibleDialog {
+  constructor(
+    private readonly guide: Guide,
+    texts: Texts,
+  ) {
+    super(HANDOFF_DIALOG, texts);
+    this.addDialog(new ChoicePrompt(CONSENT))
+      .addDialog(new TextPrompt(TEXT, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
+      .addDialog(new TextPrompt(REACH, async (prompt: PromptValidatorContext<string>) => isReachable(prompt.recognized.value ?? '')))
+      .addDialog(
+        new WaterfallDialog(`${HANDOFF_DIALOG}.steps`, [
+          this.askConsent.bind(this),
+          this.askName.bind(this),
+          this.askCompany.bind(this),
+          this.askReach.bind(this),
+          this.askQuestion.bind(this),
+          this.save.bind(this),
+        ]),
+      );
+    this.initialDialogId = `${HANDOFF_DIALOG}.steps`;
+  }
+
+  private t(step: WaterfallStepContext, key: string, vars?: Record<string, string>): string {
+    return this.texts.t(turnSession(step.context).language, key, vars);
+  }
+
+  private async askConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = optionsSchema.parse(step.options ?? {});
+    vals(step).topic = options.topic;
+    const session = turnSession(step.context);
+    const unit = this.guide.handoffUnit(session.municipality, options.topic);
+    await step.context.sendActivity(this.t(step, 'handoff.intro', { unit: unit.name[session.language] }));
+    const yes = this.t(step, 'handoff.consentYes');
+    const no = this.t(step, 'handoff.consentNo');
+    return step.prompt(CONSENT, {
+      prompt: ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent')),
+      choices: [
+        { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp'] },
+        { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä'] },
+      ],
+      style: ListStyle.none,
+    });
+  }
+
+  private async askName(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const consent = step.result as FoundChoice;
+    if (consent.value !== 'yes') {
+      const session = turnSession(step.context);
+      const pack = this.guide.pack(session.municipality);
+      await step.context.sendActivity(this.t(step, 'handoff.declined', { switchboard: pack.municipality.switchboard }));
+      return step.endDialog();
+    }
+    vals(step).consentAt = new Date().toISOString();
+    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askName') });
+  }
+
+  private async askCompany(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    vals(step).name = String(step.result).trim();
+    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askCompany') });
+  }
+
+  private async askReach(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    vals(step).company = String(step.result).trim();
+    return step.prompt(REACH, {
+      prompt: this.t(step, 'handoff.askReach'),
+      retryPrompt: this.t(step, 'handoff.reachInvalid'),
+    });
+  }
+
+  private async askQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    vals(step).reach = String(step.result).trim();
+    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askQuestion') });
+  }
+
+  private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const collected = collectedSchema.parse(step.values);
+    const session = turnSession(step.context);
+    const pack = this.guide.pack(session.municipality);
+    const activity = step.context.activity;
+    const unit = this.guide.handoffUnit(session.municipality, collected.topic);
+    try {
+      const request = await this.guide.requestContact({
+        municipality: session.municipality,
+        name: collected.name,
+        company: collected.company,
+        reach: collected.reach,
+        question: String(step.result).trim(),
+        topic: collected.topic,
+        language: session.language,
+        user: { channelId: activity.channelId, userId: activity.from.id },
+        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
+        idempotencyKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}`,
+      });
+      await step.context.sendActivity(
+        this.t(step, 'handoff.done', {
+          name: collected.name,
+          reference: request.reference,
+          unit: unit.name[session.language],
+          switchboard: pack.municipality.switchboard,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      await step.context.sendActivity(this.t(step, 'handoff.storeDown', { switchboard: pack.municipality.switchboard }));
+    }
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,209 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type Dialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Guide } from '../src/domain/guide/guide';
+import type { GuideDecision } from '../src/domain/guide/types';
+import type { Texts } from '../src/domain/texts';
+import type { Language } from '../src/domain/packs/schema';
+import { turnSession, turnLogger } from '../src/bot/bot';
+import { parseButtonValue, type ButtonValue } from './buttons';
+import { button, choiceCard, clarifyCard, processCard, scenarioCard } from './cards';
+import { HANDOFF_DIALOG } from './handoffDialog';
+
+export const MAIN_DIALOG = 'mainDialog';
+
+export interface MainDialogDeps {
+  guide: Guide;
+  texts: Texts;
+  /** The handoff dialog (talk to a person). */
+  handoff: Dialog;
+  /** The suggestion dialog ("Gör <kommun> bättre"); a placeholder answer when absent. */
+  suggestion?: Dialog;
+  /** Lists the user's own suggestions with status; a placeholder answer when absent. */
+  mySuggestions?: Dialog;
+}
+
+/**
+ * The root dialog: every message or button is turned into a GuideDecision by the domain and
+ * either answered here in one turn or handed to the dialog for that goal.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: MainDialogDeps) {
+    super(MAIN_DIALOG);
+    this.addDialog(deps.handoff);
+    if (deps.suggestion) this.addDialog(deps.suggestion);
+    if (deps.mySuggestions) this.addDialog(deps.mySuggestions);
+    this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.act.bind(this), this.finish.bind(this)]));
+    this.initialDialogId = `${MAIN_DIALOG}.steps`;
+  }
+
+  private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const session = turnSession(context);
+    const value = parseButtonValue(context.activity.value);
+    const decision = value
+      ? this.fromButton(session.municipality, session.language, value)
+      : this.deps.guide.interpret(session.municipality, context.activity.text ?? '');
+    if (!decision) {
+      if (value?.action === 'helpful') return this.helpful(step, value);
+      return step.endDialog();
+    }
+    if (!value && (context.activity.text ?? '').trim().length > 0) session.language = decision.language;
+    turnLogger(context)?.info({ decision: decision.kind, municipality: session.municipality }, 'guide decision');
+    return this.render(step, decision);
+  }
+
+  private fromButton(municipality: string, language: Language, value: ButtonValue): GuideDecision | undefined {
+    const guide = this.deps.guide;
+    switch (value.action) {
+      case 'topic': {
+        const answer = guide.topicAnswer(municipality, value.topic);
+        return answer ? { kind: 'answer', language, answer, confidence: 1, decidingWords: [] } : { kind: 'unknown', language };
+      }
+      case 'scenario': {
+        const answer = guide.scenarioAnswer(municipality, value.scenario);
+        return answer ? { kind: 'scenario', language, answer, confidence: 1, decidingWords: [] } : { kind: 'unknown', language };
+      }
+      case 'handoff':
+        return { kind: 'handoff', language };
+      case 'feedback':
+        return { kind: 'feedback', language, text: '' };
+      case 'my-suggestions':
+        return { kind: 'my-suggestions', language };
+      case 'help':
+      case 'helpful':
+      case 'choice':
+        return undefined;
+    }
+  }
+
+  private async render(step: WaterfallStepContext, decision: GuideDecision): Promise<DialogTurnResult> {
+    const { context } = step;
+    const session = turnSession(context);
+    const lang = decision.language;
+    const t = (key: string, vars?: Record<string, string>) => this.deps.texts.t(lang, key, vars);
+    const pack = this.deps.guide.pack(session.municipality);
+    const text = context.activity.text ?? '';
+    switch (decision.kind) {
+      case 'crisis': {
+        const lines = decision.helpLines.map((line) =>
+          t('guide.crisis.line', { name: line.name[lang], phone: line.phone, when: line.when[lang] }),
+        );
+        await context.sendActivity(`${t('guide.crisis.text')}\n\n${lines.map((l) => `- ${l}`).join('\n')}`);
+        return step.endDialog();
+      }
+      case 'handoff':
+        return step.beginDialog(HANDOFF_DIALOG, { topic: topicOfButton(context) });
+      case 'feedback':
+        if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text });
+        await context.sendActivity(
+          t('guide.feedbackPlaceholder', {
+            feedbackName: pack.municipality.strategy.feedbackName,
+            switchboard: pack.municipality.switchboard,
+          }),
+        );
+        return step.endDialog();
+      case 'my-suggestions':
+        if (this.deps.mySuggestions) return step.beginDialog(this.deps.mySuggestions.id);
+        await context.sendActivity(t('guide.mySuggestionsPlaceholder'));
+        return step.endDialog();
+      case 'answer':
+        await context.sendActivity(
+          MessageFactory.attachment(
+            processCard(decision.answer, pack.municipality, lang, this.deps.texts),
+            t('guide.answer.intro', { title: decision.answer.title[lang] }),
+          ),
+        );
+        await this.deps.guide.recordEvent({
+          municipality: session.municipality,
+          kind: 'answered',
+          topic: decision.answer.topic,
+          confidence: decision.confidence,
+          language: lang,
+          text: text || undefined,
+        });
+        return step.endDialog();
+      case 'scenario':
+        await context.sendActivity(
+          MessageFactory.attachment(
+            scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts),
+            t('guide.scenario.intro', { title: decision.answer.scenario.title[lang] }),
+          ),
+        );
+        await this.deps.guide.recordEvent({
+          municipality: session.municipality,
+          kind: 'answered',
+          topic: decision.answer.scenario.primaryTopic,
+          confidence: decision.confidence,
+          language: lang,
+          text: text || undefined,
+        });
+        return step.endDialog();
+      case 'clarify':
+        await context.sendActivity(MessageFactory.attachment(clarifyCard(decision.options, lang, this.deps.texts)));
+        await this.deps.guide.recordEvent({
+          municipality: session.municipality,
+          kind: 'clarified',
+          topic: decision.options[0]?.topic,
+          confidence: decision.options[0]?.confidence,
+          language: lang,
+          text,
+        });
+        return step.endDialog();
+      case 'unknown':
+        await context.sendActivity(
+          MessageFactory.attachment(
+            choiceCard(t('guide.unknown.text', { switchboard: pack.municipality.switchboard }), [
+              button(t('guide.answer.person'), { action: 'handoff' }),
+            ]),
+          ),
+        );
+        if (text) {
+          await this.deps.guide.recordEvent({
+            municipality: session.municipality,
+            kind: 'unrecognised',
+            language: lang,
+            text,
+          });
+        }
+        return step.endDialog();
+    }
+  }
+
+  private async helpful(step: WaterfallStepContext, value: Extract<ButtonValue, { action: 'helpful' }>): Promise<DialogTurnResult> {
+    const session = turnSession(step.context);
+    const lang = session.language;
+    await this.deps.guide.recordEvent({
+      municipality: session.municipality,
+      kind: value.helpful ? 'helpful' : 'not-helpful',
+      topic: value.topic ?? (value.scenario ? this.deps.guide.scenarioAnswer(session.municipality, value.scenario)?.scenario.primaryTopic : undefined),
+      language: lang,
+    });
+    if (value.helpful) {
+      await step.context.sendActivity(this.deps.texts.t(lang, 'guide.helpful.thanksYes'));
+    } else {
+      await step.context.sendActivity(
+        MessageFactory.attachment(
+          choiceCard(this.deps.texts.t(lang, 'guide.helpful.thanksNo'), [
+            button(this.deps.texts.t(lang, 'guide.answer.person'), { action: 'handoff', topic: value.topic }),
+          ]),
+        ),
+      );
+    }
+    return step.endDialog();
+  }
+
+  private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+}
+
+function topicOfButton(context: TurnContext): string | undefined {
+  const value = parseButtonValue(context.activity.value);
+  return value?.action === 'handoff' ? value.topic : undefined;
+}

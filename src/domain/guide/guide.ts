@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSet, Pack } from '../packs/loader';
+import type { Contact, ContactRole, Language } from '../packs/schema';
+import type { ConversationAddress, GuideEvent, GuideEventRepository } from '../ports';
+import type { ContactRequest, ContactRequestRepository } from '../feedback/types';
+import { maskPersonalData } from '../privacy/mask';
+import { detectLanguage, fold } from '../text';
+import { detectCrisis } from './crisis';
+import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
+import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
+
+export interface ContactRequestInput {
+  municipality: string;
+  name: string;
+  company?: string;
+  reach: string;
+  question: string;
+  topic?: string;
+  language: Language;
+  user: { channelId: string; userId: string };
+  address?: ConversationAddress;
+  idempotencyKey: string;
+}
+
+export interface Guide {
+  pack(municipality: string): Pack;
+  /** Ranked topics for a message, from the same router the conversation uses (for evaluation). */
+  rank(municipality: string, text: string): { language: Language; ranked: RankedTopic[] };
+  /** What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback… */
+  interpret(municipality: string, text: string): GuideDecision;
+  topicAnswer(municipality: string, topic: string): ProcessAnswer | undefined;
+  scenarioAnswer(municipality: string, scenarioId: string): ScenarioAnswer | undefined;
+  /** The unit a person-to-person request goes to: the topic's contact, else the business pilot. */
+  handoffUnit(municipality: string, topic?: string): Contact;
+  /** Stores a "talk to a person" request (personal data only with consent; the question masked). */
+  requestContact(input: ContactRequestInput): Promise<ContactRequest>;
+  /** Stores what the bot answered or could not answer, with personal data masked. Never throws. */
+  recordEvent(event: Omit<GuideEvent, 'id' | 'at'>): Promise<void>;
+}
+
+export interface GuideDeps {
+  data: DataSet;
+  store: { contactRequests: ContactRequestRepository; guideEvents: GuideEventRepository };
+  now: () => Date;
+  onEventError?: (error: unknown) => void;
+}
+
+const HANDOFF = [
+  /\b(prata|tala|snacka|chatta|kontakt|kontakta)\b.{0,25}\b(manniska|person|handlaggare|nan|lots|foretagslots|naringslivskontor\w*)\b/,
+  /\b(boka|vill ha|begar)\b.{0,20}\b(lotsmote|mote|samtal|mote med)\b/,
+  /\bringa (upp )?mig\b|\bring mig\b|\bkontakta mig\b|\bbli kontaktad\b/,
+  /\b(talk|speak|chat)\b.{0,20}\b(human|person|someone|somebody|officer|agent)\b/,
+  /\b(call me|contact me|book a (meeting|call))\b/,
+  /^(manniska|person|human|agent)$/,
+];
+const MY_SUGGESTIONS = [/\bmina (forslag|synpunkter|arenden|inspel|klagomal)\b/, /\bmy (suggestions|feedback|cases|complaints)\b/, /\bstatus (pa|for) mitt (forslag|arende)\b/];
+const FEEDBACK_START = [
+  /^(jag|vi) (har|vill (ge|lamna|skicka)) (ett |en )?(forslag|synpunkt|klagomal|inspel|tips)\b/,
+  /^(lamna|ge|skicka) (ett |en )?(forslag|synpunkt|klagomal|inspel)\b/,
+  /^(i|we) (have|want to (give|leave|make|send)) (a |some )?(suggestion|complaint|feedback|idea)\b/,
+  /^(leave|give|send) (a |some )?(suggestion|complaint|feedback)\b/,
+  /^(forslag|synpunkt|klagomal|suggestion|feedback|complaint)$/,
+];
+
+function matches(patterns: RegExp[], folded: string): boolean {
+  return patterns.some((pattern) => pattern.test(folded));
+}
+
+export function createGuide(deps: GuideDeps): Guide {
+  const { data } = deps;
+  const topics = Object.keys(data.taxonomy.topics);
+  const routers = new Map<string, Router>();
+  const processes = new Map(data.shared.processes.map((p) => [p.topic, p]));
+  const scenarios = new Map(data.shared.scenarios.map((s) => [s.id, s]));
+
+  const pack = (municipality: string): Pack => {
+    const found = data.packs.get(municipality);
+    if (!found) throw new Error(`no data pack "${municipality}"`);
+    return found;
+  };
+  const router = (municipality: string): Router => {
+    let found = routers.get(municipality);
+    if (!found) {
+      found = routerFor({ shared: data.shared, taxonomyTopics: topics, packPhrasings: pack(municipality).phrasings });
+      routers.set(municipality, found);
+    }
+    return found;
+  };
+  // Train every pack's router at start, not on the first question.
+  for (const id of data.packs.keys()) router(id);
+
+  const switchboard = (p: Pack): Contact => ({
+    id: 'switchboard',
+    roles: ['switchboard'],
+    name: { sv: `${p.municipality.name}s växel`, en: `${p.municipality.name} switchboard` },
+    phone: p.municipality.switchboard,
+    website: p.municipality.website,
+    email: p.municipality.email,
+    openingHours: p.municipality.openingHours,
+    toVerify: false,
+  });
+  const byRole = (p: Pack, role: ContactRole): Contact | undefined =>
+    p.contacts.find((c) => c.roles.includes(role)) ?? data.shared.contacts.find((c) => c.roles.includes(role));
+  const byId = (p: Pack, id: string): Contact | undefined => p.contacts.find((c) => c.id === id);
+
+  const topicAnswer = (municipality: string, topic: string): ProcessAnswer | undefined => {
+    const p = pack(municipality);
+    const process = processes.get(topic);
+    if (!process) return undefined;
+    const overlay = p.processes[topic];
+    const contact =
+      (overlay?.contact ? byId(p, overlay.contact) : undefined) ?? byRole(p, process.contactRole) ?? switchboard(p);
+    const also: Contact[] = [];
+    const add = (c: Contact | undefined) => {
+      if (c && c.id !== contact.id && !also.some((a) => a.id === c.id)) also.push(c);
+    };
+    for (const id of overlay?.alsoContacts ?? []) add(byId(p, id));
+    for (const role of process.alsoRoles) add(byRole(p, role));
+    return {
+      topic,
+      title: process.title,
+      summary: process.summary,
+      steps: process.steps,
+      prepare: process.prepare,
+      handlingTime: overlay?.handlingTime ?? process.handlingTime,
+      fees: overlay?.fees ?? process.fees,
+      laws: process.laws,
+      links: [...process.links, ...(overlay?.links ?? [])],
+      note: overlay?.note,
+      contact,
+      alsoContacts: also,
+      initiatives: (overlay?.initiatives ?? []).flatMap((id) => p.initiatives.filter((i) => i.id === id)),
+    };
+  };
+
+  const scenarioAnswer = (municipality: string, scenarioId: string): ScenarioAnswer | undefined => {
+    const scenario = scenarios.get(scenarioId);
+    if (!scenario) return undefined;
+    const steps = scenario.steps.flatMap((step) => {
+      const process = topicAnswer(municipality, step.topic);
+      return process ? [{ topic: step.topic, what: step.what, process }] : [];
+    });
+    return { scenario, steps };
+  };
+
+  const option = (candidate: RankedTopic): TopicOption => {
+    const scenario = candidate.intent.startsWith('scenario:') ? scenarios.get(candidate.intent.slice(9)) : undefined;
+    const title = scenario?.title ?? processes.get(candidate.topic)?.title ?? { sv: candidate.topic, en: candidate.topic };
+    return { topic: candidate.topic, title, confidence: candidate.confidence };
+  };
+
+  const interpret = (municipality: string, raw: string): GuideDecision => {
+    const text = raw.trim();
+    const folded = fold(text).replace(/\s+/g, ' ');
+    const { language, ranked } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [] };
+    if (!text) return { kind: 'unknown', language };
+    if (detectCrisis(text, data.shared.crisis)) return { kind: 'crisis', language, helpLines: data.shared.crisis.helpLines };
+    if (matches(MY_SUGGESTIONS, folded)) return { kind: 'my-suggestions', language };
+    if (matches(HANDOFF, folded)) return { kind: 'handoff', language };
+    if (matches(FEEDBACK_START, folded)) {
+      const rest = folded.replace(FEEDBACK_START.find((p) => p.test(folded)) ?? /^/, '').replace(/^[\s:,.-]+/, '');
+      return { kind: 'feedback', language, text: rest.split(' ').length >= 3 ? text : '' };
+    }
+    const top = ranked[0];
+    if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };
+    const second = ranked[1];
+    const clear = top.confidence >= ROUTER_THRESHOLDS.answer && (!second || top.confidence - second.confidence >= 0.1);
+    if (top.topic === 'give-feedback' && clear) return { kind: 'feedback', language, text };
+    if (clear) {
+      if (top.intent.startsWith('scenario:')) {
+        const answer = scenarioAnswer(municipality, top.intent.slice(9));
+        if (answer) return { kind: 'scenario', language, answer, confidence: top.confidence, decidingWords: top.decidingWords };
+      }
+      const answer = topicAnswer(municipality, top.topic);
+      if (answer) return { kind: 'answer', language, answer, confidence: top.confidence, decidingWords: top.decidingWords };
+    }
+    return { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) };
+  };
+
+  const handoffUnit = (municipality: string, topic?: string): Contact => {
+    const p = pack(municipality);
+    if (topic && topic !== 'business-pilot' && topic !== 'give-feedback') {
+      const answer = topicAnswer(municipality, topic);
+      if (answer && p.contacts.some((c) => c.id === answer.contact.id)) return answer.contact;
+    }
+    return byRole(p, 'business-pilot') ?? byRole(p, 'business-office') ?? switchboard(p);
+  };
+
+  const recordEvent = async (event: Omit<GuideEvent, 'id' | 'at'>): Promise<void> => {
+    try {
+      await deps.store.guideEvents.record({
+        ...event,
+        text: event.text ? maskPersonalData(event.text).text.slice(0, 500) : undefined,
+        id: randomUUID(),
+        at: deps.now().toISOString(),
+      });
+    } catch (error) {
+      deps.onEventError?.(error);
+    }
+  };
+
+  return {
+    pack,
+    rank: (municipality, text) => router(municipality).rank(text),
+    interpret,
+    topicAnswer,
+    scenarioAnswer,
+    handoffUnit,
+    async requestContact(input) {
+      const p = pack(input.municipality);
+      const at = deps.now().toISOString();
+      const { request } = await deps.store.contactRequests.create({
+        municipality: input.municipality,
+        referencePrefix: p.municipality.referencePrefix,
+        name: input.name,
+        company: input.company || undefined,
+        reach: input.reach,
+        question: maskPersonalData(input.question).text,
+        topic: input.topic,
+        unit: handoffUnit(input.municipality, input.topic).id,
+        language: input.language,
+        consentAt: at,
+        submitter: { userKey: `${input.user.channelId}:${input.user.userId}`, address: input.address, language: input.language },
+        sourceKey: input.idempotencyKey,
+        createdAt: at,
+      });
+      await recordEvent({ municipality: input.municipality, kind: 'handoff', topic: input.topic, language: input.language });
+      return request;
+    },
+    recordEvent,
+  };
+}
