@@ -1,5 +1,6 @@
 import type { GuideEventRepository, KeyValueStore, StoreHealth } from '../domain/ports';
 import type { ContactRequestRepository, FeedbackRepository } from '../domain/feedback/types';
+import type { DocumentBackend } from './documents';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -7,6 +8,8 @@ import type { ContactRequestRepository, FeedbackRepository } from '../domain/fee
  */
 export interface Store {
   kind: 'sqlite' | 'cosmos';
+  /** The documents underneath, for features that keep their own records (sessions, focus groups). */
+  backend: DocumentBackend;
   /** Bot state (ConversationState/UserState) and small documents, with eTags. */
   kv: KeyValueStore;
   feedback: FeedbackRepository;

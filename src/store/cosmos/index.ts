@@ -1,0 +1,209 @@
+/**
+ * The production store: Azure Cosmos DB (SQL API) through @azure/cosmos. One database, one
+ * container per collection, partitioned by municipality (`/pk`; bot state by its own key).
+ * Documents are kept as `{ id, pk, doc }` so the product's own fields never clash with Cosmos'.
+ */
+import { CosmosClient, type Container, type Database, type SqlParameter } from '@azure/cosmos';
+import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
+import {
+  assertFieldPath,
+  collectionNames,
+  type CollectionName,
+  type Document,
+  type DocumentBackend,
+  type DocumentCollection,
+  type Query,
+  type Stored,
+} from '../documents';
+
+export interface CosmosOptions {
+  endpoint: string;
+  key: string;
+  database: string;
+  /** Milliseconds per request before the store counts as unavailable. */
+  requestTimeoutMs?: number;
+}
+
+interface Envelope {
+  id: string;
+  pk: string;
+  doc: Document;
+  _etag?: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown; statusCode?: unknown }).code ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function wrap(error: unknown, what: string): never {
+  const status = statusOf(error);
+  if (status === 412 || status === 404) throw new ConcurrencyError(what);
+  if (status === undefined || status === 408 || status === 429 || status >= 500) {
+    throw new StoreUnavailableError(`Cosmos DB is unavailable (${(error as Error).message ?? String(error)})`, { cause: error });
+  }
+  throw error;
+}
+
+const COUNTERS = 'counters';
+
+export async function createCosmosBackend(options: CosmosOptions): Promise<DocumentBackend> {
+  const client = new CosmosClient({
+    endpoint: options.endpoint,
+    key: options.key,
+    connectionPolicy: {
+      enableEndpointDiscovery: false,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      retryOptions: { maxRetryAttemptCount: 3, fixedRetryIntervalInMilliseconds: 200, maxWaitTimeInSeconds: 5 },
+    },
+  });
+  let database: Database;
+  const containers = new Map<string, Container>();
+  try {
+    ({ database } = await client.databases.createIfNotExists({ id: options.database }));
+    for (const name of [...collectionNames, COUNTERS]) {
+      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/pk'] } });
+      containers.set(name, container);
+    }
+  } catch (error) {
+    throw new StoreUnavailableError(
+      `cannot open Cosmos DB database "${options.database}" at ${options.endpoint}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const container = (name: string): Container => {
+    const found = containers.get(name);
+    if (!found) throw new Error(`no container ${name}`);
+    return found;
+  };
+  const stored = (resource: Envelope | undefined, etag?: string): Stored | undefined =>
+    resource ? { doc: resource.doc, etag: etag ?? resource._etag ?? '' } : undefined;
+
+  const collection = (name: CollectionName): DocumentCollection => {
+    const c = container(name);
+    return {
+      async get(pk, id) {
+        try {
+          const { resource } = await c.item(id, pk).read<Envelope>();
+          return stored(resource);
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          return wrap(error, `${name} ${id}`);
+        }
+      },
+      async insert(pk, id, doc) {
+        try {
+          const { resource } = await c.items.create<Envelope>({ id, pk, doc });
+          return stored(resource);
+        } catch (error) {
+          if (statusOf(error) === 409) return undefined;
+          return wrap(error, `${name} ${id}`);
+        }
+      },
+      async replace(pk, id, doc, ifMatch) {
+        try {
+          const { resource } = await c
+            .item(id, pk)
+            .replace<Envelope>({ id, pk, doc }, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
+          const result = stored(resource);
+          if (!result) throw new ConcurrencyError(`${name} ${id}`);
+          return result;
+        } catch (error) {
+          if (error instanceof ConcurrencyError) throw error;
+          return wrap(error, `${name} ${id}`);
+        }
+      },
+      async upsert(pk, id, doc) {
+        try {
+          const { resource } = await c.items.upsert<Envelope>({ id, pk, doc });
+          const result = stored(resource);
+          if (!result) throw new StoreUnavailableError(`Cosmos DB returned no document for ${name} ${id}`);
+          return result;
+        } catch (error) {
+          if (error instanceof StoreUnavailableError) throw error;
+          return wrap(error, `${name} ${id}`);
+        }
+      },
+      async delete(pk, id) {
+        try {
+          await c.item(id, pk).delete();
+        } catch (error) {
+          if (statusOf(error) === 404) return;
+          wrap(error, `${name} ${id}`);
+        }
+      },
+      async query(pk, query: Query = {}) {
+        const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
+        let sql = 'SELECT * FROM c WHERE c.pk = @pk';
+        (query.where ?? []).forEach((condition, index) => {
+          sql += ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
+          parameters.push({ name: `@p${index}`, value: condition.value });
+        });
+        if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;
+        try {
+          const { resources } = await c.items
+            .query<Envelope>({ query: sql, parameters }, { partitionKey: pk, maxItemCount: query.limit })
+            .fetchAll();
+          const list = resources.flatMap((r) => stored(r) ?? []);
+          return query.limit ? list.slice(0, query.limit) : list;
+        } catch (error) {
+          return wrap(error, `${name} query`);
+        }
+      },
+    };
+  };
+
+  return {
+    kind: 'cosmos',
+    collection,
+    async nextSequence(pk, name) {
+      const counters = container(COUNTERS);
+      const id = name;
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        try {
+          const { resource } = await counters.item(id, pk).read<{ id: string; pk: string; value: number; _etag: string }>();
+          if (!resource) {
+            try {
+              await counters.items.create({ id, pk, value: 1 });
+              return 1;
+            } catch (error) {
+              if (statusOf(error) === 409) continue;
+              throw error;
+            }
+          }
+          const value = resource.value + 1;
+          try {
+            await counters.item(id, pk).replace({ id, pk, value }, { accessCondition: { type: 'IfMatch', condition: resource._etag } });
+            return value;
+          } catch (error) {
+            if (statusOf(error) === 412) continue;
+            throw error;
+          }
+        } catch (error) {
+          if (statusOf(error) === 404) {
+            try {
+              await counters.items.create({ id, pk, value: 1 });
+              return 1;
+            } catch (inner) {
+              if (statusOf(inner) === 409) continue;
+              return wrap(inner, 'counter');
+            }
+          }
+          return wrap(error, 'counter');
+        }
+      }
+      throw new StoreUnavailableError('Cosmos DB counter is too contended; try again');
+    },
+    async health() {
+      try {
+        await database.read();
+        return { ok: true, kind: 'cosmos' };
+      } catch (error) {
+        return { ok: false, kind: 'cosmos', detail: (error as Error).message };
+      }
+    },
+    async close() {
+      client.dispose();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The one thing a storage back end has to provide: partitioned JSON documents with eTags, simple
+ * equality/range queries and an atomic counter. The repositories (repositories.ts) are written
+ * once on top of it, so SQLite and Cosmos DB behave the same by construction and pass one
+ * contract suite (test/store/).
+ */
+import type { StoreHealth } from '../domain/ports';
+
+export type Document = Record<string, unknown>;
+
+export interface Stored<T extends Document = Document> {
+  doc: T;
+  etag: string;
+}
+
+export interface Condition {
+  /** A field path such as `status` or `submitter.userKey` (letters, digits and dots only). */
+  field: string;
+  op: '=' | '>=';
+  value: string | number | boolean;
+}
+
+export interface Query {
+  where?: Condition[];
+  /** Newest first by this field (an ISO date string). */
+  newestFirstBy?: string;
+  limit?: number;
+}
+
+export interface DocumentCollection {
+  get(pk: string, id: string): Promise<Stored | undefined>;
+  /** Creates; resolves undefined when a document with this id already exists. */
+  insert(pk: string, id: string, doc: Document): Promise<Stored | undefined>;
+  /** Replaces when `ifMatch` matches (or is absent); throws ConcurrencyError otherwise or when missing. */
+  replace(pk: string, id: string, doc: Document, ifMatch?: string): Promise<Stored>;
+  upsert(pk: string, id: string, doc: Document): Promise<Stored>;
+  delete(pk: string, id: string): Promise<void>;
+  query(pk: string, query?: Query): Promise<Stored[]>;
+}
+
+export interface DocumentBackend {
+  kind: 'sqlite' | 'cosmos';
+  collection(name: CollectionName): DocumentCollection;
+  /** Atomically increments and returns a named counter of a partition (starts at 1). */
+  nextSequence(pk: string, name: string): Promise<number>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'sessions', 'focusGroups'] as const;
+export type CollectionName = (typeof collectionNames)[number];
+
+export function assertFieldPath(field: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(field)) throw new Error(`bad field path "${field}"`);
+  return field;
+}

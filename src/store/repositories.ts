@@ -1,0 +1,235 @@
+/**
+ * The domain's repositories, written once over a DocumentBackend (SQLite or Cosmos DB).
+ */
+import { createHash } from 'node:crypto';
+import {
+  ConcurrencyError,
+  type GuideEvent,
+  type GuideEventRepository,
+  type KeyValueStore,
+  type StoredDocument,
+} from '../domain/ports';
+import type {
+  ContactRequest,
+  ContactRequestRepository,
+  FeedbackItem,
+  FeedbackRepository,
+  NewContactRequest,
+  NewFeedbackItem,
+  SubmitterContact,
+} from '../domain/feedback/types';
+import type { Condition, DocumentBackend, Stored } from './documents';
+import type { Store } from './types';
+
+/** A stable document id for an idempotency key (no characters Cosmos DB forbids in ids). */
+export function idFor(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+function withETag<T>(stored: Stored): T {
+  return { ...stored.doc, eTag: stored.etag } as T;
+}
+
+function withoutETag<T extends { eTag?: string }>(value: T): Record<string, unknown> {
+  const { eTag: _eTag, ...rest } = value;
+  return rest;
+}
+
+function reference(prefix: string, kind: string | undefined, createdAt: string, sequence: number): string {
+  const year = createdAt.slice(0, 4);
+  return [prefix, kind, year, String(sequence).padStart(6, '0')].filter(Boolean).join('-');
+}
+
+/** botbuilder's Storage semantics on documents: '*' or no eTag overwrites, otherwise it must match. */
+export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
+  const state = backend.collection('state');
+  return {
+    async read(keys) {
+      const result: Record<string, StoredDocument> = {};
+      await Promise.all(
+        keys.map(async (key) => {
+          const stored = await state.get(idFor(key), idFor(key));
+          if (stored) result[key] = { ...(stored.doc.value as Record<string, unknown>), eTag: stored.etag };
+        }),
+      );
+      return result;
+    },
+    async write(changes) {
+      for (const [key, change] of Object.entries(changes)) {
+        const id = idFor(key);
+        const { eTag, ...value } = change;
+        const doc = { key, value: JSON.parse(JSON.stringify(value)) as unknown };
+        if (!eTag || eTag === '*') {
+          await state.upsert(id, id, doc);
+          continue;
+        }
+        const existing = await state.get(id, id);
+        if (!existing) await state.upsert(id, id, doc);
+        else await state.replace(id, id, doc, eTag);
+      }
+    },
+    async delete(keys) {
+      await Promise.all(keys.map((key) => state.delete(idFor(key), idFor(key))));
+    },
+  };
+}
+
+export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
+  const items = backend.collection('feedback');
+  const contacts = backend.collection('contacts');
+  const get = async (municipality: string, id: string) => {
+    const stored = await items.get(municipality, id);
+    return stored ? withETag<FeedbackItem>(stored) : undefined;
+  };
+  return {
+    async create(input: NewFeedbackItem, contact?: SubmitterContact) {
+      const id = idFor(input.municipality, input.sourceKey);
+      const existing = await get(input.municipality, id);
+      if (existing) return { item: existing, created: false };
+      const { referencePrefix, ...rest } = input;
+      const sequence = await backend.nextSequence(input.municipality, `feedback-${input.createdAt.slice(0, 4)}`);
+      const item: FeedbackItem = {
+        ...rest,
+        id,
+        reference: reference(referencePrefix, undefined, input.createdAt, sequence),
+        status: 'new',
+        supports: 0,
+        hasContact: Boolean(contact && (contact.email || contact.phone || contact.name)),
+        updatedAt: input.createdAt,
+        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+      };
+      if (item.hasContact && contact) await contacts.upsert(input.municipality, id, { ...contact });
+      const stored = await items.insert(input.municipality, id, withoutETag(item));
+      if (!stored) {
+        const raced = await get(input.municipality, id);
+        if (raced) return { item: raced, created: false };
+        throw new Error('feedback item vanished while it was being created');
+      }
+      return { item: withETag<FeedbackItem>(stored), created: true };
+    },
+    get,
+    async getByReference(municipality, ref) {
+      const [found] = await items.query(municipality, { where: [{ field: 'reference', op: '=', value: ref }] });
+      return found ? withETag<FeedbackItem>(found) : undefined;
+    },
+    async list(municipality, filter = {}) {
+      const where: Condition[] = [];
+      if (filter.status) where.push({ field: 'status', op: '=', value: filter.status });
+      if (filter.focusArea) where.push({ field: 'focusArea', op: '=', value: filter.focusArea });
+      if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
+      if (filter.since) where.push({ field: 'createdAt', op: '>=', value: filter.since });
+      const found = await items.query(municipality, { where, newestFirstBy: 'createdAt' });
+      return found.map((s) => withETag<FeedbackItem>(s));
+    },
+    async update(item) {
+      if (!item.eTag) throw new ConcurrencyError(`feedback ${item.reference}`);
+      try {
+        const stored = await items.replace(item.municipality, item.id, withoutETag(item), item.eTag);
+        return withETag<FeedbackItem>(stored);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) throw new ConcurrencyError(`feedback ${item.reference}`);
+        throw error;
+      }
+    },
+    async addSupport(municipality, id, supporterKey) {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const item = await get(municipality, id);
+        if (!item) throw new Error(`no feedback item ${id}`);
+        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const key = idFor(supporterKey);
+        if (supporters.includes(key) || item.submitter.userKey === supporterKey) return item;
+        const at = new Date().toISOString();
+        const next = {
+          ...item,
+          supporters: [...supporters, key],
+          supports: item.supports + 1,
+          history: [...item.history, { at, by: 'system', action: 'supported' as const }],
+        };
+        try {
+          const stored = await items.replace(municipality, id, withoutETag(next), item.eTag);
+          return withETag<FeedbackItem>(stored);
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      throw new ConcurrencyError('feedback support');
+    },
+    async getContact(municipality, id) {
+      const stored = await contacts.get(municipality, id);
+      return stored ? (stored.doc as SubmitterContact) : undefined;
+    },
+  };
+}
+
+export function createContactRequestRepository(backend: DocumentBackend): ContactRequestRepository {
+  const requests = backend.collection('contactRequests');
+  const get = async (municipality: string, id: string) => {
+    const stored = await requests.get(municipality, id);
+    return stored ? withETag<ContactRequest>(stored) : undefined;
+  };
+  return {
+    async create(input: NewContactRequest) {
+      const id = idFor(input.municipality, input.sourceKey);
+      const existing = await get(input.municipality, id);
+      if (existing) return { request: existing, created: false };
+      const { referencePrefix, ...rest } = input;
+      const sequence = await backend.nextSequence(input.municipality, `contact-${input.createdAt.slice(0, 4)}`);
+      const request: ContactRequest = {
+        ...rest,
+        id,
+        reference: reference(referencePrefix, 'K', input.createdAt, sequence),
+        status: 'new',
+        updatedAt: input.createdAt,
+        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+      };
+      const stored = await requests.insert(input.municipality, id, withoutETag(request));
+      if (!stored) {
+        const raced = await get(input.municipality, id);
+        if (raced) return { request: raced, created: false };
+        throw new Error('contact request vanished while it was being created');
+      }
+      return { request: withETag<ContactRequest>(stored), created: true };
+    },
+    get,
+    async list(municipality, filter = {}) {
+      const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
+      const found = await requests.query(municipality, { where, newestFirstBy: 'createdAt' });
+      return found.map((s) => withETag<ContactRequest>(s));
+    },
+    async update(request) {
+      if (!request.eTag) throw new ConcurrencyError(`contact request ${request.reference}`);
+      const stored = await requests.replace(request.municipality, request.id, withoutETag(request), request.eTag);
+      return withETag<ContactRequest>(stored);
+    },
+  };
+}
+
+export function createGuideEventRepository(backend: DocumentBackend): GuideEventRepository {
+  const events = backend.collection('guideEvents');
+  return {
+    async record(event) {
+      await events.upsert(event.municipality, event.id, { ...event });
+    },
+    async list(municipality, filter = {}) {
+      const where: Condition[] = [];
+      if (filter.kind) where.push({ field: 'kind', op: '=', value: filter.kind });
+      if (filter.since) where.push({ field: 'at', op: '>=', value: filter.since });
+      const found = await events.query(municipality, { where, newestFirstBy: 'at' });
+      return found.map((s) => s.doc as unknown as GuideEvent);
+    },
+  };
+}
+
+/** A Store over one document back end. */
+export function storeOver(backend: DocumentBackend): Store {
+  return {
+    kind: backend.kind,
+    backend,
+    kv: createKeyValueStore(backend),
+    feedback: createFeedbackRepository(backend),
+    contactRequests: createContactRequestRepository(backend),
+    guideEvents: createGuideEventRepository(backend),
+    health: () => backend.health(),
+    close: () => backend.close(),
+  };
+}

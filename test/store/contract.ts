@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { ConcurrencyError } from '../../src/domain/ports';
+import type { NewContactRequest, NewFeedbackItem } from '../../src/domain/feedback/types';
+import type { Store } from '../../src/store/types';
+
+/**
+ * The one contract every store passes, run unchanged against SQLite and Cosmos DB.
+ * `open()` gives a fresh, empty store; `reopen()` (optional) opens the same data again.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  const feedback = (over: Partial<NewFeedbackItem> = {}): NewFeedbackItem => ({
+    municipality: 'mora',
+    referencePrefix: 'MORA',
+    kind: 'suggestion',
+    text: 'Fler företagarluncher i Östnor',
+    masked: [],
+    language: 'sv',
+    focusArea: 'mora.networks-development',
+    focusConfidence: 0.8,
+    hasContact: false,
+    submitter: { userKey: 'webchat:u1', language: 'sv', address: { conversation: { id: 'c1' } } },
+    sourceKey: `src-${Math.random()}`,
+    createdAt: '2026-11-23T08:00:00.000Z',
+    ...over,
+  });
+  const contactRequest = (over: Partial<NewContactRequest> = {}): NewContactRequest => ({
+    municipality: 'mora',
+    referencePrefix: 'MORA',
+    name: 'Anna',
+    reach: '070-123 45 67',
+    question: 'Vill boka lotsmöte',
+    language: 'sv',
+    consentAt: '2026-11-23T08:00:00.000Z',
+    submitter: { userKey: 'webchat:u1', language: 'sv' },
+    sourceKey: `k-${Math.random()}`,
+    createdAt: '2026-11-23T08:00:00.000Z',
+    ...over,
+  });
+
+  describe(`store contract: ${name}`, () => {
+    it('reports itself healthy', async () => {
+      const store = await open();
+      expect(await store.health()).toMatchObject({ ok: true });
+    });
+
+    describe('key-value state (botbuilder Storage)', () => {
+      it('reads what it wrote, with an eTag, and nothing for unknown keys', async () => {
+        const { kv } = await open();
+        await kv.write({ 'webchat/conversations/a/b?c#d': { count: 1, nested: { å: 'ä' } } });
+        const read = await kv.read(['webchat/conversations/a/b?c#d', 'missing']);
+        expect(read['webchat/conversations/a/b?c#d']).toMatchObject({ count: 1, nested: { å: 'ä' } });
+        expect(typeof read['webchat/conversations/a/b?c#d']?.eTag).toBe('string');
+        expect(read.missing).toBeUndefined();
+      });
+
+      it('rejects a write with a stale eTag and accepts "*"', async () => {
+        const { kv } = await open();
+        await kv.write({ k: { v: 1 } });
+        const first = (await kv.read(['k'])).k;
+        await kv.write({ k: { v: 2, eTag: first?.eTag } });
+        await expect(kv.write({ k: { v: 3, eTag: first?.eTag } })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await kv.read(['k'])).k).toMatchObject({ v: 2 });
+        await kv.write({ k: { v: 4, eTag: '*' } });
+        expect((await kv.read(['k'])).k).toMatchObject({ v: 4 });
+      });
+
+      it('deletes', async () => {
+        const { kv } = await open();
+        await kv.write({ gone: { v: 1 } });
+        await kv.delete(['gone', 'never-there']);
+        expect(await kv.read(['gone'])).toEqual({});
+      });
+    });
+
+    describe('feedback', () => {
+      it('gives consecutive references per municipality and year', async () => {
+        const store = await open();
+        const a = await store.feedback.create(feedback());
+        const b = await store.feedback.create(feedback());
+        const c = await store.feedback.create(feedback({ municipality: 'borlange', referencePrefix: 'BORL' }));
+        expect(a.item.reference).toBe('MORA-2026-000001');
+        expect(b.item.reference).toBe('MORA-2026-000002');
+        expect(c.item.reference).toBe('BORL-2026-000001');
+        expect(a.item).toMatchObject({ status: 'new', supports: 0, history: [{ action: 'created' }] });
+      });
+
+      it('is idempotent on the source key: a duplicate delivery stores nothing new', async () => {
+        const store = await open();
+        const first = await store.feedback.create(feedback({ sourceKey: 'activity-1' }));
+        const again = await store.feedback.create(feedback({ sourceKey: 'activity-1', text: 'different' }));
+        expect(first.created).toBe(true);
+        expect(again.created).toBe(false);
+        expect(again.item.reference).toBe(first.item.reference);
+        expect(await store.feedback.list('mora')).toHaveLength(1);
+      });
+
+      it('finds by id and reference, and lists newest first with filters', async () => {
+        const store = await open();
+        const old = await store.feedback.create(feedback({ createdAt: '2026-01-02T00:00:00.000Z' }));
+        const mid = await store.feedback.create(
+          feedback({ createdAt: '2026-05-02T00:00:00.000Z', focusArea: 'mora.competence', submitter: { userKey: 'teams:x', language: 'en' } }),
+        );
+        const recent = await store.feedback.create(feedback({ createdAt: '2026-11-02T00:00:00.000Z' }));
+        expect((await store.feedback.get('mora', mid.item.id))?.reference).toBe(mid.item.reference);
+        expect((await store.feedback.get('borlange', mid.item.id))).toBeUndefined();
+        expect((await store.feedback.getByReference('mora', old.item.reference))?.id).toBe(old.item.id);
+        expect((await store.feedback.list('mora')).map((i) => i.id)).toEqual([recent.item.id, mid.item.id, old.item.id]);
+        expect((await store.feedback.list('mora', { focusArea: 'mora.competence' })).map((i) => i.id)).toEqual([mid.item.id]);
+        expect((await store.feedback.list('mora', { submitterKey: 'teams:x' })).map((i) => i.id)).toEqual([mid.item.id]);
+        expect((await store.feedback.list('mora', { since: '2026-05-01T00:00:00.000Z' })).map((i) => i.id)).toEqual([
+          recent.item.id,
+          mid.item.id,
+        ]);
+      });
+
+      it('updates with the current eTag and refuses a stale one', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        const updated = await store.feedback.update({ ...item, status: 'received' });
+        expect(updated.status).toBe('received');
+        expect(updated.eTag).not.toBe(item.eTag);
+        await expect(store.feedback.update({ ...item, status: 'done' })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.feedback.list('mora', { status: 'received' })).map((i) => i.id)).toEqual([item.id]);
+      });
+
+      it('counts one support per supporter and none from the submitter', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        await store.feedback.addSupport('mora', item.id, 'webchat:u2');
+        await store.feedback.addSupport('mora', item.id, 'webchat:u2');
+        const after = await store.feedback.addSupport('mora', item.id, 'webchat:u1');
+        expect(after.supports).toBe(1);
+      });
+
+      it('keeps contact details apart from the item', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback(), { name: 'Anna', email: 'anna@example.se' });
+        expect(item.hasContact).toBe(true);
+        expect(JSON.stringify(item)).not.toContain('anna@example.se');
+        expect(await store.feedback.getContact('mora', item.id)).toEqual({ name: 'Anna', email: 'anna@example.se' });
+        const { item: anonymous } = await store.feedback.create(feedback());
+        expect(anonymous.hasContact).toBe(false);
+        expect(await store.feedback.getContact('mora', anonymous.id)).toBeUndefined();
+      });
+    });
+
+    describe('contact requests', () => {
+      it('stores with a K reference, idempotently, and updates by eTag', async () => {
+        const store = await open();
+        const first = await store.contactRequests.create(contactRequest({ sourceKey: 'a1' }));
+        const again = await store.contactRequests.create(contactRequest({ sourceKey: 'a1' }));
+        const second = await store.contactRequests.create(contactRequest());
+        expect(first.request.reference).toBe('MORA-K-2026-000001');
+        expect(again.created).toBe(false);
+        expect(second.request.reference).toBe('MORA-K-2026-000002');
+        const updated = await store.contactRequests.update({ ...first.request, status: 'in-progress' });
+        await expect(store.contactRequests.update({ ...first.request, status: 'done' })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.contactRequests.list('mora', { status: 'in-progress' })).map((r) => r.id)).toEqual([updated.id]);
+        expect(await store.contactRequests.list('mora')).toHaveLength(2);
+      });
+    });
+
+    describe('guide events', () => {
+      it('records and lists by kind and date, newest first', async () => {
+        const store = await open();
+        const base = { municipality: 'mora', language: 'sv' as const };
+        await store.guideEvents.record({ ...base, id: 'e1', kind: 'answered', topic: 'food', at: '2026-11-01T00:00:00.000Z' });
+        await store.guideEvents.record({ ...base, id: 'e2', kind: 'unrecognised', text: 'var är kaffet', at: '2026-11-02T00:00:00.000Z' });
+        await store.guideEvents.record({ ...base, id: 'e3', kind: 'answered', topic: 'alcohol', at: '2026-11-03T00:00:00.000Z' });
+        expect((await store.guideEvents.list('mora', { kind: 'answered' })).map((e) => e.id)).toEqual(['e3', 'e1']);
+        expect((await store.guideEvents.list('mora', { since: '2026-11-02T00:00:00.000Z' })).map((e) => e.id)).toEqual(['e3', 'e2']);
+        expect(await store.guideEvents.list('borlange')).toEqual([]);
+      });
+    });
+  });
+}
