@@ -15,6 +15,12 @@ import { createGuide, type Guide } from './domain/guide/guide';
 import { MainDialog } from '../dialogs/mainDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { sendWelcome } from '../dialogs/welcome';
+import { SuggestionDialog } from '../dialogs/suggestionDialog';
+import { MySuggestionsDialog } from '../dialogs/mySuggestionsDialog';
+import { createFeedbackService, type FeedbackService } from './domain/feedback/service';
+import type { Outbox } from './domain/feedback/outbox';
+import { createFileOutbox } from './store/outbox';
+import { createNotifier } from './bot/notify';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
@@ -24,6 +30,7 @@ export interface AppOverrides {
   data?: DataSet;
   /** An injected clock for tests. */
   now?: () => Date;
+  outbox?: Outbox;
 }
 
 /** Everything the running bot is made of, wired by hand in one place. */
@@ -34,9 +41,12 @@ export interface AppContext {
   texts: Texts;
   store: Store;
   guide: Guide;
+  feedback: FeedbackService;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
   http: HttpServer;
+  /** Writes suggestions that waited in the outbox (also runs every 30 s and at start). */
+  flushOutbox(): Promise<void>;
   /** Runs an activity through the bot as if it came from the built-in web chat. */
   runLocalTurn(activity: Partial<Activity>): Promise<void>;
   /** Listens on config.port (0 = a free port); resolves with the base URL. */
@@ -71,7 +81,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     texts.t('sv', 'core.error', { switchboard: defaultPack?.municipality.switchboard ?? '' }),
   );
 
-  const mainDialog = new MainDialog({ guide, texts, handoff: new HandoffDialog(guide, texts) });
+  const notify = createNotifier(adapter, config.bot.appId);
+  const feedback = createFeedbackService({
+    data,
+    store,
+    outbox: overrides.outbox ?? createFileOutbox(config.outboxDir),
+    rankTopics: (municipality, text) => guide.rank(municipality, text).ranked,
+    now,
+    onQueuedStored: async (item) => {
+      if (!item.submitter.address) return;
+      await notify(item.submitter.address, texts.t(item.submitter.language, 'feedback.queuedStored', { reference: item.reference }));
+    },
+    onError: (error, what) => logger.warn({ err: error }, what),
+  });
+
+  const mainDialog = new MainDialog({
+    guide,
+    texts,
+    handoff: new HandoffDialog(guide, texts),
+    suggestion: new SuggestionDialog(feedback, guide.pack, texts),
+    mySuggestions: new MySuggestionsDialog(feedback, texts),
+  });
   const bot = new ForetagslotsenBot({
     conversationState,
     userState,
@@ -107,11 +137,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const webchat = registerWebChat(http.server, {
     config,
     logger,
-    kv: store.kv,
+    store,
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     runTurn: runLocalTurn,
+    now,
   });
   auth.attachLocalOutbound(webchat.outbound);
+
+  // Suggestions that waited for the store are written as soon as it answers again.
+  let flushing = false;
+  const flush = async () => {
+    if (flushing) return;
+    flushing = true;
+    try {
+      const { written, waiting } = await feedback.flushOutbox();
+      if (written > 0 || waiting > 0) logger.info({ written, waiting }, 'outbox flushed');
+    } catch (error) {
+      logger.warn({ err: error }, 'outbox flush failed');
+    } finally {
+      flushing = false;
+    }
+  };
+  const flushTimer = setInterval(() => void flush(), 30_000);
+  flushTimer.unref();
 
   let stopped = false;
   return {
@@ -121,22 +169,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     texts,
     store,
     guide,
+    feedback,
     bot,
     adapter,
     http,
     runLocalTurn,
+    flushOutbox: flush,
     start: () =>
       new Promise<string>((resolve, reject) => {
         http.server.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
           const { port } = http.server.address() as AddressInfo;
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          void flush();
           resolve(`http://${host}:${port}`);
         });
       }),
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      clearInterval(flushTimer);
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       await http.drain(config.shutdownTimeoutMs);
       await webchat.close();

@@ -61,6 +61,7 @@ const envSchema = z
       z.enum(['sqlite', 'cosmos'], { message: 'expected sqlite or cosmos' }).default('sqlite'),
     ),
     SQLITE_PATH: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'foretagslotsen.sqlite'))),
+    OUTBOX_DIR: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'outbox'))),
     COSMOS_ENDPOINT: z.preprocess(
       emptyAsUnset,
       z.url({ message: 'expected the account URL, e.g. https://myaccount.documents.azure.com:443/' }).optional(),
@@ -132,6 +133,8 @@ export interface Config {
   readonly store:
     | { readonly kind: 'sqlite'; readonly path: string }
     | { readonly kind: 'cosmos'; readonly endpoint: string; readonly key: string; readonly database: string };
+  /** Where suggestions wait, on local disk, while the store is unreachable. */
+  readonly outboxDir: string;
   readonly webchat: {
     readonly tokenSecret: string | undefined;
     readonly directLineSecret: string | undefined;
@@ -192,6 +195,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
       e.STORE === 'cosmos'
         ? { kind: 'cosmos', endpoint: e.COSMOS_ENDPOINT ?? '', key: e.COSMOS_KEY ?? '', database: e.COSMOS_DATABASE }
         : { kind: 'sqlite', path: resolve(e.SQLITE_PATH) },
+    outboxDir: resolve(e.OUTBOX_DIR),
     webchat: {
       tokenSecret: e.WEBCHAT_TOKEN_SECRET,
       directLineSecret: e.DIRECT_LINE_SECRET,

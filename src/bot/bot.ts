@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from '../log';
-import { chooseMunicipality, type ConversationSession } from '../domain/session';
+import { chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
 import type { Language } from '../domain/packs/schema';
 
 export const LOGGER_KEY = Symbol('turnLogger');
@@ -109,8 +109,13 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
       ),
       language: languageFromLocale(context.activity.locale) ?? stored.language,
     };
-    await this.sessionAccessor.set(context, session);
     context.turnState.set(SESSION_KEY, session);
+    if (context.activity.type === ActivityTypes.Message && seenBefore(session, context.activity.id)) {
+      // The channel delivered the same activity again (a retry): it was handled; do nothing twice.
+      logger.warn({ activityId: context.activity.id }, 'duplicate delivery ignored');
+      return;
+    }
+    await this.sessionAccessor.set(context, session);
     await super.run(context);
   }
 

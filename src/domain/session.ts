@@ -6,6 +6,19 @@ export interface ConversationSession {
   municipality: string;
   /** The language the user writes in; replies follow it. */
   language: Language;
+  /** Ids of the last activities handled, so a channel's repeated delivery is handled once. */
+  recentActivityIds?: string[];
+}
+
+const RECENT = 20;
+
+/** True when this activity id was handled already; otherwise remembers it. */
+export function seenBefore(session: ConversationSession, activityId: string | undefined): boolean {
+  if (!activityId) return false;
+  const recent = session.recentActivityIds ?? [];
+  if (recent.includes(activityId)) return true;
+  session.recentActivityIds = [...recent.slice(-(RECENT - 1)), activityId];
+  return false;
 }
 
 /**

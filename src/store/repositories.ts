@@ -1,7 +1,6 @@
 /**
  * The domain's repositories, written once over a DocumentBackend (SQLite or Cosmos DB).
  */
-import { createHash } from 'node:crypto';
 import {
   ConcurrencyError,
   type GuideEvent,
@@ -19,12 +18,10 @@ import type {
   SubmitterContact,
 } from '../domain/feedback/types';
 import type { Condition, DocumentBackend, Stored } from './documents';
+import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository } from '../domain/staff/types';
 import type { Store } from './types';
 
-/** A stable document id for an idempotency key (no characters Cosmos DB forbids in ids). */
-export function idFor(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-}
+import { idFor } from '../domain/feedback/ids';
 
 function withETag<T>(stored: Stored): T {
   return { ...stored.doc, eTag: stored.etag } as T;
@@ -158,6 +155,9 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       const stored = await contacts.get(municipality, id);
       return stored ? (stored.doc as SubmitterContact) : undefined;
     },
+    async deleteContact(municipality, id) {
+      await contacts.delete(municipality, id);
+    },
   };
 }
 
@@ -220,6 +220,45 @@ export function createGuideEventRepository(backend: DocumentBackend): GuideEvent
   };
 }
 
+export function createStaffRepository(backend: DocumentBackend): StaffRepository {
+  const staff = backend.collection('staff');
+  const PK = 'staff';
+  const one = async (field: string, value: string) => {
+    const [found] = await staff.query(PK, { where: [{ field, op: '=', value }] });
+    return found ? (found.doc as unknown as StaffMember) : undefined;
+  };
+  return {
+    async put(member) {
+      await staff.upsert(PK, member.id, { ...member });
+    },
+    async get(id) {
+      const found = await staff.get(PK, id);
+      return found ? (found.doc as unknown as StaffMember) : undefined;
+    },
+    byTokenHash: (hash) => one('tokenHash', hash),
+    byAadObjectId: (objectId) => one('aadObjectId', objectId),
+    async list() {
+      return (await staff.query(PK, { newestFirstBy: 'createdAt' })).map((s) => s.doc as unknown as StaffMember);
+    },
+  };
+}
+
+export function createTeamChannelRepository(backend: DocumentBackend): TeamChannelRepository {
+  const channels = backend.collection('channels');
+  return {
+    async put(channel) {
+      await channels.upsert(channel.municipality, idFor(channel.team), { ...channel });
+    },
+    async get(municipality, team) {
+      const found = await channels.get(municipality, idFor(team));
+      return found ? (found.doc as unknown as TeamChannel) : undefined;
+    },
+    async list(municipality) {
+      return (await channels.query(municipality)).map((s) => s.doc as unknown as TeamChannel);
+    },
+  };
+}
+
 /** A Store over one document back end. */
 export function storeOver(backend: DocumentBackend): Store {
   return {
@@ -229,6 +268,8 @@ export function storeOver(backend: DocumentBackend): Store {
     feedback: createFeedbackRepository(backend),
     contactRequests: createContactRequestRepository(backend),
     guideEvents: createGuideEventRepository(backend),
+    staff: createStaffRepository(backend),
+    channels: createTeamChannelRepository(backend),
     health: () => backend.health(),
     close: () => backend.close(),
   };

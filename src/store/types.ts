@@ -1,6 +1,7 @@
 import type { GuideEventRepository, KeyValueStore, StoreHealth } from '../domain/ports';
 import type { ContactRequestRepository, FeedbackRepository } from '../domain/feedback/types';
 import type { DocumentBackend } from './documents';
+import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -15,6 +16,8 @@ export interface Store {
   feedback: FeedbackRepository;
   contactRequests: ContactRequestRepository;
   guideEvents: GuideEventRepository;
+  staff: StaffRepository;
+  channels: TeamChannelRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -27,6 +27,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SQLITE_PATH: join(dir, 'test.sqlite'),
+    OUTBOX_DIR: join(dir, 'outbox'),
     ...env,
   });
   const app = await createApp(config, { data: testData(), ...overrides });

@@ -80,3 +80,21 @@ export function buttons(activities: Partial<Activity>[]): Array<{ title: string;
   for (const activity of activities) walk(activity.attachments ?? []);
   return found;
 }
+
+/** Titles of imBack buttons (hero cards from choice prompts): pressing one sends its title. */
+export function choices(activities: Partial<Activity>[]): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'imBack' && typeof record.title === 'string') found.push(record.title);
+      for (const value of Object.values(record)) walk(value);
+    }
+  };
+  for (const activity of activities) {
+    walk(activity.attachments ?? []);
+    walk(activity.suggestedActions ?? []);
+  }
+  return found;
+}

@@ -138,6 +138,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(item.hasContact).toBe(true);
         expect(JSON.stringify(item)).not.toContain('anna@example.se');
         expect(await store.feedback.getContact('mora', item.id)).toEqual({ name: 'Anna', email: 'anna@example.se' });
+        await store.feedback.deleteContact('mora', item.id);
+        expect(await store.feedback.getContact('mora', item.id)).toBeUndefined();
+        expect((await store.feedback.get('mora', item.id))?.text).toBe(item.text);
         const { item: anonymous } = await store.feedback.create(feedback());
         expect(anonymous.hasContact).toBe(false);
         expect(await store.feedback.getContact('mora', anonymous.id)).toBeUndefined();
@@ -157,6 +160,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await expect(store.contactRequests.update({ ...first.request, status: 'done' })).rejects.toBeInstanceOf(ConcurrencyError);
         expect((await store.contactRequests.list('mora', { status: 'in-progress' })).map((r) => r.id)).toEqual([updated.id]);
         expect(await store.contactRequests.list('mora')).toHaveLength(2);
+      });
+    });
+
+    describe('staff and team channels', () => {
+      it('finds a staff member by id, token hash and Entra object id', async () => {
+        const store = await open();
+        const member = {
+          id: 's1', name: 'Sara', role: 'handler' as const, municipalities: ['mora'], teams: [],
+          aadObjectId: 'aad-1', tokenHash: 'abc123', createdAt: '2026-11-01T00:00:00.000Z',
+        };
+        await store.staff.put(member);
+        await store.staff.put({ ...member, id: 's2', name: 'Per', aadObjectId: 'aad-2', tokenHash: 'def456', createdAt: '2026-11-02T00:00:00.000Z' });
+        expect(await store.staff.get('s1')).toEqual(member);
+        expect((await store.staff.byTokenHash('def456'))?.id).toBe('s2');
+        expect((await store.staff.byAadObjectId('aad-1'))?.id).toBe('s1');
+        expect(await store.staff.byTokenHash('nope')).toBeUndefined();
+        expect((await store.staff.list()).map((m) => m.id)).toEqual(['s2', 's1']);
+      });
+
+      it('keeps one registered channel per team and municipality', async () => {
+        const store = await open();
+        const channel = { municipality: 'mora', team: 'naringslivskontoret', address: { conversation: { id: '19:abc@thread.tacv2' } }, registeredBy: 's1', registeredAt: '2026-11-01T00:00:00.000Z' };
+        await store.channels.put(channel);
+        await store.channels.put({ ...channel, address: { conversation: { id: '19:new@thread.tacv2' } } });
+        expect((await store.channels.get('mora', 'naringslivskontoret'))?.address).toEqual({ conversation: { id: '19:new@thread.tacv2' } });
+        expect(await store.channels.list('mora')).toHaveLength(1);
+        expect(await store.channels.get('borlange', 'naringslivskontoret')).toBeUndefined();
       });
     });
 

@@ -66,11 +66,31 @@ export interface FeedbackItem {
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];
+  /** The team the routing rules gave it to, and why. */
+  assignment?: Assignment;
+  /** Staff member who took it. */
+  assignee?: string;
+  firstResponseAt?: string;
+  closedAt?: string;
+  /** What was done ("Ni sa – vi gjorde"), set when staff close it. */
+  outcome?: string;
+  duplicateOf?: string;
+  /** Set when the retention command erased the contact details. */
+  contactErasedAt?: string;
   /** Optimistic concurrency token of the stored version. */
   eTag?: string;
 }
 
-export type NewFeedbackItem = Omit<FeedbackItem, 'id' | 'reference' | 'status' | 'supports' | 'updatedAt' | 'history' | 'eTag'> & {
+export interface Assignment {
+  team: string;
+  reason: string;
+  at: string;
+}
+
+export type NewFeedbackItem = Omit<
+  FeedbackItem,
+  'id' | 'reference' | 'status' | 'supports' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt' | 'outcome' | 'duplicateOf' | 'contactErasedAt'
+> & {
   /** Prefix of the reference, from the pack (e.g. MORA). */
   referencePrefix: string;
 };
@@ -100,6 +120,8 @@ export interface FeedbackRepository {
   /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
   addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
   getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
+  /** Erases the contact details of an item (retention); the item itself stays, anonymised. */
+  deleteContact(municipality: string, id: string): Promise<void>;
 }
 
 export const contactRequestStatuses = ['new', 'in-progress', 'done'] as const;
@@ -128,10 +150,14 @@ export interface ContactRequest {
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];
+  assignment?: Assignment;
+  assignee?: string;
+  firstResponseAt?: string;
+  closedAt?: string;
   eTag?: string;
 }
 
-export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag'> & {
+export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt'> & {
   referencePrefix: string;
 };
 

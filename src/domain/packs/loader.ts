@@ -12,6 +12,7 @@ import {
   processList,
   processOverlays,
   scenarioList,
+  staffSetup as staffSetupSchema,
   textCatalog,
   type Contact,
   type ContactRole,
@@ -24,6 +25,7 @@ import {
   type ProcessGuide,
   type ProcessOverlay,
   type Scenario,
+  type StaffSetup,
   type TextCatalog,
 } from './schema';
 
@@ -45,6 +47,8 @@ export interface Pack {
   initiatives: Initiative[];
   /** Pack-specific router phrasings (the shared ones are in DataSet.shared). */
   phrasings: PhrasingSet[];
+  /** Teams, routing rules, service promise and answer templates for staff. */
+  staff: StaffSetup;
 }
 
 export interface SharedData {
@@ -238,7 +242,8 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
     const focusAreas = reader.read(join(dir, 'focus-areas.json'), focusAreaList);
     const initiatives = reader.read(join(dir, 'initiatives.json'), initiativeList, { optional: true }) ?? [];
     const packPhrasings = reader.read(join(dir, 'phrasings.json'), phrasingList, { optional: true }) ?? [];
-    if (!municipality || !contacts || !overlays || !focusAreas) continue;
+    const staff = reader.read(join(dir, 'staff.json'), staffSetupSchema);
+    if (!municipality || !contacts || !overlays || !focusAreas || !staff) continue;
     if (municipality.id !== id) reader.problem(join(dir, 'municipality.json'), 'id', `must be "${id}" (the folder name)`);
 
     const contactIds = new Set(contacts.map((c) => c.id));
@@ -282,9 +287,18 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
         if (!area.id.startsWith(`${id}.`)) reader.problem(areaFile, `[${index}].id`, `expected an id starting with "${id}."`);
       });
     }
+    const staffFile = join(dir, 'staff.json');
+    const teamIds = new Set(staff.teams.map((t) => t.id));
+    const areaIds = new Set(focusAreas.map((a) => a.id));
+    if (!teamIds.has(staff.defaultTeam)) reader.problem(staffFile, 'defaultTeam', `no team "${staff.defaultTeam}" in teams`);
+    staff.rules.forEach((rule, index) => {
+      if (!teamIds.has(rule.team)) reader.problem(staffFile, `rules[${index}].team`, `no team "${rule.team}" in teams`);
+      if (rule.focusArea && !areaIds.has(rule.focusArea)) reader.problem(staffFile, `rules[${index}].focusArea`, `"${rule.focusArea}" is not a focus area of ${id}`);
+      if (rule.topic && taxonomy && !topics.has(rule.topic)) reader.problem(staffFile, `rules[${index}].topic`, `"${rule.topic}" is not a topic in taxonomy.json`);
+    });
     for (const contact of contacts) if (contact.toVerify) note(id, `contact "${contact.id}" is to be verified by the municipality`);
     for (const initiative of initiatives) if (initiative.toVerify) note(id, `initiative "${initiative.id}" is to be verified`);
-    packs.set(id, { id, municipality, contacts, processes: overlays, focusAreas, initiatives, phrasings: packPhrasings });
+    packs.set(id, { id, municipality, contacts, processes: overlays, focusAreas, initiatives, phrasings: packPhrasings, staff });
   }
 
   if (reader.problems.length > 0 || !taxonomy || !crisis) {

@@ -251,3 +251,39 @@ export const initiativeList = z.array(initiative);
 /** Texts the bot shows: a flat map of key → text with {placeholders}. */
 export const textCatalog = z.record(z.string().regex(/^[a-zA-Z0-9_.-]+$/), z.string());
 export type TextCatalog = z.infer<typeof textCatalog>;
+
+/** The kinds of work staff handle: the four feedback kinds and contact requests (handoffs). */
+export const workKinds = ['suggestion', 'opinion', 'complaint', 'praise', 'contact-request'] as const;
+export type WorkKind = (typeof workKinds)[number];
+
+/**
+ * Staff setup of a pack (staff.json): the teams that handle feedback and contact requests, the
+ * rules that route an item to a team (first match wins, else the default team), the service
+ * promise per kind, answer templates and how long contact details are kept after closure.
+ */
+export const staffSetup = z
+  .object({
+    teams: z
+      .array(z.object({ id, name: localized, description: localized.optional() }).strict())
+      .min(1),
+    defaultTeam: id,
+    rules: z
+      .array(
+        z
+          .object({
+            focusArea: id.optional(),
+            topic: id.optional(),
+            kind: z.enum(workKinds).optional(),
+            team: id,
+          })
+          .strict(),
+      )
+      .default([]),
+    /** First response within this many working days, per kind. */
+    servicePromise: z.record(z.enum(workKinds), z.number().int().positive()),
+    templates: z.array(z.object({ id, title: localized, text: localized }).strict()).default([]),
+    /** Days after closure when contact details are erased and the item kept anonymised. */
+    retentionDays: z.number().int().positive().default(365),
+  })
+  .strict();
+export type StaffSetup = z.infer<typeof staffSetup>;

@@ -1,0 +1,247 @@
+import { TurnContext } from 'botbuilder';
+import {
+  ChoiceFactory,
+  ChoicePrompt,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type Choice,
+  type DialogTurnResult,
+  type FoundChoice,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { isReachable } from '../src/domain/guide/contactRequest';
+import type { FeedbackService } from '../src/domain/feedback/service';
+import { feedbackKinds, type FeedbackKind, type SubmitterContact } from '../src/domain/feedback/types';
+import type { ConversationAddress } from '../src/domain/ports';
+import type { Pack } from '../src/domain/packs/loader';
+import type { Texts } from '../src/domain/texts';
+import { turnSession } from '../src/bot/bot';
+import { InterruptibleDialog } from './interruptibleDialog';
+
+export const SUGGESTION_DIALOG = 'suggestionDialog';
+const TEXT = 'suggestionText';
+const FREE = 'suggestionFree';
+const CHOICE = 'suggestionChoice';
+const REACH = 'suggestionReach';
+
+const optionsSchema = z.object({ text: z.string().optional() }).default({});
+const tagSchema = z.object({
+  focusArea: z.string(),
+  confidence: z.number(),
+  secondaryArea: z.string().optional(),
+  ranked: z.array(z.object({ focusArea: z.string(), confidence: z.number() })),
+  decidingWords: z.array(z.string()),
+});
+const stateSchema = z.object({
+  text: z.string(),
+  tag: tagSchema,
+  topic: z.string().optional(),
+  kind: z.enum(feedbackKinds),
+  focusArea: z.string(),
+  place: z.string().optional(),
+});
+
+const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
+const vals = (step: WaterfallStepContext) => step.values as Record<string, unknown>;
+const chosen = (result: unknown): string | undefined => (result as FoundChoice | undefined)?.value;
+
+/**
+ * "Gör <kommun> bättre": the suggestion, similar ones to support instead, its kind, the focus area
+ * (confirm or choose), optionally a place and contact details, then a receipt with a reference.
+ * The questions are here; what happens to the suggestion is in the domain (FeedbackService).
+ */
+export class SuggestionDialog extends InterruptibleDialog {
+  constructor(
+    private readonly feedback: FeedbackService,
+    private readonly packOf: (municipality: string) => Pack,
+    texts: Texts,
+  ) {
+    super(SUGGESTION_DIALOG, texts);
+    this.addDialog(new TextPrompt(TEXT, async (prompt) => words(prompt.recognized.value ?? '') >= 3))
+      .addDialog(new TextPrompt(FREE))
+      .addDialog(new ChoicePrompt(CHOICE))
+      .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
+      .addDialog(
+        new WaterfallDialog(`${SUGGESTION_DIALOG}.steps`, [
+          this.askText.bind(this),
+          this.understand.bind(this),
+          this.askKind.bind(this),
+          this.confirmArea.bind(this),
+          this.chooseArea.bind(this),
+          this.askPlace.bind(this),
+          this.askContact.bind(this),
+          this.askReach.bind(this),
+          this.save.bind(this),
+        ]),
+      );
+    this.initialDialogId = `${SUGGESTION_DIALOG}.steps`;
+  }
+
+  private t(step: WaterfallStepContext, key: string, vars?: Record<string, string | number>): string {
+    return this.texts.t(turnSession(step.context).language, key, vars);
+  }
+
+  private choices(step: WaterfallStepContext, items: Array<{ value: string; title: string; synonyms?: string[] }>): Choice[] {
+    void step;
+    return items.map((item) => ({
+      value: item.value,
+      action: { type: 'imBack', title: item.title, value: item.title },
+      synonyms: [item.title, ...(item.synonyms ?? [])],
+    }));
+  }
+
+  private prompt(step: WaterfallStepContext, text: string, choices: Choice[]): Promise<DialogTurnResult> {
+    return step.prompt(CHOICE, {
+      prompt: ChoiceFactory.heroCard(choices, text),
+      choices,
+      style: ListStyle.none,
+    });
+  }
+
+  private async askText(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { text } = optionsSchema.parse(step.options ?? {});
+    if (text && words(text) >= 3) return step.next(text);
+    return step.prompt(TEXT, { prompt: this.t(step, 'feedback.ask'), retryPrompt: this.t(step, 'feedback.tooShort') });
+  }
+
+  private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const text = String(step.result).trim();
+    const session = turnSession(step.context);
+    const understanding = await this.feedback.understand(session.municipality, text, session.language);
+    Object.assign(vals(step), { text, tag: understanding.tag, topic: understanding.topic });
+    if (understanding.masked.masked.length > 0) {
+      const what = understanding.masked.masked.map((m) => this.t(step, `feedback.maskedKind.${m.kind}`)).join(', ');
+      await step.context.sendActivity(this.t(step, 'feedback.masked', { what }));
+    }
+    if (understanding.similar.length === 0) return step.next();
+    const lines = understanding.similar.map((item) =>
+      this.t(step, 'feedback.similarLine', {
+        reference: item.reference,
+        text: item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text,
+        supports: item.supports,
+        status: this.t(step, `feedback.status.${item.status}`),
+      }),
+    );
+    const choices = this.choices(step, [
+      ...understanding.similar.map((item) => ({
+        value: `support:${item.id}`,
+        title: this.t(step, 'feedback.supportButton', { reference: item.reference }),
+        synonyms: [item.reference],
+      })),
+      { value: 'send', title: this.t(step, 'feedback.sendAnyway'), synonyms: ['skicka', 'send', 'eget', 'own'] },
+    ]);
+    const intro = this.t(step, 'feedback.similar', { count: understanding.similar.length });
+    return this.prompt(step, `${intro}\n\n${lines.map((l) => `- ${l}`).join('\n')}`, choices);
+  }
+
+  private async askKind(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const choice = chosen(step.result);
+    if (choice?.startsWith('support:')) {
+      const session = turnSession(step.context);
+      const activity = step.context.activity;
+      const item = await this.feedback.support(session.municipality, choice.slice(8), { channelId: activity.channelId, userId: activity.from.id });
+      await step.context.sendActivity(this.t(step, 'feedback.supported', { reference: item.reference, supports: item.supports }));
+      return step.endDialog();
+    }
+    const choices = this.choices(
+      step,
+      feedbackKinds.map((kind) => ({ value: kind, title: this.t(step, `feedback.kind.${kind}`), synonyms: [kind] })),
+    );
+    return this.prompt(step, this.t(step, 'feedback.askKind'), choices);
+  }
+
+  private async confirmArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    vals(step).kind = chosen(step.result) as FeedbackKind;
+    const session = turnSession(step.context);
+    const tag = tagSchema.parse(vals(step).tag);
+    const area = this.feedback.focusAreaName(session.municipality, tag.focusArea)[session.language];
+    const choices = this.choices(step, [
+      { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok'] },
+      { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other'] },
+    ]);
+    return this.prompt(step, this.t(step, 'feedback.interpretation', { area }), choices);
+  }
+
+  private async chooseArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const tag = tagSchema.parse(vals(step).tag);
+    if (chosen(step.result) === 'yes') return step.next({ value: tag.focusArea, index: 0, score: 1 } satisfies FoundChoice);
+    const session = turnSession(step.context);
+    // Best guesses first, so the likely alternatives are at the top.
+    const order = tag.ranked.map((r) => r.focusArea);
+    const areas = [...this.feedback.focusAreas(session.municipality)].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    const choices = this.choices(
+      step,
+      areas.map((area) => ({ value: area.id, title: area.name[session.language], synonyms: [area.name.sv, area.name.en] })),
+    );
+    return this.prompt(step, this.t(step, 'feedback.chooseArea'), choices);
+  }
+
+  private async askPlace(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    vals(step).focusArea = chosen(step.result);
+    const skip = this.t(step, 'feedback.skip');
+    return step.prompt(FREE, {
+      prompt: ChoiceFactory.heroCard([{ value: skip, action: { type: 'imBack', title: skip, value: skip } }], this.t(step, 'feedback.askPlace')),
+    });
+  }
+
+  private async askContact(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const place = String(step.result ?? '').trim();
+    const skipWords = [this.t(step, 'feedback.skip').toLowerCase(), 'hoppa över', 'hoppa over', 'skip', 'nej', 'no', '-'];
+    vals(step).place = place && !skipWords.includes(place.toLowerCase()) ? place : undefined;
+    const choices = this.choices(step, [
+      { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes'] },
+      { value: 'no', title: this.t(step, 'feedback.contactNo'), synonyms: ['nej', 'no', 'anonym', 'anonymous'] },
+    ]);
+    return this.prompt(step, this.t(step, 'feedback.askContact'), choices);
+  }
+
+  private async askReach(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (chosen(step.result) !== 'yes') return step.next();
+    return step.prompt(REACH, { prompt: this.t(step, 'feedback.askReach'), retryPrompt: this.t(step, 'feedback.reachInvalid') });
+  }
+
+  private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = stateSchema.parse(vals(step));
+    const reach = typeof step.result === 'string' ? step.result.trim() : undefined;
+    const contact: SubmitterContact | undefined = reach ? (reach.includes('@') ? { email: reach } : { phone: reach }) : undefined;
+    const session = turnSession(step.context);
+    const pack = this.packOf(session.municipality);
+    const activity = step.context.activity;
+    try {
+      const result = await this.feedback.submit({
+        municipality: session.municipality,
+        text: state.text,
+        kind: state.kind,
+        place: state.place,
+        language: session.language,
+        focusArea: state.focusArea,
+        tag: state.tag,
+        topic: state.topic,
+        user: { channelId: activity.channelId, userId: activity.from.id },
+        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
+        contact,
+        sourceKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}`,
+      });
+      if (result.status === 'queued') {
+        await step.context.sendActivity(this.t(step, 'feedback.queued'));
+      } else if (!result.created) {
+        await step.context.sendActivity(this.t(step, 'feedback.duplicateDelivery', { reference: result.item.reference }));
+      } else {
+        await step.context.sendActivity(
+          this.t(step, 'feedback.receipt', {
+            kind: this.t(step, `feedback.kind.${state.kind}`).toLowerCase(),
+            reference: result.item.reference,
+            area: this.feedback.focusAreaName(session.municipality, state.focusArea)[session.language],
+            next: this.t(step, contact ? 'feedback.next.contact' : 'feedback.next.anonymous'),
+          }),
+        );
+      }
+    } catch (error) {
+      await step.context.sendActivity(this.t(step, 'feedback.failed', { switchboard: pack.municipality.switchboard }));
+      throw error;
+    }
+    return step.endDialog();
+  }
+}

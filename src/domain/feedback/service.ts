@@ -1,0 +1,201 @@
+/**
+ * "Gör <kommun> bättre": what happens to a suggestion, from the first message to the receipt.
+ * Plain TypeScript; the suggestion dialog only asks the questions and renders what this returns.
+ *
+ * Nothing is lost and nothing doubles: personal data is masked before anything is stored; an item
+ * is created once per source activity; when the store cannot be reached the suggestion waits in a
+ * durable local outbox and is written (and the submitter told) when the store is back.
+ */
+import type { DataSet, Pack } from '../packs/loader';
+import type { FocusArea, Language, Localized } from '../packs/schema';
+import { StoreUnavailableError, type ConversationAddress } from '../ports';
+import { maskPersonalData, type MaskResult } from '../privacy/mask';
+import { idFor } from './ids';
+import type { Outbox, OutboxEntry } from './outbox';
+import { findSimilar } from './similar';
+import { createTagger, serviceFactor, type FocusTag, type Tagger } from './tagger';
+import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
+
+export interface Understanding {
+  /** The suggestion as it will be stored (personal data masked) and what was masked. */
+  masked: MaskResult;
+  tag: FocusTag;
+  topic?: string;
+  serviceFactor?: ServiceFactor;
+  /** Open items of the municipality that say much the same thing, best first. */
+  similar: FeedbackItem[];
+}
+
+export interface SubmitInput {
+  municipality: string;
+  /** The text as the user wrote it; masked again here, whatever the caller did. */
+  text: string;
+  kind: FeedbackKind;
+  place?: string;
+  language: Language;
+  /** The focus area the user confirmed (or chose). */
+  focusArea: string;
+  tag: FocusTag;
+  topic?: string;
+  user: { channelId: string; userId: string };
+  address?: ConversationAddress;
+  contact?: SubmitterContact;
+  /** Identity of the activity that completed the suggestion: the same key never creates a second item. */
+  sourceKey: string;
+}
+
+export type SubmitResult =
+  | { status: 'stored'; item: FeedbackItem; created: boolean }
+  | { status: 'queued'; outboxId: string };
+
+/** Tells a submitter, later, that their queued suggestion is now registered. */
+export type QueuedNotifier = (item: FeedbackItem) => Promise<void>;
+
+export interface FeedbackService {
+  focusAreas(municipality: string): FocusArea[];
+  focusAreaName(municipality: string, id: string): Localized;
+  understand(municipality: string, text: string, language: Language): Promise<Understanding>;
+  submit(input: SubmitInput): Promise<SubmitResult>;
+  support(municipality: string, id: string, user: { channelId: string; userId: string }): Promise<FeedbackItem>;
+  mine(municipality: string, user: { channelId: string; userId: string }): Promise<FeedbackItem[]>;
+  /** Writes what waits in the outbox; returns how many were written and how many still wait. */
+  flushOutbox(): Promise<{ written: number; waiting: number }>;
+  tagger(municipality: string): Tagger;
+}
+
+export interface FeedbackDeps {
+  data: DataSet;
+  store: { feedback: FeedbackRepository };
+  outbox: Outbox;
+  /** The guide's topic ranking, so a suggestion also gets a topic. */
+  rankTopics(municipality: string, text: string): Array<{ topic: string; confidence: number }>;
+  now: () => Date;
+  onQueuedStored?: QueuedNotifier;
+  onError?: (error: unknown, what: string) => void;
+}
+
+const userKey = (user: { channelId: string; userId: string }) => `${user.channelId}:${user.userId}`;
+
+export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
+  const taggers = new Map<string, Tagger>();
+  const pack = (municipality: string): Pack => {
+    const found = deps.data.packs.get(municipality);
+    if (!found) throw new Error(`no data pack "${municipality}"`);
+    return found;
+  };
+  const tagger = (municipality: string): Tagger => {
+    let found = taggers.get(municipality);
+    if (!found) {
+      found = createTagger(pack(municipality).focusAreas);
+      taggers.set(municipality, found);
+    }
+    return found;
+  };
+  for (const id of deps.data.packs.keys()) tagger(id);
+
+  const topicOf = (municipality: string, text: string): string | undefined => {
+    const best = deps.rankTopics(municipality, text).find((r) => r.topic !== 'give-feedback' && r.topic !== 'business-pilot');
+    return best && best.confidence >= 0.2 ? best.topic : undefined;
+  };
+
+  const store = async (item: NewFeedbackItem, contact?: SubmitterContact) => deps.store.feedback.create(item, contact);
+
+  return {
+    tagger,
+    focusAreas: (municipality) => pack(municipality).focusAreas,
+    focusAreaName(municipality, id) {
+      const area = pack(municipality).focusAreas.find((a) => a.id === id);
+      return area?.name ?? { sv: id, en: id };
+    },
+
+    async understand(municipality, text, language) {
+      const masked = maskPersonalData(text.trim());
+      const tag = tagger(municipality).tag(masked.text);
+      let similar: FeedbackItem[] = [];
+      try {
+        const open = (await deps.store.feedback.list(municipality)).filter((i) => i.status !== 'closed');
+        const matches = findSimilar(masked.text, language, open.map((i) => ({ id: i.id, text: i.text, language: i.language })));
+        similar = matches.flatMap((m) => open.find((i) => i.id === m.id) ?? []);
+      } catch (error) {
+        // Similar suggestions are a help, not a requirement: a store that is down must not stop the user.
+        deps.onError?.(error, 'similar suggestions');
+      }
+      return { masked, tag, topic: topicOf(municipality, masked.text), serviceFactor: serviceFactor(masked.text, language), similar };
+    },
+
+    async submit(input) {
+      const p = pack(input.municipality);
+      const masked = maskPersonalData(input.text.trim());
+      const at = deps.now().toISOString();
+      const areas = new Set(p.focusAreas.map((a) => a.id));
+      if (!areas.has(input.focusArea)) throw new Error(`"${input.focusArea}" is not a focus area of ${input.municipality}`);
+      const confirmedTop = input.focusArea === input.tag.focusArea;
+      const secondary = confirmedTop ? input.tag.secondaryArea : input.tag.focusArea;
+      const item: NewFeedbackItem = {
+        municipality: input.municipality,
+        referencePrefix: p.municipality.referencePrefix,
+        kind: input.kind,
+        text: masked.text,
+        masked: masked.masked,
+        place: input.place ? maskPersonalData(input.place.trim()).text.slice(0, 200) : undefined,
+        language: input.language,
+        focusArea: input.focusArea,
+        secondaryArea: secondary && secondary !== input.focusArea ? secondary : undefined,
+        focusConfidence: confirmedTop ? input.tag.confidence : 1,
+        topic: input.topic,
+        serviceFactor: serviceFactor(masked.text, input.language),
+        hasContact: Boolean(input.contact),
+        submitter: { userKey: userKey(input.user), address: input.address, language: input.language },
+        sourceKey: input.sourceKey,
+        createdAt: at,
+      };
+      try {
+        const { item: stored, created } = await store(item, input.contact);
+        return { status: 'stored', item: stored, created };
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        const entry: OutboxEntry = {
+          id: idFor(input.municipality, input.sourceKey),
+          kind: 'feedback',
+          item,
+          contact: input.contact,
+          queuedAt: at,
+          attempts: 0,
+        };
+        await deps.outbox.put(entry);
+        deps.onError?.(error, 'suggestion queued in the outbox');
+        return { status: 'queued', outboxId: entry.id };
+      }
+    },
+
+    async support(municipality, id, user) {
+      return deps.store.feedback.addSupport(municipality, id, userKey(user));
+    },
+
+    async mine(municipality, user) {
+      return deps.store.feedback.list(municipality, { submitterKey: userKey(user) });
+    },
+
+    async flushOutbox() {
+      let written = 0;
+      const entries = await deps.outbox.list();
+      let waiting = entries.length;
+      for (const entry of entries) {
+        try {
+          const { item, created } = await store(entry.item, entry.contact);
+          await deps.outbox.remove(entry.id);
+          written += 1;
+          waiting -= 1;
+          if (created && deps.onQueuedStored) {
+            await deps.onQueuedStored(item).catch((error: unknown) => deps.onError?.(error, 'queued receipt'));
+          }
+        } catch (error) {
+          if (error instanceof StoreUnavailableError) break;
+          deps.onError?.(error, `outbox entry ${entry.id}`);
+          await deps.outbox.put({ ...entry, attempts: entry.attempts + 1 });
+        }
+      }
+      return { written, waiting };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Similar suggestions: TF-IDF cosine over stemmed, folded words (the router's text processing).
+ */
+import { analyze } from '../text';
+import type { Language } from '../packs/schema';
+
+export interface SimilarityCandidate {
+  id: string;
+  text: string;
+  language: Language;
+}
+
+export interface SimilarMatch {
+  id: string;
+  score: number;
+}
+
+const MIN_SCORE = 0.3;
+
+function termCounts(text: string, language: Language): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of analyze(text, language)) if (term.length > 2) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/** The candidates most like `text`, best first, at most `limit`, above a minimum similarity. */
+export function findSimilar(text: string, language: Language, candidates: SimilarityCandidate[], limit = 3): SimilarMatch[] {
+  if (candidates.length === 0) return [];
+  const query = termCounts(text, language);
+  const docs = candidates.map((c) => ({ id: c.id, counts: termCounts(c.text, c.language) }));
+  const df = new Map<string, number>();
+  for (const doc of [...docs.map((d) => d.counts), query]) for (const term of doc.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const n = docs.length + 1;
+  const weigh = (counts: Map<string, number>) => {
+    const vector = new Map<string, number>();
+    let norm = 0;
+    for (const [term, count] of counts) {
+      const w = (1 + Math.log(count)) * Math.log(1 + n / (df.get(term) ?? 1));
+      vector.set(term, w);
+      norm += w * w;
+    }
+    return { vector, norm: Math.sqrt(norm) || 1 };
+  };
+  const q = weigh(query);
+  return docs
+    .map((doc) => {
+      const d = weigh(doc.counts);
+      let dot = 0;
+      for (const [term, w] of q.vector) dot += w * (d.vector.get(term) ?? 0);
+      return { id: doc.id, score: Math.round((dot / (q.norm * d.norm)) * 1000) / 1000 };
+    })
+    .filter((m) => m.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+}

@@ -1,0 +1,352 @@
+/**
+ * A small text classifier for Swedish and English, shared by the guide's router (topics) and the
+ * feedback tagger (focus areas). Built on `natural` (Swedish tokenizer, Swedish and English Porter
+ * stemmers, Damerau-Levenshtein distance). Every text becomes a sparse feature vector:
+ *   - word stems (Swedish and English stemmer on the folded word), weighted by inverse document frequency;
+ *   - character 4-grams of every word, which carry typos and the parts of compounds;
+ *   - for a word the training data never saw: the known words inside it ("serveringstillståndsansökan"
+ *     → servering, tillstånd, ansökan) and known words within one or two typos of it ("bygglv" → bygglov).
+ * A multinomial logistic regression over those features is trained from the examples (and keywords)
+ * when the bot starts, in well under a second per model, deterministically.
+ */
+import { fold, stemEn, stemSv, tokenize } from './index';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
+  DamerauLevenshteinDistance(a: string, b: string, options?: { transposition_cost?: number }): number;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const STOPWORDS = new Set(
+  [
+    // Swedish (folded)
+    'och', 'att', 'jag', 'vi', 'du', 'ni', 'min', 'mitt', 'mina', 'var', 'vart', 'vara', 'ar', 'en', 'ett', 'for',
+    'av', 'hur', 'vad', 'vem', 'gor', 'kan', 'ska', 'skall', 'med', 'i', 'pa', 'det', 'den', 'har', 'hade', 'fa',
+    'hej', 'tack', 'som', 'man', 'eller', 'sa', 'om', 'till', 'fran', 'nar', 'dar', 'har', 'vill', 'inte', 'nagon',
+    'nagot', 'nagra', 'mig', 'oss', 'er', 'sig', 'de', 'dem', 'denna', 'detta', 'dessa', 'blir', 'bli', 'ocksa',
+    'mycket', 'lite', 'bara', 'kanske', 'undrar', 'fragar', 'fraga', 'behover', 'behov', 'hjalp', 'hjalpa', 'ni',
+    'era', 'ert', 'er', 'nu', 'da', 'an', 'sin', 'sitt', 'sina', 'hos', 'vid', 'under', 'efter', 'innan', 'mot',
+    'ju', 'val', 'eg', 'typ', 'liksom', 'alltsa', 'lr', 'o', 'osv', 'hmm', 'hallo', 'tjena', 'snalla', 'kommun',
+    'kommunen', 'vilken', 'vilket', 'vilka', 'finns', 'galler', 'gors', 'gora',
+    // English
+    'the', 'a', 'an', 'and', 'or', 'to', 'of', 'in', 'on', 'at', 'for', 'with', 'by', 'from', 'is', 'are', 'am',
+    'be', 'been', 'was', 'were', 'do', 'does', 'did', 'i', 'me', 'my', 'we', 'our', 'us', 'you', 'your', 'it',
+    'its', 'this', 'that', 'these', 'those', 'what', 'how', 'who', 'where', 'when', 'which', 'can', 'could',
+    'should', 'would', 'will', 'shall', 'need', 'want', 'have', 'has', 'had', 'get', 'please', 'hi', 'hello',
+    'thanks', 'there', 'any', 'some', 'about', 'so', 'if', 'just', 'help', 'municipality', 'council',
+  ].map((w) => w),
+);
+
+const NGRAM = 4;
+const NGRAM_WEIGHT = 0.35;
+const FUZZY_WEIGHT = 0.8;
+const PART_WEIGHT = 0.7;
+
+interface Featurized {
+  /** feature → weight (before IDF) */
+  counts: Map<string, number>;
+  /** feature → the user's words that produced it */
+  origin: Map<string, Set<string>>;
+  /** Words that are content words (not stop words) */
+  contentWords: string[];
+  /** Content words the router knows (directly, as a typo or as compound parts) */
+  knownWords: number;
+}
+
+function words(text: string): Array<{ raw: string; folded: string }> {
+  return tokenize(text)
+    .map((raw) => ({ raw, folded: fold(raw).replace(/[^a-z0-9]/g, '') }))
+    .filter((w) => w.folded.length > 0);
+}
+
+function stems(folded: string): string[] {
+  const sv = stemSv(folded);
+  const en = stemEn(folded);
+  return sv === en ? [sv] : [sv, en];
+}
+
+function ngrams(folded: string): string[] {
+  const padded = `#${folded}#`;
+  if (padded.length <= NGRAM) return [padded];
+  const out: string[] = [];
+  for (let i = 0; i + NGRAM <= padded.length; i += 1) out.push(padded.slice(i, i + NGRAM));
+  return out;
+}
+
+class Vocabulary {
+  /** folded known words (content words of the training data), grouped by length for typo search */
+  private readonly byLength = new Map<number, string[]>();
+  private readonly known = new Set<string>();
+  /** Known words long enough to be found inside compounds, longest first */
+  private parts: string[] = [];
+
+  add(folded: string): void {
+    if (this.known.has(folded) || STOPWORDS.has(folded) || folded.length < 3) return;
+    this.known.add(folded);
+    const list = this.byLength.get(folded.length) ?? [];
+    list.push(folded);
+    this.byLength.set(folded.length, list);
+  }
+
+  seal(): void {
+    this.parts = [...this.known].filter((w) => w.length >= 4).sort((a, b) => b.length - a.length);
+  }
+
+  has(folded: string): boolean {
+    return this.known.has(folded);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** Known words within one typo (two for long words). */
+  nearest(folded: string): string[] {
+    if (folded.length < 5) return [];
+    const max = folded.length >= 9 ? 2 : 1;
+    let best = max + 1;
+    let found: string[] = [];
+    for (let len = folded.length - max; len <= folded.length + max; len += 1) {
+      for (const candidate of this.byLength.get(len) ?? []) {
+        if (candidate[0] !== folded[0] && candidate[1] !== folded[1]) continue;
+        const distance = DamerauLevenshteinDistance(folded, candidate);
+        if (distance < best) {
+          best = distance;
+          found = [candidate];
+        } else if (distance === best) found.push(candidate);
+      }
+    }
+    return best <= max ? found.slice(0, 3) : [];
+  }
+
+  /** Known words inside a compound, left to right without overlaps, longest first. */
+  compoundParts(folded: string): string[] {
+    if (folded.length < 8) return [];
+    const taken: boolean[] = new Array<boolean>(folded.length).fill(false);
+    const out: string[] = [];
+    for (const part of this.parts) {
+      if (part.length >= folded.length) continue;
+      let from = folded.indexOf(part);
+      while (from >= 0) {
+        const free = taken.slice(from, from + part.length).every((t) => !t);
+        if (free) {
+          for (let i = from; i < from + part.length; i += 1) taken[i] = true;
+          out.push(part);
+          break;
+        }
+        from = folded.indexOf(part, from + 1);
+      }
+    }
+    const covered = taken.filter(Boolean).length;
+    return covered >= folded.length * 0.6 ? out : [];
+  }
+}
+
+export function featurize(text: string, vocabulary: Vocabulary | undefined): Featurized {
+  const counts = new Map<string, number>();
+  const origin = new Map<string, Set<string>>();
+  const add = (feature: string, weight: number, raw: string) => {
+    counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    let set = origin.get(feature);
+    if (!set) origin.set(feature, (set = new Set()));
+    set.add(raw);
+  };
+  const contentWords: string[] = [];
+  let knownWords = 0;
+  for (const { raw, folded } of words(text)) {
+    if (STOPWORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded))) continue;
+    contentWords.push(raw);
+    for (const stem of stems(folded)) add(`w:${stem}`, 1, raw);
+    const grams = ngrams(folded);
+    for (const gram of grams) add(`g:${gram}`, NGRAM_WEIGHT / Math.sqrt(grams.length), raw);
+    if (!vocabulary) continue;
+    if (vocabulary.has(folded)) {
+      knownWords += 1;
+      continue;
+    }
+    const parts = vocabulary.compoundParts(folded);
+    const near = parts.length > 0 ? [] : vocabulary.nearest(folded);
+    for (const part of parts) for (const stem of stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
+    for (const word of near) for (const stem of stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
+    if (parts.length > 0 || near.length > 0) knownWords += 1;
+  }
+  return { counts, origin, contentWords, knownWords };
+}
+
+
+export interface LabelExamples {
+  label: string;
+  examples: string[];
+  /** Words or stems that signal the label strongly; each is trained as a short example of its own. */
+  keywords?: string[];
+}
+
+export interface Scored {
+  label: string;
+  /** Probability from the model, 0..1, summing to 1 over all labels. */
+  probability: number;
+  /** The words of the text that pushed this label up, as written. */
+  decidingWords: string[];
+}
+
+export interface Classification {
+  /** Every label, best first. */
+  scored: Scored[];
+  /** Share of the text's content words the model knows (directly, as a typo or as compound parts). */
+  coverage: number;
+  contentWords: number;
+}
+
+export interface TextClassifier {
+  classify(text: string): Classification;
+  readonly labels: readonly string[];
+  readonly stats: { labels: number; examples: number; features: number; trainMs: number };
+}
+
+type SparseVector = Array<[number, number]>;
+
+export interface TrainOptions {
+  epochs?: number;
+  /** L2 regularisation. */
+  lambda?: number;
+}
+
+/** Trains a classifier. Deterministic: the same examples give the same model. */
+export function trainClassifier(input: LabelExamples[], options: TrainOptions = {}): TextClassifier {
+  const started = performance.now();
+  const byLabel = new Map<string, { examples: string[]; keywords: string[] }>();
+  for (const set of input) {
+    const entry = byLabel.get(set.label) ?? { examples: [], keywords: [] };
+    entry.examples.push(...set.examples);
+    entry.keywords.push(...(set.keywords ?? []));
+    byLabel.set(set.label, entry);
+  }
+  const labels = [...byLabel.keys()].sort();
+  if (labels.length < 2) throw new Error('a classifier needs examples for at least two labels');
+
+  const vocabulary = new Vocabulary();
+  for (const { examples, keywords } of byLabel.values()) {
+    for (const text of [...examples, ...keywords]) for (const w of words(text)) vocabulary.add(w.folded);
+  }
+  vocabulary.seal();
+
+  const docs: Array<{ label: number; counts: Map<string, number> }> = [];
+  labels.forEach((label, index) => {
+    const entry = byLabel.get(label);
+    if (!entry) return;
+    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined).counts });
+  });
+
+  const featureIndex = new Map<string, number>();
+  const documentFrequency: number[] = [];
+  for (const doc of docs) {
+    for (const feature of doc.counts.keys()) {
+      let index = featureIndex.get(feature);
+      if (index === undefined) {
+        index = featureIndex.size;
+        featureIndex.set(feature, index);
+        documentFrequency.push(0);
+      }
+      documentFrequency[index] = (documentFrequency[index] ?? 0) + 1;
+    }
+  }
+  const featureNames: string[] = [];
+  for (const [feature, index] of featureIndex) featureNames[index] = feature;
+  const idf = documentFrequency.map((df) => Math.log((1 + docs.length) / (1 + df)) + 1);
+
+  const vectorize = (counts: Map<string, number>): SparseVector => {
+    const vector: SparseVector = [];
+    for (const [feature, count] of counts) {
+      const index = featureIndex.get(feature);
+      if (index === undefined) continue;
+      const tf = count > 1 ? 1 + Math.log(count) : count;
+      vector.push([index, tf * (idf[index] ?? 1)]);
+    }
+    const norm = Math.sqrt(vector.reduce((sum, [, v]) => sum + v * v, 0)) || 1;
+    return vector.map(([i, v]) => [i, v / norm]);
+  };
+
+  const K = labels.length;
+  const F = featureIndex.size;
+  const weights = new Float64Array(K * F);
+  const bias = new Float64Array(K);
+  const training = docs.map((doc) => ({ label: doc.label, x: vectorize(doc.counts) }));
+
+  const scores = (x: SparseVector, out: Float64Array): void => {
+    for (let k = 0; k < K; k += 1) {
+      let s = bias[k] ?? 0;
+      const base = k * F;
+      for (const [i, v] of x) s += (weights[base + i] ?? 0) * v;
+      out[k] = s;
+    }
+  };
+  const softmax = (values: Float64Array): void => {
+    let max = -Infinity;
+    for (const v of values) if (v > max) max = v;
+    let sum = 0;
+    for (let k = 0; k < values.length; k += 1) {
+      values[k] = Math.exp((values[k] ?? 0) - max);
+      sum += values[k] ?? 0;
+    }
+    for (let k = 0; k < values.length; k += 1) values[k] = (values[k] ?? 0) / sum;
+  };
+
+  // Multinomial logistic regression: SGD with L2 in a fixed pseudo-random order.
+  const order = training.map((_, i) => i);
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1664525 + 1013904223) % 4294967296;
+    return seed / 4294967296;
+  };
+  const epochs = options.epochs ?? 30;
+  const lambda = options.lambda ?? 1e-5;
+  const probabilities = new Float64Array(K);
+  for (let epoch = 0; epoch < epochs; epoch += 1) {
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+    }
+    const rate = 0.5 / (1 + epoch * 0.15);
+    for (const n of order) {
+      const sample = training[n];
+      if (!sample) continue;
+      scores(sample.x, probabilities);
+      softmax(probabilities);
+      for (let k = 0; k < K; k += 1) {
+        const gradient = (probabilities[k] ?? 0) - (k === sample.label ? 1 : 0);
+        const base = k * F;
+        for (const [i, v] of sample.x) {
+          const w = weights[base + i] ?? 0;
+          weights[base + i] = w - rate * (gradient * v + lambda * w);
+        }
+        bias[k] = (bias[k] ?? 0) - rate * gradient * 0.1;
+      }
+    }
+  }
+  const trainMs = Math.round(performance.now() - started);
+
+  const classify = (text: string): Classification => {
+    const featurized = featurize(text, vocabulary);
+    const x = vectorize(featurized.counts);
+    const contentWords = featurized.contentWords.length;
+    if (x.length === 0 || contentWords === 0) return { scored: [], coverage: 0, contentWords };
+    const values = new Float64Array(K);
+    scores(x, values);
+    softmax(values);
+    const scored: Scored[] = labels.map((label, k) => {
+      const contribution = new Map<string, number>();
+      const base = k * F;
+      for (const [i, v] of x) {
+        const w = (weights[base + i] ?? 0) * v;
+        if (w <= 0) continue;
+        for (const raw of featurized.origin.get(featureNames[i] ?? '') ?? []) contribution.set(raw, (contribution.get(raw) ?? 0) + w);
+      }
+      const decidingWords = [...contribution].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([word]) => word);
+      return { label, probability: values[k] ?? 0, decidingWords };
+    });
+    scored.sort((a, b) => b.probability - a.probability);
+    return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords };
+  };
+
+  return { classify, labels, stats: { labels: K, examples: docs.length, features: F, trainMs } };
+}

@@ -1,0 +1,332 @@
+/**
+ * Web chat for business owners, with no Azure resources needed:
+ *   GET  /                         the chat page (botframework-webchat's own bundle, served from node_modules)
+ *   POST /webchat/session          a Direct Line token for a new conversation, or for the browser's earlier one
+ *   /v3/directline/...             a Direct Line 3.0-compatible endpoint of the bot's own (conversations,
+ *                                  activities, token refresh, WebSocket stream), so Web Chat's standard
+ *                                  DirectLine client talks to it unchanged.
+ * The bot's replies and its later messages (a staff answer, a status change) reach the page through
+ * the local channel's connector (LocalOutbound): stored in the transcript and pushed to open streams.
+ * With DIRECT_LINE_SECRET set, the page uses Azure Direct Line instead, with a token from this server.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { repoRoot, type Config } from '../config';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalOutbound } from '../bot/localChannel';
+import { sendError } from '../server';
+import { Transcripts } from './activities';
+import { ActivityStreams } from './streams';
+import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
+import { renderPage, serveStatic } from './page';
+
+export interface WebChatOptions {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  /** Pack id → display name. */
+  municipalities: Map<string, { name: string }>;
+  /** Runs an activity of the local channel through the bot. */
+  runTurn(activity: Partial<Activity>): Promise<void>;
+  now?: () => Date;
+}
+
+export interface WebChat {
+  outbound: LocalOutbound;
+  /** Open WebSocket streams (for tests and health). */
+  openStreams(conversationId?: string): number;
+  close(): Promise<void>;
+}
+
+const BOT_ACCOUNT = { id: 'foretagslotsen', name: 'Företagslotsen', role: 'bot' as const };
+const MAX_TEXT = 4000;
+
+const postedActivity = z
+  .object({
+    type: z.enum(['message', 'event', 'typing']),
+    text: z.string().max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`).optional(),
+    value: z.unknown().optional(),
+    name: z.string().max(200).optional(),
+    locale: z.string().max(20).optional(),
+    channelData: z.record(z.string(), z.unknown()).optional(),
+    attachments: z.array(z.unknown()).max(0, 'attachments are not accepted in this chat').optional(),
+    textFormat: z.string().optional(),
+    from: z.object({ id: z.string().optional(), name: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+
+const sessionRequest = z
+  .object({
+    municipality: z.string().max(50).optional(),
+    /** The token this browser had before: continue that conversation. */
+    resume: z.string().max(2000).optional(),
+    locale: z.string().max(20).optional(),
+  })
+  .strict();
+
+function bearer(req: Request): string | undefined {
+  const header = req.header('authorization');
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match?.[1]?.trim();
+}
+
+function baseUrl(req: Request, config: Config): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = req.header('host') ?? `localhost:${config.port}`;
+  const proto = (req.header('x-forwarded-proto') ?? 'http').split(',')[0]?.trim() || 'http';
+  return `${proto}://${host}`;
+}
+
+export function registerWebChat(server: Server, options: WebChatOptions): WebChat {
+  const { config, logger, store } = options;
+  const transcripts = new Transcripts(store.backend);
+  const streams = new ActivityStreams(logger);
+  let signer: Promise<TokenSigner> | undefined;
+  const getSigner = (): Promise<TokenSigner> => {
+    signer ??= loadTokenSecret(config.webchat.tokenSecret, store.kv).then((secret) => new TokenSigner(secret, options.now));
+    signer.catch(() => {
+      signer = undefined;
+    });
+    return signer;
+  };
+
+  const streamUrl = (req: Request, claims: TokenClaims, token: string): string =>
+    `${baseUrl(req, config).replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(claims.conv)}/stream?t=${encodeURIComponent(token)}`;
+
+  /** Checks the token and that it is for this conversation; answers 401/403 itself. */
+  const authorize = async (req: Request, res: Response, conversationId?: string): Promise<TokenClaims | undefined> => {
+    const check = (await getSigner()).verify(bearer(req));
+    if (!check.ok) {
+      sendError(res, check.reason === 'missing' ? 401 : 403, 'TokenInvalid', `the Direct Line token is ${check.reason}`);
+      return undefined;
+    }
+    if (conversationId !== undefined && check.claims.conv !== conversationId) {
+      sendError(res, 403, 'Forbidden', 'the token is not valid for this conversation');
+      return undefined;
+    }
+    return check.claims;
+  };
+
+  const outbound: LocalOutbound = {
+    async send(conversationId, activity) {
+      if (activity.type === 'typing') {
+        const id = `${conversationId}|typing-${randomBytes(4).toString('hex')}`;
+        streams.push(conversationId, { activities: [{ ...activity, id } as never], watermark: '' }, undefined);
+        return id;
+      }
+      const { activity: stored, ordinal } = await transcripts.append(conversationId, { ...activity, from: activity.from ?? BOT_ACCOUNT });
+      streams.push(conversationId, { activities: [stored], watermark: String(ordinal) }, ordinal);
+      return stored.id;
+    },
+    async update(conversationId, activityId, activity) {
+      const stored = await transcripts.update(conversationId, activityId, activity);
+      if (stored) streams.push(conversationId, { activities: [stored], watermark: '' }, undefined);
+    },
+    async remove(conversationId, activityId) {
+      await transcripts.update(conversationId, activityId, { type: 'messageDelete' as Activity['type'], from: BOT_ACCOUNT });
+    },
+  };
+
+  const turnActivity = (claims: TokenClaims, activity: Partial<Activity>): Partial<Activity> => ({
+    ...activity,
+    channelId: LOCAL_CHANNEL_ID,
+    serviceUrl: LOCAL_SERVICE_URL,
+    conversation: { id: claims.conv } as Activity['conversation'],
+    from: { id: claims.uid, name: activity.from?.name, role: 'user' } as Activity['from'],
+    recipient: BOT_ACCOUNT as Activity['recipient'],
+    channelData: { ...(activity.channelData as Record<string, unknown> | undefined), municipality: claims.mun },
+    timestamp: new Date(),
+  });
+
+  // --- The page and its assets -------------------------------------------------------------
+  const root = repoRoot();
+  const bundle = join(root, 'node_modules', 'botframework-webchat', 'dist', 'webchat.js');
+  if (!existsSync(bundle)) logger.warn({ bundle }, 'botframework-webchat bundle not found; the web chat page will not work');
+
+  server.get('/', (req: Request, res: Response) => {
+    const query = req.query as Record<string, unknown> | undefined;
+    const requested = typeof query?.municipality === 'string' ? query.municipality : config.defaultMunicipality;
+    const found = options.municipalities.get(requested);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: https://directline.botframework.com wss://directline.botframework.com");
+    if (!found) {
+      res.status(404);
+      res.end(
+        renderPage({
+          title: 'Företagslotsen',
+          municipality: undefined,
+          known: [...options.municipalities].map(([id, m]) => ({ id, name: m.name })),
+        }),
+      );
+      return;
+    }
+    res.status(200);
+    res.end(
+      renderPage({
+        title: `Företagslotsen – ${found.name}`,
+        municipality: { id: requested, name: found.name },
+        known: [...options.municipalities].map(([id, m]) => ({ id, name: m.name })),
+      }),
+    );
+  });
+  server.get('/webchat/webchat.js', serveStatic(bundle, 'application/javascript; charset=utf-8'));
+  server.get('/webchat/app.js', serveStatic(join(root, 'src', 'web', 'public', 'app.js'), 'application/javascript; charset=utf-8'));
+  server.get('/webchat/app.css', serveStatic(join(root, 'src', 'web', 'public', 'app.css'), 'text/css; charset=utf-8'));
+
+  // --- Session: a token for a new or a resumed conversation -----------------------------------
+  server.post('/webchat/session', async (req: Request, res: Response) => {
+    const parsed = sessionRequest.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      sendError(res, 400, 'BadRequest', 'invalid session request', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+      return;
+    }
+    const municipality = parsed.data.municipality ?? config.defaultMunicipality;
+    if (!options.municipalities.has(municipality)) {
+      sendError(res, 404, 'UnknownMunicipality', `no municipality "${municipality}"; known: ${[...options.municipalities.keys()].join(', ')}`);
+      return;
+    }
+    try {
+      if (config.webchat.directLineSecret) {
+        // Azure Direct Line: exchange the secret for a conversation token; the secret never reaches the page.
+        const userId = `u-${randomBytes(9).toString('base64url')}`;
+        const response = await fetch(`${config.webchat.directLineDomain}/tokens/generate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${config.webchat.directLineSecret}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ user: { id: userId } }),
+        });
+        if (!response.ok) throw new Error(`Direct Line answered ${response.status}`);
+        const body = (await response.json()) as { token: string; conversationId: string; expires_in: number };
+        res.json({ mode: 'azure', domain: config.webchat.directLineDomain, token: body.token, conversationId: body.conversationId, userId, municipality, resumed: false });
+        return;
+      }
+      const tokens = await getSigner();
+      const previous = parsed.data.resume ? tokens.verify(parsed.data.resume, RESUME_GRACE_SECONDS) : undefined;
+      const resumable = previous?.ok && previous.claims.mun === municipality ? previous.claims : undefined;
+      const subject = resumable
+        ? { conversationId: resumable.conv, userId: resumable.uid, municipality }
+        : { conversationId: `lc-${randomBytes(12).toString('base64url')}`, userId: `u-${randomBytes(9).toString('base64url')}`, municipality };
+      const { token, expiresIn } = tokens.issue(subject);
+      res.json({
+        mode: 'local',
+        domain: `${baseUrl(req, config)}/v3/directline`,
+        token,
+        expires_in: expiresIn,
+        conversationId: subject.conversationId,
+        userId: subject.userId,
+        municipality,
+        resumed: Boolean(resumable && (await transcripts.exists(subject.conversationId))),
+      });
+    } catch (error) {
+      logger.error({ err: error }, 'web chat session failed');
+      sendError(res, 503, 'Unavailable', 'the chat cannot start right now; try again in a moment');
+    }
+  });
+
+  // --- Direct Line 3.0 ---------------------------------------------------------------------------
+  const startedKey = (conversationId: string) => `webchat/started/${conversationId}`;
+
+  server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
+    const claims = await authorize(req, res);
+    if (!claims) return;
+    const token = bearer(req) ?? '';
+    try {
+      const started = await store.kv.read([startedKey(claims.conv)]);
+      const isNew = !started[startedKey(claims.conv)];
+      res.status(isNew ? 201 : 200);
+      res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
+      if (isNew) {
+        await store.kv.write({ [startedKey(claims.conv)]: { at: new Date().toISOString(), eTag: '*' } });
+        const user = { id: claims.uid, role: 'user' } as Activity['from'];
+        await options.runTurn(turnActivity(claims, { type: 'conversationUpdate', membersAdded: [BOT_ACCOUNT as Activity['from'], user] } as Partial<Activity>));
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'web chat conversation start failed');
+      if (!res.headersSent) sendError(res, 503, 'Unavailable', 'the conversation cannot start right now');
+    }
+  });
+
+  server.get('/v3/directline/conversations/:conversationId', async (req: Request, res: Response) => {
+    const claims = await authorize(req, res, req.params.conversationId);
+    if (!claims) return;
+    const token = bearer(req) ?? '';
+    res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
+  });
+
+  server.get('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
+    const claims = await authorize(req, res, req.params.conversationId);
+    if (!claims) return;
+    const watermark = Number((req.query as Record<string, unknown> | undefined)?.watermark ?? 0) || 0;
+    try {
+      res.json(await transcripts.after(claims.conv, watermark));
+    } catch (error) {
+      logger.error({ err: error }, 'web chat transcript read failed');
+      sendError(res, 503, 'Unavailable', 'the conversation cannot be read right now');
+    }
+  });
+
+  server.post('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
+    const claims = await authorize(req, res, req.params.conversationId);
+    if (!claims) return;
+    const parsed = postedActivity.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, 400, 'BadArgument', 'the activity is not valid', parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`));
+      return;
+    }
+    const activity = turnActivity(claims, parsed.data as Partial<Activity>);
+    try {
+      if (activity.type === 'typing') {
+        res.json({ id: '' });
+        return;
+      }
+      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back).
+      const { activity: stored, ordinal } = await transcripts.append(claims.conv, activity);
+      streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
+      await options.runTurn({ ...activity, id: stored.id });
+      res.json({ id: stored.id });
+    } catch (error) {
+      logger.error({ err: error, conversationId: claims.conv }, 'web chat activity failed');
+      if (!res.headersSent) sendError(res, 502, 'BotError', 'the bot could not take the message; please send it again');
+    }
+  });
+
+  server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
+    const claims = await authorize(req, res);
+    if (!claims) return;
+    const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun });
+    res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
+  });
+
+  // WebSocket streams: /v3/directline/conversations/:id/stream?t=TOKEN&watermark=N
+  server.server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+    if (!match?.[1]) {
+      socket.destroy();
+      return;
+    }
+    const conversationId = decodeURIComponent(match[1]);
+    getSigner().then(
+      (tokens) => {
+        const check = tokens.verify(url.searchParams.get('t') ?? undefined);
+        if (!check.ok || check.claims.conv !== conversationId) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        const watermark = Number(url.searchParams.get('watermark') ?? 0) || 0;
+        streams.accept(request, socket, head, conversationId, watermark, (after) => transcripts.after(conversationId, after));
+      },
+      () => socket.destroy(),
+    );
+  });
+
+  return {
+    outbound,
+    openStreams: (conversationId) => streams.openStreams(conversationId),
+    close: () => streams.close(),
+  };
+}

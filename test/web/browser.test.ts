@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app';
+
+/**
+ * Real Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against the real server:
+ * the page loads Web Chat, the user asks, the bot answers; a reload continues the conversation;
+ * a message the bot sends later reaches the open page.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`);
+
+describe.skipIf(!available)('web chat in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const shots = join(__dirname, '..', '..', 'test-output');
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('asks and gets an answer, continues after a reload, and shows a later message from staff', async () => {
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${t.url}/?municipality=mora`);
+    await page.waitForSelector('[data-ready="true"]');
+    const input = page.locator('input[data-id="webchat-sendbox-input"], textarea[data-id="webchat-sendbox-input"]');
+    await input.waitFor();
+    await page.getByText(/Företagslotsen/).first().waitFor();
+    await input.fill('ska öppna pizzeria, vad behöver jag?');
+    await input.press('Enter');
+    await page.getByText(/livsmedel/i).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(shots, 'webchat-answer.png'), fullPage: true });
+
+    const conversationId = await page.evaluate(() => (window as unknown as { foretagslotsen: { conversationId: string } }).foretagslotsen.conversationId);
+    await page.reload();
+    await page.waitForSelector('[data-ready="true"]');
+    const resumed = await page.evaluate(() => (window as unknown as { foretagslotsen: { conversationId: string; resumed: boolean } }).foretagslotsen);
+    expect(resumed).toEqual({ conversationId, resumed: true });
+    await page.getByText('ska öppna pizzeria, vad behöver jag?').first().waitFor();
+
+    await t.app.adapter.continueConversationAsync(
+      '',
+      {
+        channelId: 'webchat-local',
+        serviceUrl: 'https://local.foretagslotsen.invalid/',
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        bot: { id: 'foretagslotsen', name: 'Företagslotsen' },
+      },
+      async (turn) => {
+        await turn.sendActivity('Svar från näringslivskontoret: vi ringer dig i morgon.');
+      },
+    );
+    await page.getByText('Svar från näringslivskontoret: vi ringer dig i morgon.').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(shots, 'webchat-proactive.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
