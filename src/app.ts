@@ -11,6 +11,7 @@ import { createTexts, type Texts } from './domain/texts';
 import { createStore } from './store';
 import type { Store } from './store/types';
 import { registerWebChat } from './web';
+import { registerStaffWeb } from './web/staff';
 import { createGuide, type Guide } from './domain/guide/guide';
 import { MainDialog } from '../dialogs/mainDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
@@ -21,6 +22,8 @@ import { createFeedbackService, type FeedbackService } from './domain/feedback/s
 import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
 import { createNotifier } from './bot/notify';
+import { createStaffService, type StaffService } from './domain/staff/service';
+import { createStaffTeams } from './bot/staffTeams';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
@@ -42,6 +45,7 @@ export interface AppContext {
   store: Store;
   guide: Guide;
   feedback: FeedbackService;
+  staff: StaffService;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
   http: HttpServer;
@@ -74,6 +78,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     now,
     onEventError: (error) => logger.warn({ err: error }, 'guide event not stored'),
+    onContactRequest: async (request) => {
+      await staff.routeNewRequest(request);
+    },
   });
 
   const defaultPack = data.packs.get(config.defaultMunicipality);
@@ -82,6 +89,24 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
 
   const notify = createNotifier(adapter, config.bot.appId);
+  const staff: StaffService = createStaffService({
+    data,
+    texts,
+    store,
+    now,
+    notify,
+    postToTeam: (item, address) => staffTeams.post(adapter, config.bot.appId, item, address),
+    onError: (error, what) => logger.warn({ err: error }, what),
+  });
+  const staffTeams = createStaffTeams({
+    data,
+    texts,
+    staff,
+    staffMembers: store.staff,
+    channels: store.channels,
+    feedbackGet: (municipality, id) => store.feedback.get(municipality, id),
+    now,
+  });
   const feedback = createFeedbackService({
     data,
     store,
@@ -93,6 +118,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await notify(item.submitter.address, texts.t(item.submitter.language, 'feedback.queuedStored', { reference: item.reference }));
     },
     onError: (error, what) => logger.warn({ err: error }, what),
+    onStored: async (item) => {
+      await staff.routeNew(item);
+    },
   });
 
   const mainDialog = new MainDialog({
@@ -110,6 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Set(data.packs.keys()),
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
+    staff: staffTeams,
   });
 
   const health = async (): Promise<HealthStatus> => {
@@ -143,6 +172,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   auth.attachLocalOutbound(webchat.outbound);
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, now });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;
@@ -170,6 +200,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     guide,
     feedback,
+    staff,
     bot,
     adapter,
     http,

@@ -3,6 +3,8 @@ import {
   ActivityTypes,
   TeamsActivityHandler,
   TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   type ConversationState,
   type StatePropertyAccessor,
   type UserState,
@@ -25,6 +27,11 @@ export interface BotOptions {
   defaultMunicipality: string;
   /** Sends the welcome (what the bot can do, buttons for the main jobs). */
   welcome(context: TurnContext, session: ConversationSession): Promise<void>;
+  /** Staff commands and card actions in Teams. */
+  staff?: {
+    command(context: TurnContext): Promise<boolean>;
+    cardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse>;
+  };
 }
 
 /** The turn's logger, with its request id (set by the bot for every turn). */
@@ -55,6 +62,10 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       if (context.activity.conversation?.conversationType === 'channel' || context.activity.channelId === 'msteams') {
         TurnContext.removeRecipientMention(context.activity);
+      }
+      if (options.staff && (await options.staff.command(context))) {
+        await next();
+        return;
       }
       await this.runMainDialog(context);
       await next();
@@ -117,6 +128,14 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     }
     await this.sessionAccessor.set(context, session);
     await super.run(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (!this.options.staff) return super.onAdaptiveCardInvoke(context, invokeValue);
+    return this.options.staff.cardAction(context, invokeValue);
   }
 
   private async runMainDialog(context: TurnContext): Promise<void> {

@@ -71,6 +71,8 @@ export interface FeedbackDeps {
   rankTopics(municipality: string, text: string): Array<{ topic: string; confidence: number }>;
   now: () => Date;
   onQueuedStored?: QueuedNotifier;
+  /** Called once for every newly stored item (routing to a team); never blocks the receipt on failure. */
+  onStored?: (item: FeedbackItem) => Promise<void>;
   onError?: (error: unknown, what: string) => void;
 }
 
@@ -98,7 +100,13 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     return best && best.confidence >= 0.2 ? best.topic : undefined;
   };
 
-  const store = async (item: NewFeedbackItem, contact?: SubmitterContact) => deps.store.feedback.create(item, contact);
+  const store = async (item: NewFeedbackItem, contact?: SubmitterContact) => {
+    const result = await deps.store.feedback.create(item, contact);
+    if (result.created && deps.onStored) {
+      await deps.onStored(result.item).catch((error: unknown) => deps.onError?.(error, 'routing a new item'));
+    }
+    return result;
+  };
 
   return {
     tagger,

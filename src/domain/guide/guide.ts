@@ -43,6 +43,8 @@ export interface GuideDeps {
   store: { contactRequests: ContactRequestRepository; guideEvents: GuideEventRepository };
   now: () => Date;
   onEventError?: (error: unknown) => void;
+  /** Called for every newly stored contact request (routing to a team). */
+  onContactRequest?: (request: ContactRequest) => Promise<void>;
 }
 
 const HANDOFF = [
@@ -209,7 +211,7 @@ export function createGuide(deps: GuideDeps): Guide {
     async requestContact(input) {
       const p = pack(input.municipality);
       const at = deps.now().toISOString();
-      const { request } = await deps.store.contactRequests.create({
+      const { request, created } = await deps.store.contactRequests.create({
         municipality: input.municipality,
         referencePrefix: p.municipality.referencePrefix,
         name: input.name,
@@ -225,6 +227,7 @@ export function createGuide(deps: GuideDeps): Guide {
         createdAt: at,
       });
       await recordEvent({ municipality: input.municipality, kind: 'handoff', topic: input.topic, language: input.language });
+      if (created && deps.onContactRequest) await deps.onContactRequest(request).catch((error: unknown) => deps.onEventError?.(error));
       return request;
     },
     recordEvent,

@@ -1,0 +1,385 @@
+/**
+ * Staff on the web: the dashboard page (/staff), its JSON API (/api/staff/..., documented in
+ * /api/staff/openapi.json) and Open311 GeoReport v2 endpoints (/open311/v2/...).
+ *
+ * Auth: `Authorization: Bearer <staff token>` (tokens from `npm run staff -- add`, stored hashed).
+ * A member sees only the municipalities it is given; one municipality's staff never see another's
+ * items. In production, put Microsoft Entra ID (App Service authentication) in front as well.
+ */
+import { join } from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { repoRoot } from '../config';
+import type { Logger } from '../log';
+import type { DataSet } from '../domain/packs/loader';
+import type { Store } from '../store/types';
+import { ConcurrencyError } from '../domain/ports';
+import { feedbackKinds, feedbackStatuses, contactRequestStatuses, type FeedbackItem } from '../domain/feedback/types';
+import type { FeedbackService } from '../domain/feedback/service';
+import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
+import { canAct, canSee, type StaffMember } from '../domain/staff/types';
+import { hashStaffToken } from '../domain/staff/tokens';
+import { distinctiveTerms } from '../domain/staff/themes';
+import { formatItems } from '../cli/export';
+import { sendError } from '../server';
+import { serveStatic } from './page';
+
+export interface StaffWebDeps {
+  logger: Logger;
+  data: DataSet;
+  store: Store;
+  staff: StaffService;
+  feedback: FeedbackService;
+  now: () => Date;
+}
+
+const filterSchema = z.object({
+  municipality: z.string().optional(),
+  team: z.string().optional(),
+  focusArea: z.string().optional(),
+  topic: z.string().optional(),
+  status: z.enum(feedbackStatuses).optional(),
+  kind: z.enum(feedbackKinds).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected YYYY-MM-DD').optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected YYYY-MM-DD').optional(),
+  q: z.string().max(200).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  format: z.enum(['json', 'csv', 'jsonl']).optional(),
+});
+
+const actionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('take') }),
+  z.object({ type: z.literal('retag'), focusArea: z.string().optional(), topic: z.string().optional() }),
+  z.object({ type: z.literal('status'), status: z.enum(feedbackStatuses), outcome: z.string().max(1000).optional() }),
+  z.object({ type: z.literal('answer'), text: z.string().min(1).max(2000) }),
+  z.object({ type: z.literal('duplicate'), of: z.string().min(3).max(40) }),
+]);
+
+const open311Post = z.object({
+  jurisdiction_id: z.string(),
+  service_code: z.string(),
+  description: z.string().min(10).max(4000),
+  address_string: z.string().max(200).optional(),
+  lang: z.enum(['sv', 'en']).optional(),
+});
+
+/** Open311 statuses: only open and closed. */
+const open311Status = (status: string) => (status === 'done' || status === 'closed' ? 'closed' : 'open');
+
+export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
+  const { store, staff, data } = deps;
+  const root = repoRoot();
+
+  const authenticate = async (req: Request, res: Response): Promise<StaffMember | undefined> => {
+    const header = req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) {
+      res.header('WWW-Authenticate', 'Bearer realm="foretagslotsen-staff"');
+      sendError(res, 401, 'Unauthorized', 'sign in with a staff token (Authorization: Bearer …)');
+      return undefined;
+    }
+    const member = await store.staff.byTokenHash(hashStaffToken(token));
+    if (!member || member.disabled) {
+      sendError(res, 401, 'Unauthorized', 'the staff token is not valid');
+      return undefined;
+    }
+    return member;
+  };
+
+  const municipalitiesOf = (member: StaffMember): string[] => [...data.packs.keys()].filter((id) => canSee(member, id));
+
+  const guard = (handler: (req: Request, res: Response, member: StaffMember) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      const member = await authenticate(req, res);
+      if (!member) return;
+      await handler(req, res, member);
+    } catch (error) {
+      if (error instanceof StaffAccessError) return sendError(res, 403, 'Forbidden', error.message);
+      if (error instanceof StaffInputError) return sendError(res, 400, 'BadRequest', error.message);
+      if (error instanceof ConcurrencyError) return sendError(res, 409, 'Conflict', error.message);
+      deps.logger.error({ err: error, path: req.path() }, 'staff request failed');
+      if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
+    }
+  };
+
+  const present = (item: FeedbackItem) => ({
+    ...item,
+    submitter: { language: item.submitter.language, reachable: Boolean(item.submitter.address) },
+    overdue: staff.isOverdue(item),
+    dueAt: staff.dueAt(item),
+  });
+
+  const listItems = async (member: StaffMember, query: z.infer<typeof filterSchema>) => {
+    const allowed = municipalitiesOf(member);
+    if (query.municipality && !allowed.includes(query.municipality)) {
+      throw new StaffAccessError(`no access to ${query.municipality}`);
+    }
+    const municipalities = query.municipality ? [query.municipality] : allowed;
+    const items: FeedbackItem[] = [];
+    for (const m of municipalities) items.push(...(await store.feedback.list(m, { status: query.status, focusArea: query.focusArea, since: query.from })));
+    const q = query.q?.toLowerCase();
+    return items
+      .filter((i) => !query.team || i.assignment?.team === query.team)
+      .filter((i) => !query.topic || i.topic === query.topic)
+      .filter((i) => !query.kind || i.kind === query.kind)
+      .filter((i) => !query.to || i.createdAt.slice(0, 10) <= query.to)
+      .filter((i) => !q || i.text.toLowerCase().includes(q) || i.reference.toLowerCase().includes(q) || (i.place ?? '').toLowerCase().includes(q))
+      .filter((i) => query.overdue === undefined || staff.isOverdue(i) === (query.overdue === 'true'))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  };
+
+  const parseQuery = (req: Request, res: Response) => {
+    const parsed = filterSchema.safeParse(req.query ?? {});
+    if (!parsed.success) {
+      sendError(res, 400, 'BadRequest', 'invalid filter', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      return undefined;
+    }
+    return parsed.data;
+  };
+
+  // --- Dashboard page and assets ---------------------------------------------------------------
+  server.get('/staff', serveStatic(join(root, 'src', 'web', 'public', 'staff.html'), 'text/html; charset=utf-8'));
+  server.get('/staff/staff.js', serveStatic(join(root, 'src', 'web', 'public', 'staff.js'), 'application/javascript; charset=utf-8'));
+  server.get('/staff/staff.css', serveStatic(join(root, 'src', 'web', 'public', 'staff.css'), 'text/css; charset=utf-8'));
+  server.get('/api/staff/openapi.json', serveStatic(join(root, 'src', 'web', 'public', 'openapi.json'), 'application/json; charset=utf-8'));
+
+  // --- JSON API ---------------------------------------------------------------------------------
+  server.get(
+    '/api/staff/me',
+    guard(async (_req, res, member) => {
+      const municipalities = municipalitiesOf(member).map((id) => {
+        const pack = data.packs.get(id);
+        return {
+          id,
+          name: pack?.municipality.name ?? id,
+          teams: pack?.staff.teams ?? [],
+          focusAreas: (pack?.focusAreas ?? []).map((a) => ({ id: a.id, name: a.name })),
+          templates: pack?.staff.templates ?? [],
+        };
+      });
+      res.json({
+        id: member.id,
+        name: member.name,
+        role: member.role,
+        municipalities,
+        topics: Object.entries(data.taxonomy.topics).map(([id, label]) => ({ id, name: label })),
+        statuses: feedbackStatuses,
+        kinds: feedbackKinds,
+      });
+    }),
+  );
+
+  server.get(
+    '/api/staff/items',
+    guard(async (req, res, member) => {
+      const query = parseQuery(req, res);
+      if (!query) return;
+      const items = await listItems(member, query);
+      if (query.format === 'csv' || query.format === 'jsonl') {
+        res.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+        res.setHeader('content-disposition', `attachment; filename="feedback.${query.format}"`);
+        res.end(formatItems(items, query.format));
+        return;
+      }
+      res.json({ count: items.length, items: items.map(present) });
+    }),
+  );
+
+  server.get(
+    '/api/staff/items/:municipality/:id',
+    guard(async (req, res, member) => {
+      const municipality = String(req.params.municipality);
+      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
+      const item = await store.feedback.get(municipality, String(req.params.id));
+      if (!item) return sendError(res, 404, 'NotFound', 'no such item');
+      const contact = item.hasContact && canAct(member, municipality) ? await store.feedback.getContact(municipality, item.id) : undefined;
+      res.json({ ...present(item), contact });
+    }),
+  );
+
+  server.post(
+    '/api/staff/items/:municipality/:id/actions',
+    guard(async (req, res, member) => {
+      const parsed = actionSchema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        return sendError(res, 400, 'BadRequest', 'invalid action', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+      }
+      const municipality = String(req.params.municipality);
+      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
+      const updated = await staff.act(member, municipality, String(req.params.id), parsed.data as TriageAction);
+      res.json(present(updated));
+    }),
+  );
+
+  server.get(
+    '/api/staff/requests',
+    guard(async (req, res, member) => {
+      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? '');
+      const allowed = municipalitiesOf(member);
+      const list = municipality ? [municipality] : allowed;
+      if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${municipality}`);
+      const requests = [];
+      for (const m of list) requests.push(...(await store.contactRequests.list(m)));
+      res.json({ count: requests.length, requests: requests.map((r) => ({ ...r, submitter: { language: r.submitter.language } })) });
+    }),
+  );
+
+  server.post(
+    '/api/staff/requests/:municipality/:id/status',
+    guard(async (req, res, member) => {
+      const parsed = z.object({ status: z.enum(contactRequestStatuses) }).safeParse(req.body ?? {});
+      if (!parsed.success) return sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}');
+      const updated = await staff.setRequestStatus(member, String(req.params.municipality), String(req.params.id), parsed.data.status);
+      res.json(updated);
+    }),
+  );
+
+  server.get(
+    '/api/staff/followup',
+    guard(async (req, res, member) => {
+      const query = parseQuery(req, res);
+      if (!query) return;
+      const municipality = query.municipality ?? municipalitiesOf(member)[0];
+      if (!municipality || !canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality ?? 'any municipality'}`);
+      const items = await listItems(member, { ...query, municipality });
+      const pack = staff.pack(municipality);
+      const all = items.map((i) => ({ text: i.text, language: i.language }));
+      const themes = pack.focusAreas.map((area) => ({
+        focusArea: area.id,
+        name: area.name,
+        count: items.filter((i) => i.focusArea === area.id).length,
+        themes: distinctiveTerms(items.filter((i) => i.focusArea === area.id).map((i) => ({ text: i.text, language: i.language })), all),
+      }));
+      const unanswered = (await store.guideEvents.list(municipality, { kind: 'unrecognised', since: query.from }))
+        .filter((e) => !query.to || e.at.slice(0, 10) <= query.to)
+        .slice(0, 50)
+        .map((e) => ({ text: e.text, at: e.at, language: e.language }));
+      res.json({
+        municipality,
+        period: { from: query.from ?? null, to: query.to ?? null },
+        totals: {
+          items: items.length,
+          handled: items.filter((i) => i.status === 'done' || i.status === 'closed').length,
+          overdue: items.filter((i) => staff.isOverdue(i)).length,
+          supports: items.reduce((sum, i) => sum + i.supports, 0),
+        },
+        rows: staff.followUp(municipality, items),
+        themes,
+        unanswered,
+      });
+    }),
+  );
+
+  // --- Open311 GeoReport v2 ----------------------------------------------------------------------
+  // services = the pack's focus areas; requests = feedback items without personal data.
+  const jurisdiction = (req: Request, res: Response): string | undefined => {
+    const fromQuery = (req.query as Record<string, unknown> | undefined)?.jurisdiction_id;
+    const fromBody = (req.body as Record<string, unknown> | undefined)?.jurisdiction_id;
+    const id = String(fromQuery ?? fromBody ?? '');
+    if (!data.packs.has(id)) {
+      res.status(404);
+      res.json([{ code: 404, description: `jurisdiction_id must be one of: ${[...data.packs.keys()].join(', ')}` }]);
+      return undefined;
+    }
+    return id;
+  };
+  const request311 = (item: FeedbackItem) => ({
+    service_request_id: item.reference,
+    status: open311Status(item.status),
+    status_notes: item.outcome ?? null,
+    service_name: staff.pack(item.municipality).focusAreas.find((a) => a.id === item.focusArea)?.name.sv ?? item.focusArea,
+    service_code: item.focusArea,
+    description: item.text,
+    agency_responsible: staff.pack(item.municipality).staff.teams.find((t) => t.id === item.assignment?.team)?.name.sv ?? null,
+    service_notice: null,
+    requested_datetime: item.createdAt,
+    updated_datetime: item.updatedAt,
+    expected_datetime: staff.dueAt(item),
+    address: item.place ?? null,
+    address_id: null,
+    zipcode: null,
+    lat: null,
+    long: null,
+    media_url: null,
+  });
+
+  server.get('/open311/v2/services.json', (req: Request, res: Response) => {
+    const id = jurisdiction(req, res);
+    if (!id) return;
+    const pack = staff.pack(id);
+    res.json(
+      pack.focusAreas.map((area) => ({
+        service_code: area.id,
+        service_name: area.name.sv,
+        description: area.description.sv,
+        metadata: false,
+        type: 'realtime',
+        keywords: area.keywords.slice(0, 10).join(','),
+        group: pack.municipality.strategy.title,
+      })),
+    );
+  });
+
+  server.get('/open311/v2/requests.json', async (req: Request, res: Response) => {
+    const id = jurisdiction(req, res);
+    if (!id) return;
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const items = (await store.feedback.list(id))
+      .filter((i) => !query.status || open311Status(i.status) === query.status)
+      .filter((i) => !query.service_code || i.focusArea === query.service_code)
+      .slice(0, 1000);
+    res.json(items.map(request311));
+  });
+
+  server.get('/open311/v2/requests/:reference', async (req: Request, res: Response) => {
+    const id = jurisdiction(req, res);
+    if (!id) return;
+    const reference = String(req.params.reference).replace(/\.json$/, '');
+    const item = await store.feedback.getByReference(id, reference);
+    if (!item) {
+      res.status(404);
+      res.json([{ code: 404, description: `no request ${reference}` }]);
+      return;
+    }
+    res.json([request311(item)]);
+  });
+
+  server.post('/open311/v2/requests.json', async (req: Request, res: Response) => {
+    const parsed = open311Post.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400);
+      res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
+      return;
+    }
+    const id = jurisdiction(req, res);
+    if (!id) return;
+    const input = parsed.data;
+    const pack = staff.pack(id);
+    if (!pack.focusAreas.some((a) => a.id === input.service_code)) {
+      res.status(400);
+      res.json([{ code: 400, description: `service_code must be one of: ${pack.focusAreas.map((a) => a.id).join(', ')}` }]);
+      return;
+    }
+    const language = input.lang ?? 'sv';
+    const understanding = await deps.feedback.understand(id, input.description, language);
+    const result = await deps.feedback.submit({
+      municipality: id,
+      text: input.description,
+      kind: 'suggestion',
+      place: input.address_string,
+      language,
+      focusArea: input.service_code,
+      tag: understanding.tag,
+      topic: understanding.topic,
+      user: { channelId: 'open311', userId: 'anonymous' },
+      sourceKey: `open311:${req.header('idempotency-key') ?? req.id()}`,
+    });
+    if (result.status === 'queued') {
+      res.status(202);
+      res.json([{ token: result.outboxId, service_notice: 'stored locally; registered when storage is back' }]);
+      return;
+    }
+    res.status(201);
+    res.json([{ service_request_id: result.item.reference, service_notice: null, account_id: null }]);
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { addWorkingDays, isOverdue, routeToTeam } from '../../src/domain/staff/routing';
+import { distinctiveTerms } from '../../src/domain/staff/themes';
+import { testData } from '../helpers/app';
+
+describe('staff routing rules', () => {
+  const mora = () => testData().packs.get('mora')!.staff;
+
+  it('sends an item to the first matching rule\'s team and says why', () => {
+    expect(routeToTeam(mora(), { kind: 'suggestion', focusArea: 'mora.competence' })).toEqual({
+      team: 'kompetens',
+      reason: expect.stringContaining('focus area mora.competence'),
+    });
+    expect(routeToTeam(mora(), { kind: 'complaint', focusArea: 'mora.business-contacts', topic: 'building-permit' }).team).toBe('miljo-bygg');
+    expect(routeToTeam(mora(), { kind: 'contact-request', topic: 'building-permit' }).team).toBe('naringslivskontoret');
+  });
+
+  it('falls back to the default team', () => {
+    expect(routeToTeam(mora(), { kind: 'praise', focusArea: 'mora.business-contacts' })).toEqual({
+      team: 'naringslivskontoret',
+      reason: 'default team (no rule matched)',
+    });
+  });
+
+  it('counts working days (Monday to Friday) for the service promise', () => {
+    // Friday 2026-11-20 + 1 working day = Monday 2026-11-23
+    expect(addWorkingDays(new Date('2026-11-20T10:00:00Z'), 1).toISOString().slice(0, 10)).toBe('2026-11-23');
+    expect(addWorkingDays(new Date('2026-11-23T10:00:00Z'), 5).toISOString().slice(0, 10)).toBe('2026-11-30');
+    const setup = mora();
+    const item = { kind: 'complaint' as const, createdAt: '2026-11-02T08:00:00Z', status: 'new' };
+    expect(isOverdue(setup, item, new Date('2026-11-09T07:00:00Z'))).toBe(false);
+    expect(isOverdue(setup, item, new Date('2026-11-10T09:00:00Z'))).toBe(true);
+    expect(isOverdue(setup, { ...item, firstResponseAt: '2026-11-03T00:00:00Z' }, new Date('2026-12-01T00:00:00Z'))).toBe(false);
+  });
+
+  it('finds the terms that set one group of suggestions apart', () => {
+    const group = [
+      { text: 'Snöröjningen på industriområdet är dålig', language: 'sv' as const },
+      { text: 'Bättre snöröjning behövs vid infarten', language: 'sv' as const },
+      { text: 'Parkeringen vid torget räcker inte', language: 'sv' as const },
+    ];
+    const others = [
+      { text: 'Fler lärlingsplatser på gymnasiet', language: 'sv' as const },
+      { text: 'Fler företagarluncher', language: 'sv' as const },
+    ];
+    const themes = distinctiveTerms(group, [...group, ...others]);
+    expect(themes[0]).toMatchObject({ term: expect.stringMatching(/^snorojning/), count: 2 });
+  });
+});
