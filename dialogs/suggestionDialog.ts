@@ -1,6 +1,5 @@
-import { TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import {
-  ChoiceFactory,
   ChoicePrompt,
   ListStyle,
   TextPrompt,
@@ -92,9 +91,11 @@ export class SuggestionDialog extends InterruptibleDialog {
     }));
   }
 
+  /** A hero card whose buttons show the titles (imBack), recognised by title and synonyms. */
   private prompt(step: WaterfallStepContext, text: string, choices: Choice[]): Promise<DialogTurnResult> {
+    const buttons = choices.map((c) => c.action ?? { type: 'imBack', title: c.value, value: c.value });
     return step.prompt(CHOICE, {
-      prompt: ChoiceFactory.heroCard(choices, text),
+      prompt: MessageFactory.attachment(CardFactory.heroCard('', text, undefined, buttons)),
       choices,
       style: ListStyle.none,
     });
@@ -182,7 +183,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     vals(step).focusArea = chosen(step.result);
     const skip = this.t(step, 'feedback.skip');
     return step.prompt(FREE, {
-      prompt: ChoiceFactory.heroCard([{ value: skip, action: { type: 'imBack', title: skip, value: skip } }], this.t(step, 'feedback.askPlace')),
+      prompt: MessageFactory.attachment(CardFactory.heroCard('', this.t(step, 'feedback.askPlace'), undefined, [{ type: 'imBack', title: skip, value: skip }])),
     });
   }
 

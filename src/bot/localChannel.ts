@@ -37,6 +37,46 @@ interface CompatRequest {
   body?: unknown;
 }
 
+/** The header object the Bot Framework connector's HTTP pipeline expects (core-http's HttpHeaders shape). */
+class CompatHeaders {
+  private readonly values = new Map<string, { name: string; value: string }>();
+  constructor(initial: Record<string, string>) {
+    for (const [name, value] of Object.entries(initial)) this.set(name, value);
+  }
+  set(name: string, value: string | number): void {
+    this.values.set(name.toLowerCase(), { name, value: String(value) });
+  }
+  get(name: string): string | undefined {
+    return this.values.get(name.toLowerCase())?.value;
+  }
+  contains(name: string): boolean {
+    return this.values.has(name.toLowerCase());
+  }
+  remove(name: string): boolean {
+    return this.values.delete(name.toLowerCase());
+  }
+  rawHeaders(): Record<string, string> {
+    return this.toJson();
+  }
+  headersArray(): Array<{ name: string; value: string }> {
+    return [...this.values.values()];
+  }
+  headerNames(): string[] {
+    return [...this.values.values()].map((h) => h.name);
+  }
+  headerValues(): string[] {
+    return [...this.values.values()].map((h) => h.value);
+  }
+  toJson(options: { preserveCase?: boolean } = {}): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const [key, { name, value }] of this.values) result[options.preserveCase ? name : key] = value;
+    return result;
+  }
+  clone(): CompatHeaders {
+    return new CompatHeaders(this.toJson({ preserveCase: true }));
+  }
+}
+
 class LocalHttpClient {
   constructor(private readonly outbound: LocalOutbound) {}
 
@@ -48,7 +88,7 @@ class LocalHttpClient {
     const respond = (status: number, body?: unknown) => ({
       request,
       status,
-      headers: new Headers({ 'content-type': 'application/json' }) as unknown,
+      headers: new CompatHeaders({ 'content-type': 'application/json' }),
       bodyAsText: body === undefined ? '' : JSON.stringify(body),
     });
     if (version !== 'v3' || collection !== 'conversations' || !conversationId || activities !== 'activities') {

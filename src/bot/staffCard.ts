@@ -16,7 +16,10 @@ export const TRIAGE_VERB = 'triage';
 
 /** Neutralises Markdown that Adaptive Card TextBlocks would interpret (links, emphasis, lists). */
 export function plain(text: string): string {
-  return text.replace(/([\\`*_[\]()#>~|-])/g, '\\$1').replace(/\r?\n/g, ' \n');
+  return text
+    .replace(/([\\`*_[\]~|])/g, '\\$1')
+    .replace(/^(\s*)([-+#>]|\d+\.)/gm, '$1\\$2')
+    .replace(/\r?\n/g, ' \n');
 }
 
 export interface CardContext {

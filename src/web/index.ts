@@ -148,7 +148,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   const bundle = join(root, 'node_modules', 'botframework-webchat', 'dist', 'webchat.js');
   if (!existsSync(bundle)) logger.warn({ bundle }, 'botframework-webchat bundle not found; the web chat page will not work');
 
-  server.get('/', (req: Request, res: Response) => {
+  server.get('/', async (req: Request, res: Response) => {
     const query = req.query as Record<string, unknown> | undefined;
     const requested = typeof query?.municipality === 'string' ? query.municipality : config.defaultMunicipality;
     const found = options.municipalities.get(requested);

@@ -42,7 +42,7 @@ export function renderPage(model: PageModel): string {
 
 /** Serves one file from disk with a content type and caching for a day. */
 export function serveStatic(file: string, contentType: string) {
-  return (_req: Request, res: Response): void => {
+  return async (_req: Request, res: Response): Promise<void> => {
     let size: number;
     try {
       size = statSync(file).size;

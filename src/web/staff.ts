@@ -303,7 +303,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     media_url: null,
   });
 
-  server.get('/open311/v2/services.json', (req: Request, res: Response) => {
+  server.get('/open311/v2/services.json', async (req: Request, res: Response) => {
     const id = jurisdiction(req, res);
     if (!id) return;
     const pack = staff.pack(id);

@@ -23,6 +23,8 @@ const claimsSchema = z.object({
   iat: z.number().int(),
   exp: z.number().int(),
   iss: z.literal('foretagslotsen-webchat'),
+  /** Unique per token, so two tokens issued in the same second differ. */
+  jti: z.string().optional(),
 });
 export type TokenClaims = z.infer<typeof claimsSchema>;
 
@@ -50,6 +52,7 @@ export class TokenSigner {
       iat,
       exp: iat + TOKEN_LIFETIME_SECONDS,
       iss: 'foretagslotsen-webchat',
+      jti: randomBytes(8).toString('base64url'),
     };
     const body = `${HEADER}.${base64url(JSON.stringify(claims))}`;
     return { token: `${body}.${this.sign(body)}`, expiresIn: TOKEN_LIFETIME_SECONDS };

@@ -88,7 +88,7 @@ describe('suggestion dialog ("Gör Mora bättre")', () => {
   it('lets the user choose another focus area; the tagger\'s guess becomes the secondary area', async () => {
     const chat = new Conversation(app, { userId: 'u-retag' });
     await chat.say({ value: { action: 'feedback' } });
-    await chat.say('Vi behöver fler lärlingsplatser och en yrkesutbildning för svetsare på gymnasiet');
+    await chat.say('Vuxenutbildningen borde starta en kurs för truckförare och lagerarbetare');
     const receipt = readable(await finish(chat, { area: 'Infrastruktur & fysisk planering' }));
     const item = await app.store.feedback.getByReference('mora', REFERENCE.exec(receipt)?.[0] ?? '');
     expect(item).toMatchObject({ focusArea: 'mora.infrastructure-planning', secondaryArea: 'mora.competence', focusConfidence: 1 });

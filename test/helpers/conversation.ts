@@ -16,8 +16,7 @@ export class Conversation {
     this.adapter = new TestAdapter(async (context) => app.bot.run(context), {
       channelId: options.channelId ?? 'test',
       conversation: { id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`, isGroup: false, name: '', conversationType: 'personal' },
-      user: { id: options.userId ?? 'user-1', name: 'Anna' },
-      bot: { id: 'bot', name: 'Företagslotsen' },
+      recipient: { id: 'bot', name: 'Företagslotsen' },
     } as Partial<Activity>);
   }
 
@@ -35,6 +34,8 @@ export class Conversation {
     const full: Partial<Activity> = {
       ...activity,
       id: activity.id ?? `a${this.counter}`,
+      // TestAdapter copies its template over every activity, so the sender is set here, per activity.
+      from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' } as Activity['from']),
       channelData: { ...(this.options.channelData ?? {}), ...((activity.channelData as object | undefined) ?? {}) },
     };
     this.adapter.activeQueue.splice(0);

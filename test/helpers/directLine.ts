@@ -77,7 +77,7 @@ export class Client {
     for (;;) {
       const found = this.received.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`not received; got: ${JSON.stringify(this.received.map((a) => a.text ?? a.type))}`);
+      if (Date.now() > deadline) throw new Error(`not received; got: ${JSON.stringify(this.received.map((a) => a.text || JSON.stringify(a.attachments ?? a.type).slice(0, 300)))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 200);

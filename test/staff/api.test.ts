@@ -84,8 +84,8 @@ describe('staff API', () => {
     const taken = (await (await post(path, moraToken, { type: 'take' })).json()) as FeedbackItem;
     expect(taken.status).toBe('received');
     expect(taken.firstResponseAt).toBeDefined();
-    const retagged = (await (await post(path, moraToken, { type: 'retag', focusArea: 'mora.infrastructure-planning', topic: 'public-space' })).json()) as FeedbackItem;
-    expect(retagged).toMatchObject({ focusArea: 'mora.infrastructure-planning', topic: 'public-space', focusConfidence: 1 });
+    const retagged = (await (await post(path, moraToken, { type: 'retag', focusArea: 'mora.business-contacts', topic: 'public-space' })).json()) as FeedbackItem;
+    expect(retagged).toMatchObject({ focusArea: 'mora.business-contacts', secondaryArea: 'mora.infrastructure-planning', topic: 'public-space', focusConfidence: 1 });
     const answered = await post(path, moraToken, { type: 'answer', text: 'Tack, vi ser över parkeringen.' });
     expect(answered.status).toBe(200);
     const closed = (await (await post(path, moraToken, { type: 'status', status: 'done', outcome: 'Tio nya p-platser vid torget.' })).json()) as FeedbackItem;

@@ -65,7 +65,7 @@ describe.skipIf(!available)('web chat in Chromium', () => {
         await turn.sendActivity('Svar från näringslivskontoret: vi ringer dig i morgon.');
       },
     );
-    await page.getByText('Svar från näringslivskontoret: vi ringer dig i morgon.').waitFor({ timeout: 10_000 });
+    await page.getByText('Svar från näringslivskontoret: vi ringer dig i morgon.').first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(shots, 'webchat-proactive.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The real SQLite store, whose feedback writes fail while `down` is set (a store that goes away). */
-function flakyStore(file: string): Store & { down: boolean } {
+function flakyStore(file: string): { store: Store; state: { down: boolean } } {
   const real = storeOver(createSqliteBackend(file));
   const state = { down: false };
   const guard = <T>(work: () => Promise<T>): Promise<T> =>
@@ -26,22 +26,16 @@ function flakyStore(file: string): Store & { down: boolean } {
     getContact: (m, id) => guard(() => real.feedback.getContact(m, id)),
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
   };
-  return Object.assign({ ...real, feedback }, {
-    get down() {
-      return state.down;
-    },
-    set down(value: boolean) {
-      state.down = value;
-    },
-  });
+  return { store: { ...real, feedback }, state };
 }
 
 describe('a store that goes down mid-conversation', () => {
   let t: TestApp;
-  let store: ReturnType<typeof flakyStore>;
+  let store: Store;
+  let state: { down: boolean };
   const dir = mkdtempSync(join(tmpdir(), 'fl-flaky-'));
   beforeAll(async () => {
-    store = flakyStore(join(dir, 'flaky.sqlite'));
+    ({ store, state } = flakyStore(join(dir, 'flaky.sqlite')));
     t = await startTestApp({}, { store });
   });
   afterAll(async () => {
@@ -61,7 +55,7 @@ describe('a store that goes down mid-conversation', () => {
     await say('Förslag', /Jag tolkar det som/);
     await say('Ja, det stämmer', /plats/);
     await say('Hoppa över', /allmän handling/);
-    store.down = true;
+    state.down = true;
     await say('Nej, jag vill vara anonym', /registreras så snart lagringen är tillbaka/);
     const outboxDir = join(t.dir, 'outbox');
     expect(readdirSync(outboxDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
@@ -70,7 +64,7 @@ describe('a store that goes down mid-conversation', () => {
     await t.app.flushOutbox();
     expect(readdirSync(outboxDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
 
-    store.down = false;
+    state.down = false;
     await t.app.flushOutbox();
     const receipt = await client.waitFor((a) => fromBot(a) && /nu registrerat med referensnummer MORA-20\d\d-\d{6}/.test(a.text ?? ''));
     const reference = /MORA-20\d\d-\d{6}/.exec(receipt.text ?? '')?.[0] ?? '';

@@ -15,11 +15,12 @@ export interface SimilarMatch {
   score: number;
 }
 
-const MIN_SCORE = 0.3;
+const MIN_SCORE = 0.25;
+const STOP = new Set(['vid', 'och', 'att', 'som', 'for', 'med', 'den', 'det', 'har', 'inte', 'kan', 'ska', 'the', 'and', 'for', 'are', 'with', 'that', 'this', 'var', 'mer', 'fler', 'bor', 'borde', 'mycket', 'forslag', 'synpunkt', 'klagomal', 'kommun', 'kommunen', 'suggestion']);
 
 function termCounts(text: string, language: Language): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const term of analyze(text, language)) if (term.length > 2) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const term of analyze(text, language)) if (term.length > 2 && !STOP.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
 }
 
@@ -35,7 +36,7 @@ export function findSimilar(text: string, language: Language, candidates: Simila
     const vector = new Map<string, number>();
     let norm = 0;
     for (const [term, count] of counts) {
-      const w = (1 + Math.log(count)) * Math.log(1 + n / (df.get(term) ?? 1));
+      const w = (1 + Math.log(count)) * (Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1);
       vector.set(term, w);
       norm += w * w;
     }

@@ -70,7 +70,7 @@ const FACTORS: Array<[ServiceFactor, RegExp]> = [
   ['treatment', /\b(bemot\w*|otrevlig\w*|oforskamd\w*|nedlatande|arrogant\w*|trevlig\w*|vanlig\w*|respekt\w*|lyssna\w*|rude|unfriendly|friendly|polite|treated|attitude)\b/],
   ['accessibility', /\b(svarar (inte|aldrig)|nar (inte|ingen)|ingen svarar|svara|telefontid\w*|oppettid\w*|tillganglig\w*|ring\w* tillbaka|kontakta|fa tag|returnerar|answer\w*|reach|phone|call back|opening hours|available|accessible)\b/],
   ['information', /\b(information\w*|info|otydlig\w*|oklar\w*|svart att hitta|hittar inte|hemsida\w*|webbplats\w*|blankett\w*|vagledning|forklar\w*|unclear|information|website|find out|explain\w*|guidance|instructions)\b/],
-  ['competence', /\b(kompeten\w*|kunnig\w*|okunnig\w*|kunskap\w*|fel besked|felaktig\w*|visste inte|expert\w*|incompetent|knowledge\w*|knew|wrong advice|skilled)\b/],
+  ['competence', /\b(kompeten\w*|kunnig\w*|okunnig\w*|kunskap\w*|fel besked|fel information|fel svar|sa fel|gav fel|felaktig\w*|visste inte|kunde inte svara|expert\w*|incompetent|knowledge\w*|knew|wrong advice|skilled)\b/],
   ['legal-certainty', /\b(rattssak\w*|likabehandl\w*|godtyck\w*|orattvis\w*|rattvis\w*|olika besked|sarbehandl\w*|forutsagbar\w*|overklag\w*|lagstod|fair\w*|unfair\w*|arbitrary|consistent\w*|inconsistent\w*|equal treatment|appeal)\b/],
   ['efficiency', /\b(lang tid|tar tid|handlaggningstid\w*|vantat|vantar|vantetid\w*|snabb\w*|langsam\w*|krangl\w*|byrakrat\w*|drojer|veckor|manader|slow\w*|quick\w*|fast\w*|took (weeks|months)|waiting|red tape|bureaucra\w*|delay\w*)\b/],
 ];

@@ -159,9 +159,12 @@ export function createGuide(deps: GuideDeps): Guide {
     if (detectCrisis(text, data.shared.crisis)) return { kind: 'crisis', language, helpLines: data.shared.crisis.helpLines };
     if (matches(MY_SUGGESTIONS, folded)) return { kind: 'my-suggestions', language };
     if (matches(HANDOFF, folded)) return { kind: 'handoff', language };
-    if (matches(FEEDBACK_START, folded)) {
-      const rest = folded.replace(FEEDBACK_START.find((p) => p.test(folded)) ?? /^/, '').replace(/^[\s:,.-]+/, '');
-      return { kind: 'feedback', language, text: rest.split(' ').length >= 3 ? text : '' };
+    const prefix = FEEDBACK_START.map((p) => p.exec(folded)).find((m) => m !== null);
+    if (prefix) {
+      // The suggestion is what follows "jag har ett förslag:", as the user wrote it.
+      const normalized = text.replace(/\s+/g, ' ');
+      const rest = normalized.slice(prefix[0].length).replace(/^[\s:,.;!-]+/, '').trim();
+      return { kind: 'feedback', language, text: rest.split(' ').length >= 3 ? rest.charAt(0).toUpperCase() + rest.slice(1) : '' };
     }
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };

@@ -145,7 +145,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
         if (!fresh || fresh.assignment) return fresh ?? item;
         routed = await deps.store.feedback.update({ ...fresh, assignment: { team, reason, at: entry.at }, history: [...fresh.history, entry] });
       }
-      await post(routed);
+      void post(routed);
       return routed;
     },
 
@@ -243,8 +243,10 @@ export function createStaffService(deps: StaffDeps): StaffService {
       if (action.type === 'duplicate' && original) {
         await deps.store.feedback.addSupport(municipality, original.id, updated.submitter.userKey).catch((error: unknown) => deps.onError?.(error, 'duplicate support'));
       }
-      if (notice) await tell(updated, notice.key, notice.vars);
-      await post(updated);
+      // The submitter's message and the channel card are sent in the background: a slow channel
+      // must not hold up the staff member (Teams expects an answer to a card action within seconds).
+      if (notice) void tell(updated, notice.key, notice.vars);
+      void post(updated);
       return updated;
     },
 
