@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --file test/eval/routing-dev.jsonl] [--n 300] [--concurrency 4]
+ * npm run bench [-- --file test/eval/routing-tune.jsonl] [--n 300] [--concurrency 4]
  * Starts the whole app on a free port with a temporary SQLite file and measures end-to-end turn
  * latency over real HTTP (POST /api/messages with expectReplies). Last line: one JSON object.
  */
@@ -22,7 +22,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const file = arg(argv, 'file', 'test/eval/routing-dev.jsonl');
+  const file = arg(argv, 'file', 'test/eval/routing-tune.jsonl');
   const n = Number(arg(argv, 'n', '300'));
   const concurrency = Number(arg(argv, 'concurrency', '4'));
   const texts = readFileSync(file, 'utf8')

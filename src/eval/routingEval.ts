@@ -86,6 +86,7 @@ export async function runRoutingEval(args: string[]): Promise<number> {
     return 2;
   }
   const baseline = argValue(args, '--baseline');
+  const verbose = args.includes('--verbose');
   if (baseline && baseline !== 'bayes' && baseline !== 'nlpjs') {
     process.stderr.write(`--baseline must be bayes or nlpjs, got "${baseline}"\n`);
     return 2;
@@ -126,24 +127,27 @@ export async function runRoutingEval(args: string[]): Promise<number> {
     const started = performance.now();
     const ranked = await rank(line.text);
     timings.push(performance.now() - started);
-    const stats = perLabel.get(line.label) ?? { n: 0, top1: 0, top3: 0, predicted: 0 };
+    const entry = (label: string) => {
+      let found = perLabel.get(label);
+      if (!found) perLabel.set(label, (found = { n: 0, top1: 0, top3: 0, predicted: 0 }));
+      return found;
+    };
+    const stats = entry(line.label);
     stats.n += 1;
     const first = ranked[0] ?? '(none)';
-    const predictedStats = perLabel.get(first) ?? { n: 0, top1: 0, top3: 0, predicted: 0 };
-    predictedStats.predicted += 1;
-    perLabel.set(first, predictedStats);
+    entry(first).predicted += 1;
     if (first === line.label) {
       top1 += 1;
       stats.top1 += 1;
     } else {
       const key = `${line.label} → ${first}`;
       confusions.set(key, (confusions.get(key) ?? 0) + 1);
+      if (verbose) process.stdout.write(`  miss: "${line.text}" (${line.label}) → ${ranked.slice(0, 3).join(', ')}\n`);
     }
     if (ranked.slice(0, 3).includes(line.label)) {
       top3 += 1;
       stats.top3 += 1;
     }
-    perLabel.set(line.label, stats);
   }
 
   const n = lines.length;

@@ -9,7 +9,7 @@
  * questions outside the packs do not look like a topic.
  */
 import type { Language, PhrasingSet, Scenario } from '../packs/schema';
-import { detectLanguage } from '../text';
+import { detectLanguage, fold } from '../text';
 import { trainClassifier, type TextClassifier } from '../text/classifier';
 
 export interface RankedTopic {
@@ -36,6 +36,25 @@ export interface Router {
 
 /** Answer at or above `answer` (with a clear margin); ask back between `clarify` and `answer`; below, say so. */
 export const ROUTER_THRESHOLDS = { answer: 0.45, clarify: 0.12 } as const;
+const FEEDBACK_BOOST = 0.35;
+
+/**
+ * Words people use when they judge rather than ask ("borde", "för dyrt", "tack för", "should",
+ * "too slow"). A suggestion or complaint shares its topic words with a question on that topic; these
+ * cues, and the absence of a question, are what set it apart.
+ */
+const EVALUATIVE = [
+  /\b(borde|bor|skulle behova|maste bli|onskar|forslag|tycker|anser|klagar|klagomal|missnojd|nojd|tack for|tack!|bra jobbat|jattebra|fantastisk|usel|uselt|dalig|daligt|dalig|orimlig|orimligt|orattvis|orattvist|skandal|for dyr|for dyrt|for hog|for hoga|for lang|for langsam|for langsamma|for fa|alldeles for|utestanger|missgynnas|ingen svarar|svarar aldrig)\b/,
+  /\b(should|ought to|please improve|complain|complaint|unhappy|disappointed|great job|thanks|thank you|terrible|awful|poor|unfair|unreasonable|too slow|too high|too expensive|too long|far too|not enough|nobody answers|never answers|disgrace)\b/,
+];
+const QUESTION_START = /^(hur|var|vart|vad|vem|nar|kan|far|maste|behover|ska|finns|galler|how|where|what|who|when|can|do|does|is|are|should i|may)\b/;
+
+function feedbackCue(folded: string): number {
+  const hits = EVALUATIVE.reduce((sum, pattern) => sum + (folded.match(new RegExp(pattern.source, 'g'))?.length ?? 0), 0);
+  if (hits === 0) return 0;
+  const question = folded.trim().endsWith('?') || QUESTION_START.test(folded.trim());
+  return question ? 0.5 * Math.min(hits, 2) : Math.min(hits, 2);
+}
 
 export interface TrainingInput {
   phrasings: PhrasingSet[];
@@ -70,6 +89,13 @@ export function trainRouter(input: TrainingInput): Router {
       const current = byTopic.get(topic);
       if (!current) byTopic.set(topic, { total: entry.probability, best: entry });
       else current.total += entry.probability;
+    }
+    // Judging words shift weight to give-feedback (renormalised), most when the message is not a question.
+    const cue = feedbackCue(fold(text).replace(/\s+/g, ' '));
+    const feedback = byTopic.get('give-feedback');
+    if (cue > 0 && feedback) {
+      const boost = FEEDBACK_BOOST * cue;
+      for (const [topic, entry] of byTopic) entry.total = topic === 'give-feedback' ? (entry.total + boost) / (1 + boost) : entry.total / (1 + boost);
     }
     const ranked = [...byTopic]
       .sort((a, b) => b[1].total - a[1].total)

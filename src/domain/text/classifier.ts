@@ -140,6 +140,14 @@ class Vocabulary {
     const covered = taken.filter(Boolean).length;
     return covered >= folded.length * 0.6 ? out : [];
   }
+
+  /** A Swedish compound's head or tail alone still says a lot ("brandsläckare" → brand). */
+  headOrTail(folded: string): string[] {
+    if (folded.length < 8) return [];
+    const head = this.parts.find((part) => part.length >= 4 && folded.startsWith(part) && folded.length - part.length >= 3);
+    const tail = this.parts.find((part) => part.length >= 5 && folded.endsWith(part) && folded.length - part.length >= 3);
+    return [head, tail].filter((p): p is string => p !== undefined);
+  }
 }
 
 export function featurize(text: string, vocabulary: Vocabulary | undefined): Featurized {
@@ -164,8 +172,9 @@ export function featurize(text: string, vocabulary: Vocabulary | undefined): Fea
       knownWords += 1;
       continue;
     }
-    const parts = vocabulary.compoundParts(folded);
+    let parts = vocabulary.compoundParts(folded);
     const near = parts.length > 0 ? [] : vocabulary.nearest(folded);
+    if (parts.length === 0 && near.length === 0) parts = vocabulary.headOrTail(folded);
     for (const part of parts) for (const stem of stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
     for (const word of near) for (const stem of stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
     if (parts.length > 0 || near.length > 0) knownWords += 1;
@@ -271,6 +280,11 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   const weights = new Float64Array(K * F);
   const bias = new Float64Array(K);
   const training = docs.map((doc) => ({ label: doc.label, x: vectorize(doc.counts) }));
+  // Balanced classes: a label with many examples must not win on prior alone.
+  const perLabel = new Array<number>(labels.length).fill(0);
+  for (const doc of docs) perLabel[doc.label] = (perLabel[doc.label] ?? 0) + 1;
+  const meanPerLabel = docs.length / labels.length;
+  const sampleWeight = perLabel.map((n) => (n > 0 ? Math.sqrt(meanPerLabel / n) : 1));
 
   const scores = (x: SparseVector, out: Float64Array): void => {
     for (let k = 0; k < K; k += 1) {
@@ -313,7 +327,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
       scores(sample.x, probabilities);
       softmax(probabilities);
       for (let k = 0; k < K; k += 1) {
-        const gradient = (probabilities[k] ?? 0) - (k === sample.label ? 1 : 0);
+        const gradient = ((probabilities[k] ?? 0) - (k === sample.label ? 1 : 0)) * (sampleWeight[sample.label] ?? 1);
         const base = k * F;
         for (const [i, v] of sample.x) {
           const w = weights[base + i] ?? 0;
