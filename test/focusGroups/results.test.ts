@@ -165,10 +165,11 @@ describe('summarise', () => {
   it('scale: odd count median, and no answers', () => {
     const three = summarise(template, [a(p1, 'sat', scale(1), 1), a(p2, 'sat', scale(5), 1), a(p3, 'sat', scale(2), 1)]);
     const sat = find<ScaleResult>(three, 'sat');
-    // 1 2 5: median 2, mean 8/3, sd = sqrt(((1-8/3)² + (2-8/3)² + (5-8/3)²) / 3) = sqrt(42/27)
+    // 1 2 5: median 2, mean 8/3, sd = sqrt(((-5/3)² + (-2/3)² + (7/3)²) / 3) = sqrt((78/9) / 3) = sqrt(78/27) ≈ 1.6997
     expect(sat.median).toBe(2);
     expect(sat.mean).toBeCloseTo(8 / 3, 10);
-    expect(sat.sd).toBeCloseTo(Math.sqrt(42 / 27), 10);
+    expect(sat.sd).toBeCloseTo(Math.sqrt(78 / 27), 10);
+    expect(sat.sd).toBeCloseTo(1.6997, 4);
     const none = find<ScaleResult>(summarise(template, []), 'sat');
     expect([none.n, none.mean, none.median, none.sd]).toEqual([0, null, null, null]);
   });
@@ -269,6 +270,31 @@ describe('summarise', () => {
     expect(claims.skips).toBe(1); // p7 only; p6 skipped but had voted
   });
 
+  it('proposed statements are numbered in the order they were proposed; a seed id cannot be taken over', () => {
+    const out = summarise(template, [
+      a(p1, 'claims', { kind: 'statement-new', statementId: 'x1', text: 'Första' }, 1),
+      a(p2, 'claims', { kind: 'statement-new', statementId: 'x2', text: 'Andra' }, 2),
+      a(p1, 'claims', { kind: 'statement-new', statementId: 'x1', text: 'Första, omskriven' }, 3),
+      a(p3, 'claims', { kind: 'statement-new', statementId: 'seed-1', text: 'Kapning' }, 4),
+      a(p3, 'claims', vote('x2', 'disagree'), 5),
+    ]);
+    const claims = find<StatementsResult>(out, 'claims');
+    expect(claims.statements.slice(3).map((s) => [s.id, s.text, s.disagree])).toEqual([
+      ['new-1', 'Första, omskriven', 0],
+      ['new-2', 'Andra', 1],
+    ]);
+    expect(claims.statements[0]?.text).toEqual(q('Service är bra'));
+    const closed = dialogueTemplate.parse({
+      ...template,
+      steps: [{ type: 'statements', id: 'claims', question: q('?'), seed: [q('S')], allowNew: false }],
+    });
+    const none = find<StatementsResult>(
+      summarise(closed, [a(p1, 'claims', { kind: 'statement-new', statementId: 'x1', text: 'Nej' }, 1)]),
+      'claims',
+    );
+    expect(none.statements.map((s) => s.id)).toEqual(['seed-1']);
+  });
+
   it('statement classes at their limits', () => {
     const cls = (agree: number, disagree: number) => classifyStatement(agree, disagree).classification;
     expect(cls(3, 0)).toBe('consensus-agree');
@@ -298,11 +324,23 @@ describe('summarise', () => {
     expect(words).not.toContain('fler');
     expect(live.themes.every((t) => t.term.length >= 3 && t.answers >= 2)).toBe(true);
     expect(live.themes.length).toBeLessThanOrEqual(8);
-    // The two answers about commuting by train are one group.
-    expect(live.groups[0]).toMatchObject({
-      count: 2,
-      examples: ['Bättre pendling med tåg till Falun', 'Fler tåg och bussar för pendling på kvällar'],
-    });
+    // The two answers about commuting by train are one group: {bättre, pendling, tåg, falun} and
+    // {tåg, buss, pendling, kväll} share 2 of 4 terms → 2 / sqrt(4 · 4) = 0.5 ≥ 0.35. The first answer
+    // about housing and p6's (masked) one share "bostäder" of 3 and 2 terms → 1 / sqrt(6) ≈ 0.41.
+    // Groups of equal size keep the order of their first answer.
+    expect(live.groups.slice(0, 2)).toEqual([
+      {
+        count: 2,
+        terms: expect.arrayContaining(['bostäder']),
+        examples: ['Fler bostäder och hyresrätter i centrum behövs', 'Ring mig på [telefon] om bostäder'],
+      },
+      {
+        count: 2,
+        terms: expect.arrayContaining(['pendling', 'tåg']),
+        examples: ['Bättre pendling med tåg till Falun', 'Fler tåg och bussar för pendling på kvällar'],
+      },
+    ]);
+    expect(live.groups.slice(2).map((g) => g.count)).toEqual([1, 1]);
     expect(live.groups.reduce((sum, g) => sum + g.count, 0)).toBe(6);
     expect(live.groups.every((g) => g.examples.length <= 2)).toBe(true);
     const json = JSON.stringify(live);
@@ -379,7 +417,8 @@ describe('toCsv', () => {
       '3,b',
       '4,(skip)',
     ]);
-    expect(rows).not.toContain(expect.stringContaining('unknown-step'));
+    expect(rows.some((row) => row.includes('unknown-step') || row.includes('ignored'))).toBe(false);
+    expect(rows.some((row) => row.includes('zzz') && row.startsWith('size,'))).toBe(false);
     expect(rows.some((row) => row.startsWith('intro,'))).toBe(false);
   });
 

@@ -14,11 +14,18 @@ export class Conversation {
     readonly options: { conversationId?: string; userId?: string; channelData?: Record<string, unknown>; channelId?: string } = {},
   ) {
     this.adapter = new TestAdapter(async (context) => app.bot.run(context), {
+      // TestAdapter copies this template over every activity, so only the channel is fixed here.
       channelId: options.channelId ?? 'test',
-      conversation: { id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`, isGroup: false, name: '', conversationType: 'personal' },
-      recipient: { id: 'bot', name: 'Företagslotsen' },
     } as Partial<Activity>);
+    this.conversation = {
+      id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`,
+      isGroup: false,
+      name: '',
+      conversationType: 'personal',
+    } as Activity['conversation'];
   }
+
+  private readonly conversation: Activity['conversation'];
 
   /** Sends a message (text) or a card button press (value) and returns the replies. */
   async say(input: string | { value: Record<string, unknown>; text?: string }): Promise<Partial<Activity>[]> {
@@ -36,6 +43,8 @@ export class Conversation {
       id: activity.id ?? `a${this.counter}`,
       // TestAdapter copies its template over every activity, so the sender is set here, per activity.
       from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' } as Activity['from']),
+      conversation: activity.conversation ?? this.conversation,
+      recipient: activity.recipient ?? ({ id: 'bot', name: 'Företagslotsen' } as Activity['recipient']),
       channelData: { ...(this.options.channelData ?? {}), ...((activity.channelData as object | undefined) ?? {}) },
     };
     this.adapter.activeQueue.splice(0);

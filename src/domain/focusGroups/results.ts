@@ -204,6 +204,7 @@ function fit(answer: Answer, context: StepContext): AnswerValue | undefined {
   switch (step.type) {
     case 'open':
     case 'inspel':
+      // Both are free text; either kind is accepted on either step. Blank text does not count.
       if (value.kind !== 'open' && value.kind !== 'inspel') return undefined;
       return value.text.trim().length > 0 ? value : undefined;
     case 'single':
@@ -239,8 +240,9 @@ interface Counted {
 }
 
 /**
- * The answers that count, in time order of the answer that counts: per (participant, step) the
- * latest, and on statements steps per (participant, statement) the latest vote and new text.
+ * The answers that count: per (participant, step) the latest, and on statements steps per
+ * (participant, statement) the latest vote and the latest text of a proposed statement. In the
+ * order of each participant's first answer to the step (or statement).
  */
 function countedAnswers(template: DialogueTemplate, answers: readonly Answer[], options: SummariseOptions = {}): Counted[] {
   const contexts = new Map<string, StepContext>();
@@ -260,10 +262,9 @@ function countedAnswers(template: DialogueTemplate, answers: readonly Answer[], 
     if (!value) continue;
     const parts = [answer.participant, answer.stepId];
     if (value.kind === 'vote' || value.kind === 'statement-new') parts.push(value.kind, value.statementId);
-    const key = JSON.stringify(parts);
-    // Delete first so that the map's order is the order of the answers that count.
-    latest.delete(key);
-    latest.set(key, { participant: answer.participant, step: context.step, value, at: answer.at });
+    // A later answer replaces the value but keeps the key's place: the map stays in the order of
+    // each key's first answer (so proposed statements are numbered in the order they were proposed).
+    latest.set(JSON.stringify(parts), { participant: answer.participant, step: context.step, value, at: answer.at });
   }
   return [...latest.values()];
 }
@@ -579,7 +580,7 @@ function themes(answers: readonly TextAnswer[]): Theme[] {
 }
 
 /**
- * Greedy grouping: each answer, in time order, joins the group whose first answer is most similar
+ * Greedy grouping: each answer, in the order participants first answered, joins the group whose first answer is most similar
  * to it (cosine of the term sets ≥ 0.35), or starts a new group.
  */
 function groups(answers: readonly TextAnswer[]): AnswerGroup[] {

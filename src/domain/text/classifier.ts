@@ -38,7 +38,7 @@ const STOPWORDS = new Set(
 );
 
 const NGRAM = 4;
-const NGRAM_WEIGHT = 0.35;
+const NGRAM_WEIGHT = 2;
 const FUZZY_WEIGHT = 0.8;
 const PART_WEIGHT = 0.7;
 

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createSqliteBackend } from '../../src/store/sqlite';
+import { storeOver } from '../../src/store/repositories';
+import type { Store } from '../../src/store/types';
+import { ask, messageActivity, startTestApp } from '../helpers/app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('graceful shutdown', () => {
+  it('finishes the turn in flight, refuses new work and closes the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-stop-'));
+    const real = storeOver(createSqliteBackend(join(dir, 'stop.sqlite')));
+    let closed = false;
+    let slow = false;
+    // A store whose reads take a while, so a turn is still running when the stop comes.
+    const store: Store = {
+      ...real,
+      kv: {
+        read: async (keys) => {
+          if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
+          return real.kv.read(keys);
+        },
+        write: (changes) => real.kv.write(changes),
+        delete: (keys) => real.kv.delete(keys),
+      },
+      close: async () => {
+        closed = true;
+        await real.close();
+      },
+    };
+    const t = await startTestApp({}, { store });
+    slow = true;
+    const inFlight = ask(t.url, messageActivity('Hur söker jag bygglov?', { conversation: { id: 'stop-1' } }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = t.app.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.activities.length).toBeGreaterThan(0);
+    await stopping;
+    expect(closed).toBe(true);
+    await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
