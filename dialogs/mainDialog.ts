@@ -26,7 +26,11 @@ export interface MainDialogDeps {
   suggestion?: Dialog;
   /** Lists the user's own suggestions with status; a placeholder answer when absent. */
   mySuggestions?: Dialog;
+  /** A participant's focus group dialogue (joined with "delta KOD" or the page's join event). */
+  focusGroup?: Dialog;
 }
+
+const JOIN = /^(?:delta|join|ga med i?)\s+([a-z0-9]{6})$/i;
 
 /**
  * The root dialog: every message or button is turned into a GuideDecision by the domain and
@@ -38,6 +42,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(deps.handoff);
     if (deps.suggestion) this.addDialog(deps.suggestion);
     if (deps.mySuggestions) this.addDialog(deps.mySuggestions);
+    if (deps.focusGroup) this.addDialog(deps.focusGroup);
     this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.act.bind(this), this.finish.bind(this)]));
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
   }
@@ -45,6 +50,13 @@ export class MainDialog extends ComponentDialog {
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
     const session = turnSession(context);
+    if (this.deps.focusGroup) {
+      const joinEvent = context.activity.type === 'event' && context.activity.name === 'join' ? String(context.activity.value ?? '') : undefined;
+      const joinText = JOIN.exec((context.activity.text ?? '').trim())?.[1];
+      const code = joinEvent ?? joinText;
+      if (code) return step.beginDialog(this.deps.focusGroup.id, { code: code.toUpperCase() });
+    }
+    if (context.activity.type !== 'message') return step.endDialog();
     const value = parseButtonValue(context.activity.value);
     const decision = value
       ? this.fromButton(session.municipality, session.language, value)

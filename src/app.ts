@@ -24,6 +24,11 @@ import { createFileOutbox } from './store/outbox';
 import { createNotifier } from './bot/notify';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
+import { createFocusGroups, type FocusGroups } from './domain/focusGroups/service';
+import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/template';
+import { createFocusGroupCommands } from './bot/focusGroupCommands';
+import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
+import { join } from 'node:path';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
@@ -34,6 +39,8 @@ export interface AppOverrides {
   /** An injected clock for tests. */
   now?: () => Date;
   outbox?: Outbox;
+  /** Focus group templates (default: data/dialogues). */
+  templates?: DialogueTemplate[];
 }
 
 /** Everything the running bot is made of, wired by hand in one place. */
@@ -46,6 +53,7 @@ export interface AppContext {
   guide: Guide;
   feedback: FeedbackService;
   staff: StaffService;
+  focusGroups: FocusGroups;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
   http: HttpServer;
@@ -123,12 +131,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
 
+  const focusGroups = createFocusGroups({
+    data,
+    templates: overrides.templates ?? loadTemplates(join(config.dataDir, 'dialogues')),
+    repo: store.focusGroups,
+    now,
+  });
+
   const mainDialog = new MainDialog({
     guide,
     texts,
     handoff: new HandoffDialog(guide, texts),
     suggestion: new SuggestionDialog(feedback, guide.pack, texts),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
+    focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
   });
   const bot = new ForetagslotsenBot({
     conversationState,
@@ -139,6 +155,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
     staff: staffTeams,
+    focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
   });
 
   const health = async (): Promise<HealthStatus> => {
@@ -201,6 +218,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     guide,
     feedback,
     staff,
+    focusGroups,
     bot,
     adapter,
     http,

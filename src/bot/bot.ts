@@ -27,6 +27,8 @@ export interface BotOptions {
   defaultMunicipality: string;
   /** Sends the welcome (what the bot can do, buttons for the main jobs). */
   welcome(context: TurnContext, session: ConversationSession): Promise<void>;
+  /** Facilitator commands for focus groups. */
+  focusGroups?: { command(context: TurnContext): Promise<boolean> };
   /** Staff commands and card actions in Teams. */
   staff?: {
     command(context: TurnContext): Promise<boolean>;
@@ -67,7 +69,17 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
         await next();
         return;
       }
+      if (options.focusGroups && (await options.focusGroups.command(context))) {
+        await next();
+        return;
+      }
       await this.runMainDialog(context);
+      await next();
+    });
+
+    // The web chat page opened with /?join=CODE sends a "join" event: the main dialog starts the focus group.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'join') await this.runMainDialog(context);
       await next();
     });
 

@@ -1,5 +1,6 @@
 /**
  * npm run export -- feedback --municipality ID [--format jsonl|csv] [--since 2026-01-01]
+ * npm run export -- sessions --code CODE [--format csv|json]   (a focus group's answers, anonymous)
  * Writes every feedback item of a municipality to stdout, from the configured store (SQLite or
  * Cosmos DB): id, reference, municipality, kind, masked text, focus area, secondary area, topic,
  * confidence, status, supports, createdAt. Contact details are never exported.
@@ -10,6 +11,9 @@ import { createLogger } from '../log';
 import { createStore } from '../store';
 import type { FeedbackItem } from '../domain/feedback/types';
 import { argValue, positional } from '../eval/common';
+import { loadDataSet } from '../domain/packs/loader';
+import { createFocusGroups } from '../domain/focusGroups/service';
+import { loadTemplates } from '../domain/focusGroups/template';
 
 export const EXPORT_COLUMNS = [
   'id',
@@ -63,7 +67,41 @@ export function formatItems(items: FeedbackItem[], format: 'jsonl' | 'csv'): str
   return `${[header, ...rows].join('\r\n')}\r\n`;
 }
 
+async function exportSession(args: string[]): Promise<number> {
+  const code = argValue(args, '--code');
+  const format = argValue(args, '--format') ?? 'csv';
+  if (!code || (format !== 'csv' && format !== 'json')) {
+    process.stderr.write('usage: npm run export -- sessions --code CODE [--format csv|json]\n');
+    return 2;
+  }
+  const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
+  const store = await createStore(config.store, { logger: createLogger('error') });
+  try {
+    const groups = createFocusGroups({
+      data: loadDataSet(config.dataDir),
+      templates: loadTemplates(join(config.dataDir, 'dialogues')),
+      repo: store.focusGroups,
+      now: () => new Date(),
+    });
+    const session = await groups.byCode(code);
+    if (!session) {
+      process.stderr.write(`no focus group session with code ${code}\n`);
+      return 1;
+    }
+    // Answers are anonymous: participants appear as numbers, never as user ids.
+    if (format === 'csv') process.stdout.write(await groups.csv(session.id));
+    else {
+      const results = await groups.results(session.id);
+      process.stdout.write(`${JSON.stringify({ code: session.code, template: session.templateId, municipality: session.municipality, status: session.status, progress: await groups.progress(session.id), steps: results.steps }, null, 2)}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(args: string[]): Promise<number> {
+  if (positional(args, ['--code', '--format']) === 'sessions') return exportSession(args);
   const what = positional(args, ['--municipality', '--format', '--since']);
   const municipality = argValue(args, '--municipality');
   const format = argValue(args, '--format') ?? 'jsonl';

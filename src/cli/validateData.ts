@@ -4,7 +4,9 @@
  * and what the municipality still has to fill in or verify. Exit code 1 when a pack is invalid.
  */
 import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { DataPackError, loadDataSet } from '../domain/packs/loader';
+import { DialogueTemplateError, loadTemplates } from '../domain/focusGroups/template';
 
 function main(argv: string[]): number {
   const flag = argv.indexOf('--data');
@@ -19,8 +21,19 @@ function main(argv: string[]): number {
     }
     throw error;
   }
+  let templates;
+  try {
+    templates = loadTemplates(join(dataDir, 'dialogues'));
+  } catch (error) {
+    if (error instanceof DialogueTemplateError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
   const out: string[] = [];
   out.push(`Data in ${dataDir}: valid.`);
+  out.push(`Focus group templates: ${templates.map((t) => t.id).join(', ')}.`);
   out.push(
     `Shared: ${data.shared.processes.length} process guides, ${data.shared.scenarios.length} scenarios, ` +
       `${data.shared.contacts.length} national contacts, ${data.shared.phrasings.reduce((n, p) => n + p.sv.length + p.en.length, 0)} router phrasings, ` +

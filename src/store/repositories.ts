@@ -19,6 +19,9 @@ import type {
 } from '../domain/feedback/types';
 import type { Condition, DocumentBackend, Stored } from './documents';
 import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository } from '../domain/staff/types';
+import type { FocusGroupRepository, FocusSession, Participation } from '../domain/focusGroups/service';
+import type { Answer } from '../domain/focusGroups/results';
+import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 
 import { idFor } from '../domain/feedback/ids';
@@ -259,6 +262,45 @@ export function createTeamChannelRepository(backend: DocumentBackend): TeamChann
   };
 }
 
+export function createFocusGroupRepository(backend: DocumentBackend): FocusGroupRepository {
+  const sessions = backend.collection('focusGroups');
+  const answers = backend.collection('answers');
+  const SESSIONS = 'sessions';
+  const asSession = (stored: Stored) => withETag<FocusSession>(stored);
+  return {
+    async createSession(session) {
+      await sessions.insert(SESSIONS, session.id, withoutETag(session));
+    },
+    async getSession(id) {
+      const found = await sessions.get(SESSIONS, id);
+      return found ? asSession(found) : undefined;
+    },
+    async findByCode(code) {
+      const [found] = await sessions.query(SESSIONS, { where: [{ field: 'code', op: '=', value: code }] });
+      return found ? asSession(found) : undefined;
+    },
+    async updateSession(session) {
+      return asSession(await sessions.replace(SESSIONS, session.id, withoutETag(session), session.eTag));
+    },
+    async getParticipation(sessionId, participant) {
+      const found = await sessions.get(sessionId, participant);
+      return found ? (found.doc as unknown as Participation) : undefined;
+    },
+    async putParticipation(participation) {
+      await sessions.upsert(participation.sessionId, participation.participant, { ...participation });
+    },
+    async listParticipations(sessionId) {
+      return (await sessions.query(sessionId)).map((s) => s.doc as unknown as Participation);
+    },
+    async addAnswer(sessionId, answer) {
+      await answers.insert(sessionId, randomUUID(), { ...answer, value: { ...answer.value } });
+    },
+    async listAnswers(sessionId) {
+      return (await answers.query(sessionId)).map((s) => s.doc as unknown as Answer);
+    },
+  };
+}
+
 /** A Store over one document back end. */
 export function storeOver(backend: DocumentBackend): Store {
   return {
@@ -270,6 +312,7 @@ export function storeOver(backend: DocumentBackend): Store {
     guideEvents: createGuideEventRepository(backend),
     staff: createStaffRepository(backend),
     channels: createTeamChannelRepository(backend),
+    focusGroups: createFocusGroupRepository(backend),
     health: () => backend.health(),
     close: () => backend.close(),
   };

@@ -2,6 +2,7 @@ import type { GuideEventRepository, KeyValueStore, StoreHealth } from '../domain
 import type { ContactRequestRepository, FeedbackRepository } from '../domain/feedback/types';
 import type { DocumentBackend } from './documents';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
+import type { FocusGroupRepository } from '../domain/focusGroups/service';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -18,6 +19,7 @@ export interface Store {
   guideEvents: GuideEventRepository;
   staff: StaffRepository;
   channels: TeamChannelRepository;
+  focusGroups: FocusGroupRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -190,6 +190,32 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('focus groups', () => {
+      it('keeps sessions (found by code, eTag-checked), participations and answers per session', async () => {
+        const store = await open();
+        const session = {
+          id: 'fs1', code: 'ABC234', templateId: 'company-dialogue', municipality: 'mora', status: 'open' as const,
+          facilitator: { userKey: 'msteams:f', name: 'Sara' }, createdAt: '2026-11-23T08:00:00.000Z', updatedAt: '2026-11-23T08:00:00.000Z',
+        };
+        await store.focusGroups.createSession(session);
+        const found = await store.focusGroups.findByCode('ABC234');
+        expect(found).toMatchObject({ id: 'fs1', status: 'open' });
+        const paused = await store.focusGroups.updateSession({ ...found!, status: 'paused' });
+        await expect(store.focusGroups.updateSession({ ...found!, status: 'closed' })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.focusGroups.getSession('fs1'))?.status).toBe(paused.status);
+        await store.focusGroups.putParticipation({ sessionId: 'fs1', participant: 'p1', position: 0, language: 'sv' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs1', participant: 'p1', position: 2, language: 'sv' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs1', participant: 'p2', position: 1, language: 'en' });
+        expect((await store.focusGroups.getParticipation('fs1', 'p1'))?.position).toBe(2);
+        expect(await store.focusGroups.listParticipations('fs1')).toHaveLength(2);
+        await store.focusGroups.addAnswer('fs1', { participant: 'p1', stepId: 's', value: { kind: 'scale', value: 4 }, at: '2026-11-23T08:01:00.000Z' });
+        await store.focusGroups.addAnswer('fs1', { participant: 'p1', stepId: 's', value: { kind: 'scale', value: 5 }, at: '2026-11-23T08:02:00.000Z' });
+        expect(await store.focusGroups.listAnswers('fs1')).toHaveLength(2);
+        expect(await store.focusGroups.listAnswers('other')).toEqual([]);
+        expect(await store.focusGroups.findByCode('ZZZ999')).toBeUndefined();
+      });
+    });
+
     describe('guide events', () => {
       it('records and lists by kind and date, newest first', async () => {
         const store = await open();

@@ -54,6 +54,17 @@
         }
       }, 60 * 1000);
       window.foretagslotsen = { conversationId: session.conversationId, resumed: session.resumed };
+      // /?join=CODE: join a focus group as soon as the conversation is connected.
+      var join = params.get('join');
+      if (join && /^[A-Za-z0-9]{6}$/.test(join)) {
+        var joined = false;
+        directLine.connectionStatus$.subscribe(function (status) {
+          if (status === 2 && !joined) {
+            joined = true;
+            directLine.postActivity({ type: 'event', name: 'join', value: join.toUpperCase(), from: { id: session.userId } }).subscribe(function () {});
+          }
+        });
+      }
       window.WebChat.renderWebChat(
         {
           directLine: directLine,

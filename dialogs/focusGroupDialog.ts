@@ -1,0 +1,317 @@
+import { CardFactory, MessageFactory, TurnContext, type CardAction } from 'botbuilder';
+import {
+  ComponentDialog,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { FocusGroupError, type FocusGroups } from '../src/domain/focusGroups/service';
+import type { AnswerValue } from '../src/domain/focusGroups/results';
+import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/template';
+import { seedStatementId } from '../src/domain/focusGroups/template';
+import type { FeedbackService } from '../src/domain/feedback/service';
+import type { Language } from '../src/domain/packs/schema';
+import type { ConversationAddress } from '../src/domain/ports';
+import { fold } from '../src/domain/text';
+import type { Texts } from '../src/domain/texts';
+import { turnSession } from '../src/bot/bot';
+
+export const FOCUS_GROUP_DIALOG = 'focusGroupDialog';
+const LOOP = `${FOCUS_GROUP_DIALOG}.loop`;
+const INPUT = `${FOCUS_GROUP_DIALOG}.input`;
+
+const startSchema = z.object({ code: z.string() });
+const loopSchema = z.object({
+  sessionId: z.string(),
+  participant: z.string(),
+  templateId: z.string(),
+  municipality: z.string(),
+  language: z.enum(['sv', 'en']).default('sv'),
+  /** 'consent' before joining, then 'step'; sub-states of the current step. */
+  phase: z.enum(['consent', 'step', 'statement-new', 'inspel-send']),
+  statementIndex: z.number().int().default(0),
+  pendingInspel: z.string().optional(),
+});
+type LoopState = z.infer<typeof loopSchema>;
+
+const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over']);
+const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende']);
+
+function numbers(text: string): number[] {
+  return (text.match(/\d+/g) ?? []).map(Number);
+}
+
+/**
+ * A participant in a focus group: consent first, then the template's steps one at a time with
+ * buttons where they fit; "hoppa över" skips, "tillbaka" goes back, and closing the window and
+ * joining again resumes where they were (the position is stored with the session).
+ */
+export class FocusGroupDialog extends ComponentDialog {
+  constructor(
+    private readonly groups: FocusGroups,
+    private readonly feedback: FeedbackService,
+    private readonly texts: Texts,
+  ) {
+    super(FOCUS_GROUP_DIALOG);
+    this.addDialog(new TextPrompt(INPUT));
+    this.addDialog(new WaterfallDialog(`${FOCUS_GROUP_DIALOG}.start`, [this.join.bind(this)]));
+    this.addDialog(new WaterfallDialog(LOOP, [this.ask.bind(this), this.handle.bind(this)]));
+    this.initialDialogId = `${FOCUS_GROUP_DIALOG}.start`;
+  }
+
+  private lang(step: WaterfallStepContext): Language {
+    return turnSession(step.context).language;
+  }
+
+  private t(step: WaterfallStepContext, key: string, vars?: Record<string, string | number>): string {
+    return this.texts.t(this.lang(step), key, vars);
+  }
+
+  private prompt(step: WaterfallStepContext, text: string, buttons: string[]): Promise<DialogTurnResult> {
+    const actions: CardAction[] = buttons.map((title) => ({ type: 'imBack', title, value: title }));
+    const activity = actions.length > 0 ? MessageFactory.attachment(CardFactory.heroCard('', text, undefined, actions)) : MessageFactory.text(text);
+    return step.prompt(INPUT, { prompt: activity });
+  }
+
+  private template(state: LoopState): DialogueTemplate {
+    const template = this.groups.template(state.templateId);
+    if (!template) throw new Error(`no template ${state.templateId}`);
+    return template;
+  }
+
+  private async join(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { code } = startSchema.parse(step.options);
+    const activity = step.context.activity;
+    const joined = await this.groups.join(code, `${activity.channelId}:${activity.from.id}`, this.lang(step));
+    if (!joined.ok) {
+      const found = await this.groups.byCode(code);
+      const title = found ? (this.groups.template(found.templateId)?.title[this.lang(step)] ?? '') : '';
+      const key = joined.reason === 'unknown-code' ? 'focus.unknownCode' : joined.reason === 'closed' ? 'focus.closed' : 'focus.paused';
+      await step.context.sendActivity(this.t(step, key, { code: code.toUpperCase(), title }));
+      return step.endDialog();
+    }
+    const state: LoopState = {
+      sessionId: joined.session.id,
+      participant: joined.participation.participant,
+      templateId: joined.template.id,
+      municipality: joined.session.municipality,
+      language: this.lang(step),
+      phase: joined.participation.consentAt ? 'step' : 'consent',
+      statementIndex: 0,
+    };
+    if (joined.participation.consentAt && joined.participation.position > 0) await step.context.sendActivity(this.t(step, 'focus.resumed'));
+    return step.replaceDialog(LOOP, state);
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = loopSchema.parse(step.options);
+    (step.values as Record<string, unknown>).state = state;
+    const lang = this.lang(step);
+    const template = this.template(state);
+    if (state.phase === 'consent') {
+      return this.prompt(step, `${this.t(step, 'focus.welcome', { title: template.title[lang], purpose: template.purpose[lang] })}\n\n${template.consent[lang]}`, [
+        this.t(step, 'focus.consentYes'),
+        this.t(step, 'focus.consentNo'),
+      ]);
+    }
+    if (state.phase === 'inspel-send') return this.prompt(step, this.t(step, 'focus.sendAsFeedback'), [this.t(step, 'focus.sendYes'), this.t(step, 'focus.sendNo')]);
+    if (state.phase === 'statement-new') return this.prompt(step, this.t(step, 'focus.newStatement'), [this.t(step, 'focus.skip')]);
+
+    const position = await this.position(state);
+    const current = template.steps[position];
+    if (!current) {
+      await step.context.sendActivity(this.t(step, 'focus.thanks'));
+      return step.endDialog();
+    }
+    const header = this.t(step, 'focus.progress', { n: position + 1, total: template.steps.length });
+    const nav = [this.t(step, 'focus.skip'), ...(position > 0 ? [this.t(step, 'focus.back')] : [])];
+    switch (current.type) {
+      case 'info':
+        return this.prompt(step, `${header}\n\n${current.text[lang]}`, [this.t(step, 'focus.continue'), ...(position > 0 ? [this.t(step, 'focus.back')] : [])]);
+      case 'open':
+      case 'inspel':
+        return this.prompt(step, `${header}\n\n${current.question[lang]}\n\n${this.t(step, 'focus.openHint')}`, nav);
+      case 'single':
+        return this.prompt(step, `${header}\n\n${current.question[lang]}`, [...current.options.map((o) => o.label[lang]), ...nav]);
+      case 'multiple':
+        return this.prompt(
+          step,
+          `${header}\n\n${current.question[lang]}\n\n${current.options.map((o, i) => `${i + 1}. ${o.label[lang]}`).join('\n')}\n\n${this.t(step, 'focus.multipleHint')}`,
+          nav,
+        );
+      case 'scale': {
+        const values = Array.from({ length: current.max - current.min + 1 }, (_, i) => String(current.min + i));
+        return this.prompt(step, `${header}\n\n${current.question[lang]} (${current.min} = ${current.minLabel[lang]}, ${current.max} = ${current.maxLabel[lang]})`, [...values, ...nav]);
+      }
+      case 'ranking': {
+        const items = this.rankingItems(state, current);
+        return this.prompt(step, `${header}\n\n${current.question[lang]}\n\n${items.map((item, i) => `${i + 1}. ${item.label}`).join('\n')}\n\n${this.t(step, 'focus.rankingHint')}`, nav);
+      }
+      case 'statements': {
+        const statements = await this.statements(state, current, lang);
+        const statement = statements[state.statementIndex];
+        if (!statement) {
+          if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
+          await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+          return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
+        }
+        return this.prompt(
+          step,
+          `${state.statementIndex === 0 ? `${header}\n\n${current.question[lang]}\n\n` : ''}${this.t(step, 'focus.statement', { n: state.statementIndex + 1, total: statements.length, text: statement.text })}`,
+          [this.t(step, 'focus.agree'), this.t(step, 'focus.disagree'), this.t(step, 'focus.pass')],
+        );
+      }
+    }
+  }
+
+  private async handle(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = loopSchema.parse((step.values as Record<string, unknown>).state);
+    const text = String(step.result ?? '').trim();
+    const said = fold(text).replace(/[.!]+$/, '').trim();
+    const lang = this.lang(step);
+    const template = this.template(state);
+    const t = (key: string) => fold(this.t(step, key));
+    try {
+      if (state.phase === 'consent') {
+        if (said === t('focus.consentYes') || /^(ja|yes|ok|okej)\b/.test(said)) {
+          await this.groups.consent(state.sessionId, state.participant);
+          return step.replaceDialog(LOOP, { ...state, phase: 'step' });
+        }
+        await step.context.sendActivity(this.t(step, 'focus.declined'));
+        return step.endDialog();
+      }
+      const position = await this.position(state);
+      const current = template.steps[position];
+      if (!current) return step.replaceDialog(LOOP, state);
+
+      if (state.phase === 'inspel-send') {
+        if ((said === t('focus.sendYes') || /^(ja|yes)\b/.test(said)) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
+        return step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
+      }
+      if (state.phase === 'statement-new') {
+        if (!SKIP.has(said) && said !== t('focus.skip') && text.length > 3) {
+          await this.groups.answer(state.sessionId, state.participant, current.id, {
+            kind: 'statement-new',
+            statementId: `new-${state.participant.slice(0, 8)}-${Date.now().toString(36)}`,
+            text,
+          });
+        }
+        await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+        return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
+      }
+      if (BACK.has(said) || said === t('focus.back')) {
+        await this.groups.moveTo(state.sessionId, state.participant, position - 1);
+        return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+      }
+      if (current.type !== 'statements' && (SKIP.has(said) || said === t('focus.skip'))) {
+        await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+        return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+      }
+      if (current.type === 'statements') {
+        const statements = await this.statements(state, current, lang);
+        const statement = statements[state.statementIndex];
+        const vote = said === t('focus.agree') ? 'agree' : said === t('focus.disagree') ? 'disagree' : 'pass';
+        if (statement) await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'vote', statementId: statement.id, vote });
+        return step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
+      }
+      const value = this.parse(state, current, text, lang);
+      if (!value) {
+        await step.context.sendActivity(this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
+        return step.replaceDialog(LOOP, state);
+      }
+      await this.groups.answer(state.sessionId, state.participant, current.id, value);
+      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: value.text });
+      return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+    } catch (error) {
+      if (error instanceof FocusGroupError && error.reason === 'not-open') {
+        const session = await this.groups.results(state.sessionId);
+        await step.context.sendActivity(this.t(step, 'focus.notOpen', { status: this.t(step, `focus.status.${session.session.status}`) }));
+        return step.endDialog();
+      }
+      throw error;
+    }
+  }
+
+  private async position(state: LoopState): Promise<number> {
+    const progress = await this.groups.participation(state.sessionId, state.participant);
+    return progress.position;
+  }
+
+  private hint(step: WaterfallStepContext, current: DialogueStep): string {
+    if (current.type === 'multiple') return this.t(step, 'focus.multipleHint');
+    if (current.type === 'ranking') return this.t(step, 'focus.rankingHint');
+    return this.t(step, 'focus.openHint');
+  }
+
+  private rankingItems(state: LoopState, current: Extract<DialogueStep, { type: 'ranking' }>): Array<{ id: string; label: string }> {
+    return this.groups.rankingItemsFor(state.municipality, current, state.language);
+  }
+
+  private async statements(
+    state: LoopState,
+    current: Extract<DialogueStep, { type: 'statements' }>,
+    lang: Language,
+  ): Promise<Array<{ id: string; text: string }>> {
+    const seeds = current.seed.map((s, i) => ({ id: seedStatementId(i), text: s[lang] }));
+    const added = (await this.groups.addedStatements(state.sessionId, current.id)).slice(0, 5);
+    return [...seeds, ...added];
+  }
+
+  private parse(state: LoopState, current: DialogueStep, text: string, lang: Language): AnswerValue | undefined {
+    const said = fold(text);
+    switch (current.type) {
+      case 'info':
+        return { kind: 'skip' };
+      case 'open':
+        return text.length > 0 ? { kind: 'open', text } : undefined;
+      case 'inspel':
+        return text.length > 0 ? { kind: 'inspel', text } : undefined;
+      case 'single': {
+        const byLabel = current.options.find((o) => fold(o.label[lang]) === said || fold(o.label.sv) === said || fold(o.label.en) === said);
+        const byNumber = current.options[(numbers(text)[0] ?? 0) - 1];
+        const option = byLabel ?? (numbers(text).length === 1 && text.trim().length <= 3 ? byNumber : undefined);
+        return option ? { kind: 'single', option: option.id } : undefined;
+      }
+      case 'multiple': {
+        const picked = [...new Set(numbers(text))].map((n) => current.options[n - 1]).filter((o) => o !== undefined);
+        const byLabel = current.options.filter((o) => said.includes(fold(o.label[lang])));
+        const options = (picked.length > 0 ? picked : byLabel).map((o) => o.id);
+        if (options.length === 0) return undefined;
+        return { kind: 'multiple', options: current.max ? options.slice(0, current.max) : options };
+      }
+      case 'scale': {
+        const [value] = numbers(text);
+        return value !== undefined && value >= current.min && value <= current.max ? { kind: 'scale', value } : undefined;
+      }
+      case 'ranking': {
+        const items = this.rankingItems(state, current);
+        const order = [...new Set(numbers(text))].map((n) => items[n - 1]?.id).filter((id): id is string => id !== undefined);
+        return order.length > 0 ? { kind: 'ranking', order } : undefined;
+      }
+      case 'statements':
+        return undefined;
+    }
+  }
+
+  private async sendAsFeedback(step: WaterfallStepContext, text: string): Promise<void> {
+    const session = turnSession(step.context);
+    const activity = step.context.activity;
+    const understanding = await this.feedback.understand(session.municipality, text, session.language);
+    const result = await this.feedback.submit({
+      municipality: session.municipality,
+      text,
+      kind: 'suggestion',
+      language: session.language,
+      focusArea: understanding.tag.focusArea,
+      tag: understanding.tag,
+      topic: understanding.topic,
+      user: { channelId: activity.channelId, userId: activity.from.id },
+      address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
+      sourceKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}:focus`,
+    });
+    if (result.status === 'stored') await step.context.sendActivity(this.t(step, 'focus.sent', { reference: result.item.reference }));
+    else await step.context.sendActivity(this.t(step, 'feedback.queued'));
+  }
+}

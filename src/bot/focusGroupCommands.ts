@@ -1,0 +1,120 @@
+/**
+ * Facilitator commands, for configured staff (by Microsoft Entra object id):
+ *   starta fokusgrupp <mall>            start a session, get the join code and link
+ *   fokusgrupp <KOD> status             how many joined and finished
+ *   fokusgrupp <KOD> pausa|öppna|stäng  pause, reopen or close the session
+ *   fokusgrupp <KOD> resultat           the results, step by step
+ * (English: "start focus group <template>", "focus group <CODE> status|pause|open|close|results").
+ */
+import { TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
+import type { StepResult } from '../domain/focusGroups/results';
+import type { Language } from '../domain/packs/schema';
+import type { ConversationAddress } from '../domain/ports';
+import { canAct, type StaffRepository } from '../domain/staff/types';
+import { fold } from '../domain/text';
+import type { Texts } from '../domain/texts';
+import { turnSession } from './bot';
+
+const START = /^(?:starta fokusgrupp|start focus group)(?:\s+(\S+))?$/;
+const MANAGE = /^(?:fokusgrupp|focus group)\s+([a-z0-9]{6})\s+(status|pausa|pause|oppna|open|stang|close|resultat|results)$/;
+const ACTIONS: Record<string, SessionStatus | 'status' | 'results'> = {
+  status: 'status',
+  pausa: 'paused',
+  pause: 'paused',
+  oppna: 'open',
+  open: 'open',
+  stang: 'closed',
+  close: 'closed',
+  resultat: 'results',
+  results: 'results',
+};
+
+/** A short, readable summary of one step's results. */
+export function describeResult(result: StepResult, language: Language): string {
+  const title = `${result.question[language]}`;
+  switch (result.type) {
+    case 'single':
+    case 'multiple':
+      return `${title}\n${result.options.map((o) => `  ${o.label[language]}: ${o.count} (${Math.round(o.share * 100)} %)`).join('\n')}`;
+    case 'scale':
+      return `${title}\n  n = ${result.n}, medel ${result.mean === null ? '–' : result.mean.toFixed(2)}, median ${result.median ?? '–'}, sd ${result.sd === null ? '–' : result.sd.toFixed(2)}`;
+    case 'ranking':
+      return `${title}\n${result.items.map((item, i) => `  ${i + 1}. ${item.label[language]} (${item.points} p)`).join('\n')}`;
+    case 'statements':
+      return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? s.text : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${s.classification}`).join('\n')}`;
+    case 'open':
+    case 'inspel':
+      return `${title}\n  ${result.n} svar. Teman: ${result.themes.map((t) => `${t.term} (${t.count})`).join(', ') || '–'}`;
+  }
+}
+
+export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: StaffRepository; texts: Texts; config: Config }) {
+  return {
+    async command(context: TurnContext): Promise<boolean> {
+      const text = fold(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim().replace(/\s+/g, ' ');
+      const start = START.exec(text);
+      const manage = start ? null : MANAGE.exec(text);
+      if (!start && !manage) return false;
+      const session = turnSession(context);
+      const language = session.language;
+      const t = (key: string, vars?: Record<string, string | number>) => deps.texts.t(language, key, vars);
+      const objectId = context.activity.from?.aadObjectId;
+      const member = objectId ? await deps.staff.byAadObjectId(objectId) : undefined;
+      if (!member || !canAct(member, session.municipality)) {
+        await context.sendActivity(t('focus.facilitator.notAllowed'));
+        return true;
+      }
+      if (start) {
+        const templates = deps.groups.templates(session.municipality);
+        const template = templates.find((tp) => tp.id === start[1]);
+        if (!template) {
+          await context.sendActivity(t('focus.facilitator.templates', { templates: templates.map((tp) => `${tp.id} (${tp.title[language]})`).join(', ') }));
+          return true;
+        }
+        const created = await deps.groups.start({
+          municipality: session.municipality,
+          templateId: template.id,
+          facilitator: {
+            userKey: `${context.activity.channelId}:${context.activity.from.id}`,
+            name: member.name,
+            address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress,
+          },
+        });
+        const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
+        await context.sendActivity(
+          t('focus.facilitator.started', {
+            title: template.title[language],
+            code: created.code,
+            link: `${base}/?municipality=${session.municipality}&join=${created.code}`,
+          }),
+        );
+        return true;
+      }
+      const code = (manage?.[1] ?? '').toUpperCase();
+      const action = ACTIONS[manage?.[2] ?? ''] ?? 'status';
+      const found = await deps.groups.byCode(code);
+      if (!found || found.municipality !== session.municipality) {
+        await context.sendActivity(t('focus.facilitator.unknown', { code }));
+        return true;
+      }
+      const title = deps.groups.template(found.templateId)?.title[language] ?? found.templateId;
+      if (action === 'status' || action === 'results') {
+        const { joined, consented, finished } = await deps.groups.progress(found.id);
+        const progress = { joined, consented, finished };
+        if (action === 'status') {
+          await context.sendActivity(t('focus.facilitator.status', { title, code, status: t(`focus.status.${found.status}`), ...progress }));
+        } else {
+          const { steps } = await deps.groups.results(found.id);
+          const lines = steps.map((step) => describeResult(step, language));
+          await context.sendActivity(`${t('focus.facilitator.results', { title, code, ...progress })}\n\n${lines.join('\n\n')}`);
+        }
+        return true;
+      }
+      const changed = await deps.groups.setStatus(found.id, action);
+      await context.sendActivity(t('focus.facilitator.changed', { title, code, status: t(`focus.status.${changed.status}`) }));
+      return true;
+    },
+  };
+}

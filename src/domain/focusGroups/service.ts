@@ -1,0 +1,275 @@
+/**
+ * Focus group sessions: a facilitator starts a session from a template and gets a join code; each
+ * participant joins with it, consents, and answers the steps one at a time (anonymously: answers
+ * are stored under a participant key derived from the session and the user, never the user id);
+ * the facilitator opens, pauses and closes the session and gets the results.
+ */
+import { randomInt } from 'node:crypto';
+import type { DataSet } from '../packs/loader';
+import type { Language } from '../packs/schema';
+import { ConcurrencyError, type ConversationAddress } from '../ports';
+import { idFor } from '../feedback/ids';
+import { summarise, toCsv, type Answer, type AnswerValue, type RankingItem, type StepResult } from './results';
+import { templatesFor, type DialogueStep, type DialogueTemplate } from './template';
+
+export const sessionStatuses = ['open', 'paused', 'closed'] as const;
+export type SessionStatus = (typeof sessionStatuses)[number];
+
+export interface FocusSession {
+  id: string;
+  /** Short code participants type or open as /?join=CODE. */
+  code: string;
+  templateId: string;
+  municipality: string;
+  status: SessionStatus;
+  facilitator: { userKey: string; name: string; address?: ConversationAddress };
+  createdAt: string;
+  updatedAt: string;
+  eTag?: string;
+}
+
+export interface Participation {
+  sessionId: string;
+  /** Derived from session and user; the only participant identity stored with answers. */
+  participant: string;
+  consentAt?: string;
+  /** Index of the step the participant is on. */
+  position: number;
+  finishedAt?: string;
+  language: Language;
+}
+
+export interface FocusGroupRepository {
+  createSession(session: FocusSession): Promise<void>;
+  getSession(id: string): Promise<FocusSession | undefined>;
+  findByCode(code: string): Promise<FocusSession | undefined>;
+  updateSession(session: FocusSession): Promise<FocusSession>;
+  getParticipation(sessionId: string, participant: string): Promise<Participation | undefined>;
+  putParticipation(participation: Participation): Promise<void>;
+  listParticipations(sessionId: string): Promise<Participation[]>;
+  addAnswer(sessionId: string, answer: Answer): Promise<void>;
+  listAnswers(sessionId: string): Promise<Answer[]>;
+}
+
+export type JoinResult =
+  | { ok: true; session: FocusSession; template: DialogueTemplate; participation: Participation }
+  | { ok: false; reason: 'unknown-code' | 'closed' | 'paused' };
+
+export interface Progress {
+  joined: number;
+  consented: number;
+  finished: number;
+  answersPerStep: Record<string, number>;
+}
+
+export interface FocusGroups {
+  templates(municipality: string): DialogueTemplate[];
+  template(id: string): DialogueTemplate | undefined;
+  start(input: { municipality: string; templateId: string; facilitator: FocusSession['facilitator'] }): Promise<FocusSession>;
+  byCode(code: string): Promise<FocusSession | undefined>;
+  setStatus(sessionId: string, status: SessionStatus): Promise<FocusSession>;
+  join(code: string, userKey: string, language: Language): Promise<JoinResult>;
+  consent(sessionId: string, participant: string): Promise<Participation>;
+  /** Stores an answer and moves the participant to the next step. Refused when the session is not open. */
+  answer(sessionId: string, participant: string, stepId: string, value: AnswerValue): Promise<Participation>;
+  participation(sessionId: string, participant: string): Promise<Participation>;
+  /** The items of a ranking step: the template's, or the pack's focus areas. */
+  rankingItemsFor(municipality: string, step: Extract<DialogueStep, { type: 'ranking' }>, language: Language): Array<{ id: string; label: string }>;
+  /** Moves the participant to a step (back, or resume). */
+  moveTo(sessionId: string, participant: string, position: number): Promise<Participation>;
+  /** Statements participants added so far to a statements step (id and text), for others to vote on. */
+  addedStatements(sessionId: string, stepId: string): Promise<Array<{ id: string; text: string }>>;
+  progress(sessionId: string): Promise<Progress>;
+  results(sessionId: string): Promise<{ session: FocusSession; template: DialogueTemplate; steps: StepResult[] }>;
+  csv(sessionId: string): Promise<string>;
+}
+
+export class FocusGroupError extends Error {
+  constructor(
+    readonly reason: 'unknown-session' | 'unknown-template' | 'not-open' | 'not-joined',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FocusGroupError';
+  }
+}
+
+/** Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export function createFocusGroups(deps: {
+  data: DataSet;
+  templates: DialogueTemplate[];
+  repo: FocusGroupRepository;
+  now: () => Date;
+}): FocusGroups {
+  const byId = new Map(deps.templates.map((t) => [t.id, t]));
+  const at = () => deps.now().toISOString();
+
+  const session = async (id: string): Promise<FocusSession> => {
+    const found = await deps.repo.getSession(id);
+    if (!found) throw new FocusGroupError('unknown-session', `no focus group session ${id}`);
+    return found;
+  };
+  const templateOf = (s: FocusSession): DialogueTemplate => {
+    const found = byId.get(s.templateId);
+    if (!found) throw new FocusGroupError('unknown-template', `no template ${s.templateId}`);
+    return found;
+  };
+  const rankingItems = (s: FocusSession, template: DialogueTemplate): Record<string, RankingItem[]> => {
+    const pack = deps.data.packs.get(s.municipality);
+    const items: Record<string, RankingItem[]> = {};
+    for (const step of template.steps) {
+      if (step.type === 'ranking' && step.source === 'focus-areas' && pack) {
+        items[step.id] = pack.focusAreas.map((area) => ({ id: area.id, label: area.name }));
+      }
+    }
+    return items;
+  };
+  const participation = async (sessionId: string, participant: string): Promise<Participation> => {
+    const found = await deps.repo.getParticipation(sessionId, participant);
+    if (!found) throw new FocusGroupError('not-joined', 'not a participant of this session');
+    return found;
+  };
+
+  return {
+    templates: (municipality) => templatesFor(deps.templates, municipality),
+    template: (id) => byId.get(id),
+
+    async start(input) {
+      const template = byId.get(input.templateId);
+      if (!template || !templatesFor(deps.templates, input.municipality).includes(template)) {
+        throw new FocusGroupError('unknown-template', `no template "${input.templateId}" for ${input.municipality}`);
+      }
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const code = Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+        if (await deps.repo.findByCode(code)) continue;
+        const now = at();
+        const created: FocusSession = {
+          id: idFor('focus', code, now),
+          code,
+          templateId: template.id,
+          municipality: input.municipality,
+          status: 'open',
+          facilitator: input.facilitator,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await deps.repo.createSession(created);
+        return created;
+      }
+      throw new Error('could not find a free join code');
+    },
+
+    byCode: (code) => deps.repo.findByCode(code.trim().toUpperCase()),
+
+    async setStatus(sessionId, status) {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const current = await session(sessionId);
+        try {
+          return await deps.repo.updateSession({ ...current, status, updatedAt: at() });
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      throw new ConcurrencyError('focus group session');
+    },
+
+    async join(code, userKey, language) {
+      const found = await deps.repo.findByCode(code.trim().toUpperCase());
+      if (!found) return { ok: false, reason: 'unknown-code' };
+      if (found.status === 'closed') return { ok: false, reason: 'closed' };
+      if (found.status === 'paused') return { ok: false, reason: 'paused' };
+      const participant = idFor('participant', found.id, userKey);
+      let existing = await deps.repo.getParticipation(found.id, participant);
+      if (!existing) {
+        existing = { sessionId: found.id, participant, position: 0, language };
+        await deps.repo.putParticipation(existing);
+      }
+      return { ok: true, session: found, template: templateOf(found), participation: existing };
+    },
+
+    async consent(sessionId, participant) {
+      const current = await participation(sessionId, participant);
+      const next = { ...current, consentAt: current.consentAt ?? at() };
+      await deps.repo.putParticipation(next);
+      return next;
+    },
+
+    async answer(sessionId, participant, stepId, value) {
+      const s = await session(sessionId);
+      if (s.status !== 'open') throw new FocusGroupError('not-open', `the session is ${s.status}`);
+      const current = await participation(sessionId, participant);
+      const template = templateOf(s);
+      const index = template.steps.findIndex((step: DialogueStep) => step.id === stepId);
+      if (index < 0) throw new FocusGroupError('unknown-template', `no step ${stepId}`);
+      await deps.repo.addAnswer(sessionId, { participant, stepId, value, at: at() });
+      const advance = value.kind !== 'vote' && value.kind !== 'statement-new';
+      const position = advance ? Math.max(current.position, index + 1) : current.position;
+      const next: Participation = {
+        ...current,
+        position,
+        finishedAt: position >= template.steps.length ? (current.finishedAt ?? at()) : current.finishedAt,
+      };
+      await deps.repo.putParticipation(next);
+      return next;
+    },
+
+    participation,
+
+    rankingItemsFor(municipality, step, language) {
+      if (step.source === 'focus-areas') {
+        return (deps.data.packs.get(municipality)?.focusAreas ?? []).map((area) => ({ id: area.id, label: area.name[language] }));
+      }
+      return step.items.map((item) => ({ id: item.id, label: item.label[language] }));
+    },
+
+    async moveTo(sessionId, participant, position) {
+      const s = await session(sessionId);
+      const current = await participation(sessionId, participant);
+      const total = templateOf(s).steps.length;
+      const clamped = Math.max(0, Math.min(position, total));
+      const next = { ...current, position: clamped, finishedAt: clamped >= total ? (current.finishedAt ?? at()) : current.finishedAt };
+      await deps.repo.putParticipation(next);
+      return next;
+    },
+
+    async addedStatements(sessionId, stepId) {
+      const answers = await deps.repo.listAnswers(sessionId);
+      const seen = new Map<string, string>();
+      for (const answer of answers) {
+        if (answer.stepId === stepId && answer.value.kind === 'statement-new') seen.set(answer.value.statementId, answer.value.text);
+      }
+      return [...seen].map(([id, text]) => ({ id, text }));
+    },
+
+    async progress(sessionId) {
+      const s = await session(sessionId);
+      const participations = await deps.repo.listParticipations(sessionId);
+      const answers = await deps.repo.listAnswers(sessionId);
+      const answersPerStep: Record<string, number> = {};
+      for (const step of templateOf(s).steps) {
+        answersPerStep[step.id] = new Set(answers.filter((a) => a.stepId === step.id && a.value.kind !== 'skip').map((a) => a.participant)).size;
+      }
+      return {
+        joined: participations.length,
+        consented: participations.filter((p) => p.consentAt).length,
+        finished: participations.filter((p) => p.finishedAt).length,
+        answersPerStep,
+      };
+    },
+
+    async results(sessionId) {
+      const s = await session(sessionId);
+      const template = templateOf(s);
+      const answers = await deps.repo.listAnswers(sessionId);
+      return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template) }) };
+    },
+
+    async csv(sessionId) {
+      const s = await session(sessionId);
+      const template = templateOf(s);
+      return toCsv(template, await deps.repo.listAnswers(sessionId), { rankingItems: rankingItems(s, template) });
+    },
+  };
+}
