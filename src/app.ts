@@ -208,6 +208,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const flushTimer = setInterval(() => void flush(), 30_000);
   flushTimer.unref();
 
+  // Each team's daily digest, once a day after 07:00 (the day's key in the store makes it once per day).
+  const digest = async () => {
+    const now = new Date();
+    if (now.getHours() < 7) return;
+    for (const id of data.packs.keys()) {
+      const key = `digest/${id}/${now.toISOString().slice(0, 10)}`;
+      try {
+        if ((await store.kv.read([key]))[key]) continue;
+        await store.kv.write({ [key]: { at: now.toISOString(), eTag: '*' } });
+        const sent = await staff.teamDigest(id);
+        if (sent.teams > 0) logger.info({ municipality: id, ...sent }, 'daily team digest sent');
+      } catch (error) {
+        logger.warn({ err: error, municipality: id }, 'daily team digest failed');
+      }
+    }
+  };
+  const digestTimer = setInterval(() => void digest(), 60 * 60 * 1000);
+  digestTimer.unref();
+
   let stopped = false;
   return {
     config,
@@ -231,6 +250,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           const { port } = http.server.address() as AddressInfo;
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           void flush();
+          // The taggers learn from staff re-tags stored so far (and again on demand from the dashboard API).
+          for (const id of data.packs.keys()) {
+            feedback.retrain(id).then(
+              ({ corrections }) => corrections > 0 && logger.info({ municipality: id, corrections }, 'tagger retrained with staff corrections'),
+              (error: unknown) => logger.warn({ err: error, municipality: id }, 'tagger retraining failed'),
+            );
+          }
           resolve(`http://${host}:${port}`);
         });
       }),
@@ -238,6 +264,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (stopped) return;
       stopped = true;
       clearInterval(flushTimer);
+      clearInterval(digestTimer);
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       await http.drain(config.shutdownTimeoutMs);
       await webchat.close();

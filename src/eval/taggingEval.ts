@@ -9,7 +9,11 @@
 import { join } from 'node:path';
 import { repoRoot } from '../config';
 import { loadDataSet } from '../domain/packs/loader';
-import { createTagger } from '../domain/feedback/tagger';
+import { createTagger, type Correction } from '../domain/feedback/tagger';
+import { correctionsFrom } from '../domain/feedback/service';
+import { loadConfig, readDotEnv } from '../config';
+import { createLogger } from '../log';
+import { createStore } from '../store';
 import { maskPersonalData } from '../domain/privacy/mask';
 import { fold, stemSv, tokenize } from '../domain/text';
 import { argValue, percentile, positional, printTable, readJsonLines } from './common';
@@ -22,6 +26,7 @@ interface BayesClassifierLike {
 
 export async function runTaggingEval(args: string[]): Promise<number> {
   const file = positional(args, ['--municipality', '--baseline']);
+  const withCorrections = args.includes('--with-corrections');
   const municipality = argValue(args, '--municipality');
   const baseline = argValue(args, '--baseline');
   if (!file || !municipality) {
@@ -55,7 +60,19 @@ export async function runTaggingEval(args: string[]): Promise<number> {
     classifier.train();
     tag = (text) => classifier.classify(features(text));
   } else {
-    const tagger = createTagger(pack.focusAreas);
+    // --with-corrections: also learn from staff re-tags in the configured store (SQLite or Cosmos DB).
+    let corrections: Correction[] = [];
+    if (withCorrections) {
+      const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
+      const store = await createStore(config.store, { logger: createLogger('error') });
+      try {
+        corrections = correctionsFrom(await store.feedback.list(municipality));
+      } finally {
+        await store.close();
+      }
+      process.stdout.write(`Learning from ${corrections.length} staff corrections.\n`);
+    }
+    const tagger = createTagger(pack.focusAreas, corrections);
     // The same path as a stored suggestion: masked first, then tagged.
     tag = (text) => tagger.tag(maskPersonalData(text).text).focusArea;
   }
@@ -100,6 +117,7 @@ export async function runTaggingEval(args: string[]): Promise<number> {
     `${JSON.stringify({
       task: 'tagging',
       ...(baseline ? { baseline } : {}),
+      ...(withCorrections ? { corrections: true } : {}),
       municipality,
       n,
       top1: round(correct / n),

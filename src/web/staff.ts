@@ -270,6 +270,39 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     }),
   );
 
+  const municipalityBody = z.object({ municipality: z.string(), since: z.string().regex(/^\d{4}-\d{2}-\d{2}/).optional() });
+  const forMunicipality = (req: Request, member: StaffMember) => {
+    const parsed = municipalityBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw new StaffInputError('expected {"municipality": "<id>"}');
+    if (!canAct(member, parsed.data.municipality)) throw new StaffAccessError(`no access to ${parsed.data.municipality}`);
+    return parsed.data;
+  };
+
+  server.post(
+    '/api/staff/tagger/retrain',
+    guard(async (req, res, member) => {
+      const { municipality } = forMunicipality(req, member);
+      res.json(await deps.feedback.retrain(municipality));
+    }),
+  );
+
+  server.post(
+    '/api/staff/digests/teams',
+    guard(async (req, res, member) => {
+      const { municipality } = forMunicipality(req, member);
+      res.json(await staff.teamDigest(municipality));
+    }),
+  );
+
+  server.post(
+    '/api/staff/digests/you-said-we-did',
+    guard(async (req, res, member) => {
+      const { municipality, since } = forMunicipality(req, member);
+      const from = since ?? new Date(deps.now().getTime() - 30 * 86_400_000).toISOString();
+      res.json(await staff.youSaidWeDid(municipality, from));
+    }),
+  );
+
   // --- Open311 GeoReport v2 ----------------------------------------------------------------------
   // services = the pack's focus areas; requests = feedback items without personal data.
   const jurisdiction = (req: Request, res: Response): string | undefined => {

@@ -13,7 +13,7 @@ import { maskPersonalData, type MaskResult } from '../privacy/mask';
 import { idFor } from './ids';
 import type { Outbox, OutboxEntry } from './outbox';
 import { findSimilar } from './similar';
-import { createTagger, serviceFactor, type FocusTag, type Tagger } from './tagger';
+import { createTagger, serviceFactor, type Correction, type FocusTag, type Tagger } from './tagger';
 import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
 
 export interface Understanding {
@@ -61,6 +61,10 @@ export interface FeedbackService {
   /** Writes what waits in the outbox; returns how many were written and how many still wait. */
   flushOutbox(): Promise<{ written: number; waiting: number }>;
   tagger(municipality: string): Tagger;
+  /** Staff re-tags of focus areas, as training examples (latest re-tag per item wins). */
+  corrections(municipality: string): Promise<Correction[]>;
+  /** Retrains a municipality's tagger from the pack's examples plus staff corrections. */
+  retrain(municipality: string): Promise<{ corrections: number; trainMs: number }>;
 }
 
 export interface FeedbackDeps {
@@ -74,6 +78,13 @@ export interface FeedbackDeps {
   /** Called once for every newly stored item (routing to a team); never blocks the receipt on failure. */
   onStored?: (item: FeedbackItem) => Promise<void>;
   onError?: (error: unknown, what: string) => void;
+}
+
+/** Items whose focus area staff changed, as training examples for the tagger. */
+export function correctionsFrom(items: FeedbackItem[]): Correction[] {
+  return items.flatMap((item) =>
+    item.history.some((h) => h.action === 'retagged' && h.note === 'focusArea') ? [{ text: item.text, focusArea: item.focusArea }] : [],
+  );
 }
 
 const userKey = (user: { channelId: string; userId: string }) => `${user.channelId}:${user.userId}`;
@@ -108,8 +119,17 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     return result;
   };
 
+  const corrections = async (municipality: string): Promise<Correction[]> => correctionsFrom(await deps.store.feedback.list(municipality));
+
   return {
     tagger,
+    corrections,
+    async retrain(municipality) {
+      const found = await corrections(municipality);
+      const retrained = createTagger(pack(municipality).focusAreas, found);
+      taggers.set(municipality, retrained);
+      return { corrections: found.length, trainMs: retrained.stats.trainMs };
+    },
     focusAreas: (municipality) => pack(municipality).focusAreas,
     focusAreaName(municipality, id) {
       const area = pack(municipality).focusAreas.find((a) => a.id === id);

@@ -28,11 +28,29 @@ export interface Tagger {
 /** A secondary area is named when it has at least this much of the top area's confidence. */
 const SECONDARY_RATIO = 0.35;
 
-export function createTagger(focusAreas: FocusArea[]): Tagger {
+/** A staff member's re-tag: the text and the focus area it really belongs to. */
+export interface Correction {
+  text: string;
+  focusArea: string;
+}
+
+export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = []): Tagger {
+  const known = new Set(focusAreas.map((a) => a.id));
+  const corrected = new Map<string, string[]>();
+  for (const c of corrections) if (known.has(c.focusArea)) corrected.set(c.focusArea, [...(corrected.get(c.focusArea) ?? []), c.text]);
   const classifier = trainClassifier(
     focusAreas.map((area) => ({
       label: area.id,
-      examples: [...area.examples.sv, ...area.examples.en, area.name.sv, area.name.en, area.description.sv, area.description.en],
+      examples: [
+        ...area.examples.sv,
+        ...area.examples.en,
+        area.name.sv,
+        area.name.en,
+        area.description.sv,
+        area.description.en,
+        // Staff corrections count twice: they are real suggestions from this municipality.
+        ...(corrected.get(area.id) ?? []).flatMap((text) => [text, text]),
+      ],
       keywords: area.keywords,
     })),
     { epochs: 30 },

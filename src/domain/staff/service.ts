@@ -77,6 +77,10 @@ export interface StaffService {
   /** Erases contact details of items closed longer ago than the pack's retention period. */
   applyRetention(municipality: string, by: string): Promise<{ erased: number }>;
   pack(municipality: string): Pack;
+  /** Tells each team with a registered channel what is new and what is overdue. */
+  teamDigest(municipality: string): Promise<{ teams: number; items: number }>;
+  /** "Ni sa – vi gjorde": tells submitters who asked for answers what was done, per focus area. */
+  youSaidWeDid(municipality: string, since: string): Promise<{ recipients: number; items: number }>;
 }
 
 const STATUS_ORDER: FeedbackStatus[] = ['new', 'received', 'in-progress', 'done', 'closed'];
@@ -292,6 +296,62 @@ export function createStaffService(deps: StaffDeps): StaffService {
           };
         })
         .sort((a, b) => a.month.localeCompare(b.month) || a.focusArea.localeCompare(b.focusArea));
+    },
+
+    async teamDigest(municipality) {
+      const p = pack(municipality);
+      const items = await deps.store.feedback.list(municipality);
+      const since = new Date(deps.now().getTime() - 86_400_000).toISOString();
+      let teams = 0;
+      let count = 0;
+      for (const team of p.staff.teams) {
+        const channel = await deps.store.channels.get(municipality, team.id);
+        if (!channel) continue;
+        const mine = items.filter((i) => i.assignment?.team === team.id);
+        const fresh = mine.filter((i) => i.createdAt >= since);
+        const overdue = mine.filter((i) => isOverdue(p.staff, i, deps.now()));
+        if (fresh.length === 0 && overdue.length === 0) continue;
+        const line = (i: FeedbackItem) =>
+          deps.texts.t('sv', 'staff.digest.line', { reference: i.reference, status: statusName('sv', i.status), text: i.text.length > 90 ? `${i.text.slice(0, 87)}…` : i.text });
+        const text = [
+          deps.texts.t('sv', 'staff.digest.team', { team: team.name.sv, new: fresh.length, overdue: overdue.length }),
+          ...(overdue.length ? ['', deps.texts.t('sv', 'staff.digest.overdueTitle'), ...overdue.slice(0, 10).map(line)] : []),
+          ...(fresh.length ? ['', deps.texts.t('sv', 'staff.digest.newTitle'), ...fresh.slice(0, 10).map(line)] : []),
+        ].join('\n');
+        await deps.notify(channel.address, text);
+        teams += 1;
+        count += fresh.length + overdue.length;
+      }
+      return { teams, items: count };
+    },
+
+    async youSaidWeDid(municipality, since) {
+      const p = pack(municipality);
+      const items = await deps.store.feedback.list(municipality);
+      const done = items.filter((i) => (i.status === 'done' || i.status === 'closed') && i.outcome && i.closedAt && i.closedAt >= since && !i.duplicateOf);
+      if (done.length === 0) return { recipients: 0, items: 0 };
+      const message = (language: Language) => {
+        const lines = [deps.texts.t(language, 'staff.youSaid.title', { municipality: p.municipality.name, since: since.slice(0, 10) })];
+        for (const area of p.focusAreas) {
+          const inArea = done.filter((i) => i.focusArea === area.id).slice(0, 5);
+          if (inArea.length === 0) continue;
+          lines.push('', deps.texts.t(language, 'staff.youSaid.area', { area: area.name[language] }));
+          for (const i of inArea) lines.push(deps.texts.t(language, 'staff.youSaid.line', { text: i.text.length > 100 ? `${i.text.slice(0, 97)}…` : i.text, outcome: i.outcome ?? '' }));
+        }
+        return lines.join('\n');
+      };
+      // Those who asked for an answer (left contact details) and can be reached in the chat, once each.
+      const recipients = new Map<string, FeedbackItem['submitter']>();
+      for (const item of items) if (item.hasContact && item.submitter.address && !recipients.has(item.submitter.userKey)) recipients.set(item.submitter.userKey, item.submitter);
+      for (const submitter of recipients.values()) {
+        if (!submitter.address) continue;
+        try {
+          await deps.notify(submitter.address, message(submitter.language));
+        } catch (error) {
+          deps.onError?.(error, 'you-said-we-did message');
+        }
+      }
+      return { recipients: recipients.size, items: done.length };
     },
 
     async applyRetention(municipality, by) {
