@@ -32,7 +32,9 @@ describe('graceful shutdown', () => {
     const t = await startTestApp({}, { store });
     slow = true;
     const inFlight = ask(t.url, messageActivity('Hur söker jag bygglov?', { conversation: { id: 'stop-1' } }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Stop only once the request is being handled.
+    for (let i = 0; i < 200 && t.app.http.inFlight() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.app.http.inFlight()).toBe(1);
     const stopping = t.app.stop();
     const response = await inFlight;
     expect(response.status).toBe(200);
