@@ -243,23 +243,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     http,
     runLocalTurn,
     flushOutbox: flush,
-    start: () =>
-      new Promise<string>((resolve, reject) => {
+    start: async () => {
+      // The taggers learn from the staff re-tags stored so far (and again on demand from the staff API).
+      for (const id of data.packs.keys()) {
+        try {
+          if ((await feedback.corrections(id)).length === 0) continue;
+          const { corrections } = await feedback.retrain(id);
+          logger.info({ municipality: id, corrections }, 'tagger retrained with staff corrections');
+        } catch (error) {
+          logger.warn({ err: error, municipality: id }, 'tagger retraining failed; using the pack examples only');
+        }
+      }
+      return new Promise<string>((resolve, reject) => {
         http.server.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
           const { port } = http.server.address() as AddressInfo;
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           void flush();
-          // The taggers learn from staff re-tags stored so far (and again on demand from the dashboard API).
-          for (const id of data.packs.keys()) {
-            feedback.retrain(id).then(
-              ({ corrections }) => corrections > 0 && logger.info({ municipality: id, corrections }, 'tagger retrained with staff corrections'),
-              (error: unknown) => logger.warn({ err: error, municipality: id }, 'tagger retraining failed'),
-            );
-          }
           resolve(`http://${host}:${port}`);
         });
-      }),
+      });
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
