@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { ConversationState, UserState, type Activity } from 'botbuilder';
-import type { Config } from './config';
+import { repoRoot, type Config } from './config';
+import { readFileSync } from 'node:fs';
 import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
 import { ForetagslotsenBot } from './bot/bot';
@@ -30,7 +31,7 @@ import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
 import { join } from 'node:path';
 
-const VERSION: string = (require('../package.json') as { version: string }).version;
+const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface AppOverrides {
   store?: Store;
