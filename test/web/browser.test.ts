@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium, screenshotDir } from '../helpers/browser';
 import { startTestApp, type TestApp } from '../helpers/app';
 
 /**
@@ -9,22 +9,14 @@ import { startTestApp, type TestApp } from '../helpers/app';
  * the page loads Web Chat, the user asks, the bot answers; a reload continues the conversation;
  * a message the bot sends later reaches the open page.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`);
 
-describe.skipIf(!available)('web chat in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('web chat in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
-  const shots = join(__dirname, '..', '..', 'test-output');
+  const shots = screenshotDir();
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,23 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium, screenshotDir } from '../helpers/browser';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { addStaff } from '../helpers/staff';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`);
 
-describe.skipIf(!available)('staff dashboard in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('staff dashboard in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let token: string;
-  const shots = join(__dirname, '..', '..', 'test-output');
+  const shots = screenshotDir();
   const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> Parkeringen vid torget räcker inte';
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await startTestApp();
     token = (await addStaff(t.app.store, { name: 'Sara Lind' })).token;
     const understanding = await t.app.feedback.understand('mora', payload, 'sv');
@@ -25,11 +21,7 @@ describe.skipIf(!available)('staff dashboard in Chromium', () => {
       municipality: 'mora', text: payload, kind: 'complaint', language: 'sv', focusArea: understanding.tag.focusArea,
       tag: understanding.tag, user: { channelId: 'test', userId: 'u1' }, sourceKey: 'xss-1',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
