@@ -174,6 +174,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       }),
     );
   });
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    res.status(204);
+    res.end();
+  });
   server.get('/webchat/webchat.js', serveStatic(bundle, 'application/javascript; charset=utf-8'));
   server.get('/webchat/app.js', serveStatic(join(root, 'src', 'web', 'public', 'app.js'), 'application/javascript; charset=utf-8'));
   server.get('/webchat/app.css', serveStatic(join(root, 'src', 'web', 'public', 'app.css'), 'text/css; charset=utf-8'));
