@@ -36,7 +36,7 @@ export interface Router {
 
 /** Answer at or above `answer` (with a clear margin); ask back between `clarify` and `answer`; below, say so. */
 export const ROUTER_THRESHOLDS = { answer: 0.45, clarify: 0.12 } as const;
-const FEEDBACK_BOOST = 0.35;
+const FEEDBACK_BOOST = 0.5;
 
 /**
  * Words people use when they judge rather than ask ("borde", "för dyrt", "tack för", "should",
@@ -44,8 +44,8 @@ const FEEDBACK_BOOST = 0.35;
  * cues, and the absence of a question, are what set it apart.
  */
 const EVALUATIVE = [
-  /\b(borde|bor|skulle behova|maste bli|onskar|forslag|tycker|anser|klagar|klagomal|missnojd|nojd|tack for|tack!|bra jobbat|jattebra|fantastisk|usel|uselt|dalig|daligt|dalig|orimlig|orimligt|orattvis|orattvist|skandal|for dyr|for dyrt|for hog|for hoga|for lang|for langsam|for langsamma|for fa|alldeles for|utestanger|missgynnas|ingen svarar|svarar aldrig)\b/,
-  /\b(should|ought to|please improve|complain|complaint|unhappy|disappointed|great job|thanks|thank you|terrible|awful|poor|unfair|unreasonable|too slow|too high|too expensive|too long|far too|not enough|nobody answers|never answers|disgrace)\b/,
+  /\b(borde|bor|skulle behova|maste bli|onskar|onskemal|forslag|tycker|anser|klagar|klagomal|missnojd|missnojda|nojd|nojda|tack for|tack till|tack!|stort tack|bra jobbat|jattebra|toppen|fantastisk|usel|uselt|dalig|daligt|dalig|dalia|otrevlig|otrevliga|oforskamd|nedlatande|arrogant|orimlig|orimligt|orimliga|orattvis|orattvist|skandal|skamligt|for dyr|for dyrt|for hog|for hoga|for lang|for langsam|for langsamma|for fa|for manga|for lite|for krangligt|alldeles for|utestanger|missgynnas|ingen svarar|svarar aldrig|ingen lyssnar|lyssnar inte|inte lyssnade|blir inte lyssnade|aldrig far svar|saknas|saknar|fungerar inte|funkar inte|ar bedrovligt|besviken|besvikna)\b/,
+  /\b(should|ought to|please|complain|complaint|unhappy|disappointed|great job|thanks|thank you|terrible|awful|poor|rude|unfair|unreasonable|too slow|too high|too expensive|too long|too many|too few|far too|not enough|nobody answers|never answers|never follows|never listens|doesn't listen|don't listen|would be great|would be nice|is missing|are missing|disgrace|fed up)\b/,
 ];
 const QUESTION_START = /^(hur|var|vart|vad|vem|nar|kan|far|maste|behover|ska|finns|galler|how|where|what|who|when|can|do|does|is|are|should i|may)\b/;
 
