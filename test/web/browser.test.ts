@@ -62,4 +62,21 @@ describe.skipIf(!chromiumAvailable)('web chat in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('joins a focus group from the link /?join=CODE and starts with the consent question', async () => {
+    const session = await t.app.focusGroups.start({
+      municipality: 'mora',
+      templateId: 'focus-group-bygglov',
+      facilitator: { userKey: 'test:facilitator', name: 'Sara' },
+    });
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/?municipality=mora&join=${session.code}`);
+    await page.getByText('Vill du delta?').first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Ja, jag vill delta' }).first().click();
+    await page.getByText('Fråga 1 av 4').first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(shots, 'focus-group-join.png'), fullPage: true });
+    expect((await t.app.focusGroups.progress(session.id)).consented).toBe(1);
+    await context.close();
+  });
 });
