@@ -27,6 +27,7 @@ export interface Tagger {
 
 /** A secondary area is named when it has at least this much of the top area's confidence. */
 const SECONDARY_RATIO = 0.35;
+const TAGGER_NGRAM_WEIGHT = 1;
 
 /** A staff member's re-tag: the text and the focus area it really belongs to. */
 export interface Correction {
@@ -53,7 +54,7 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
       ],
       keywords: area.keywords,
     })),
-    { epochs: 30 },
+    { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT },
   );
   return {
     areas: focusAreas.map((a) => a.id),

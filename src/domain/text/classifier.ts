@@ -38,6 +38,7 @@ const STOPWORDS = new Set(
 );
 
 const NGRAM = 4;
+/** Default weight of a word's character n-grams against its stem. */
 const NGRAM_WEIGHT = 2;
 const FUZZY_WEIGHT = 0.8;
 const PART_WEIGHT = 0.7;
@@ -150,7 +151,7 @@ class Vocabulary {
   }
 }
 
-export function featurize(text: string, vocabulary: Vocabulary | undefined): Featurized {
+export function featurize(text: string, vocabulary: Vocabulary | undefined, ngramWeight = NGRAM_WEIGHT): Featurized {
   const counts = new Map<string, number>();
   const origin = new Map<string, Set<string>>();
   const add = (feature: string, weight: number, raw: string) => {
@@ -166,7 +167,7 @@ export function featurize(text: string, vocabulary: Vocabulary | undefined): Fea
     contentWords.push(raw);
     for (const stem of stems(folded)) add(`w:${stem}`, 1, raw);
     const grams = ngrams(folded);
-    for (const gram of grams) add(`g:${gram}`, NGRAM_WEIGHT / Math.sqrt(grams.length), raw);
+    for (const gram of grams) add(`g:${gram}`, ngramWeight / Math.sqrt(grams.length), raw);
     if (!vocabulary) continue;
     if (vocabulary.has(folded)) {
       knownWords += 1;
@@ -218,11 +219,14 @@ export interface TrainOptions {
   epochs?: number;
   /** L2 regularisation. */
   lambda?: number;
+  /** Weight of character n-grams (typos, compounds) against word stems. */
+  ngramWeight?: number;
 }
 
 /** Trains a classifier. Deterministic: the same examples give the same model. */
 export function trainClassifier(input: LabelExamples[], options: TrainOptions = {}): TextClassifier {
   const started = performance.now();
+  const ngramWeight = options.ngramWeight ?? NGRAM_WEIGHT;
   const byLabel = new Map<string, { examples: string[]; keywords: string[] }>();
   for (const set of input) {
     const entry = byLabel.get(set.label) ?? { examples: [], keywords: [] };
@@ -243,7 +247,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   labels.forEach((label, index) => {
     const entry = byLabel.get(label);
     if (!entry) return;
-    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined).counts });
+    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined, ngramWeight).counts });
   });
 
   const featureIndex = new Map<string, number>();
@@ -340,7 +344,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   const trainMs = Math.round(performance.now() - started);
 
   const classify = (text: string): Classification => {
-    const featurized = featurize(text, vocabulary);
+    const featurized = featurize(text, vocabulary, ngramWeight);
     const x = vectorize(featurized.counts);
     const contentWords = featurized.contentWords.length;
     if (x.length === 0 || contentWords === 0) return { scored: [], coverage: 0, contentWords };
