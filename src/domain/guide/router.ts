@@ -73,7 +73,7 @@ export function trainRouter(input: TrainingInput): Router {
     input.phrasings
       .filter((set) => topicOf(set.intent) !== undefined)
       .map((set) => ({ label: set.intent, examples: [...set.sv, ...set.en], keywords: set.keywords })),
-    { epochs: 80 },
+    { epochs: 40 },
   );
 
   const rank = (text: string): RouteResult => {
