@@ -137,6 +137,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     templates: overrides.templates ?? loadTemplates(join(config.dataDir, 'dialogues')),
     repo: store.focusGroups,
     now,
+    tag: (municipality, text) => feedback.tagger(municipality).tag(text).focusArea,
   });
 
   const mainDialog = new MainDialog({

@@ -106,8 +106,12 @@ export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: Sta
         if (action === 'status') {
           await context.sendActivity(t('focus.facilitator.status', { title, code, status: t(`focus.status.${found.status}`), ...progress }));
         } else {
-          const { steps } = await deps.groups.results(found.id);
-          const lines = steps.map((step) => describeResult(step, language));
+          const { steps, focusAreas } = await deps.groups.results(found.id);
+          const lines = steps.map((step) => {
+            const tags = focusAreas[step.stepId];
+            const line = describeResult(step, language);
+            return tags && tags.length > 0 ? `${line}\n  ${tags.map((tg) => `${tg.focusArea}: ${tg.count}`).join(', ')}` : line;
+          });
           await context.sendActivity(`${t('focus.facilitator.results', { title, code, ...progress })}\n\n${lines.join('\n\n')}`);
         }
         return true;

@@ -127,4 +127,21 @@ describe('a focus group session over HTTP', () => {
     expect(await facilitator()(`fokusgrupp ${code} stäng`)).toContain('är nu avslutad');
     expect(await user(t, 'late')(`delta ${code}`)).toContain('är avslutad och tar inte emot fler svar');
   });
+
+  it('tags open suggestions ("inspel") to the strategy focus areas in the results', async () => {
+    const groups = t.app.focusGroups;
+    const session = await groups.start({ municipality: 'mora', templateId: 'company-dialogue', facilitator: { userKey: 'test:f', name: 'Sara' } });
+    const texts = ['Fler lärlingsplatser och praktik för gymnasieelever i industrin', 'Vuxenutbildningen borde utbilda svetsare', 'Snöröjningen vid industriområdet måste bli bättre'];
+    for (const [i, text] of texts.entries()) {
+      const joined = await groups.join(session.code, `test:inspel-${i}`, 'sv');
+      if (!joined.ok) throw new Error('not joined');
+      await groups.consent(session.id, joined.participation.participant);
+      await groups.answer(session.id, joined.participation.participant, 'suggestion', { kind: 'inspel', text });
+    }
+    const { focusAreas } = await groups.results(session.id);
+    expect(focusAreas.suggestion).toEqual([
+      { focusArea: 'mora.competence', count: 2 },
+      { focusArea: 'mora.infrastructure-planning', count: 1 },
+    ]);
+  });
 });

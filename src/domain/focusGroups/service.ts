@@ -80,7 +80,13 @@ export interface FocusGroups {
   /** Statements participants added so far to a statements step (id and text), for others to vote on. */
   addedStatements(sessionId: string, stepId: string): Promise<Array<{ id: string; text: string }>>;
   progress(sessionId: string): Promise<Progress>;
-  results(sessionId: string): Promise<{ session: FocusSession; template: DialogueTemplate; steps: StepResult[] }>;
+  /** Results per step; open suggestions ("inspel") are also counted per strategy focus area. */
+  results(sessionId: string): Promise<{
+    session: FocusSession;
+    template: DialogueTemplate;
+    steps: StepResult[];
+    focusAreas: Record<string, Array<{ focusArea: string; count: number }>>;
+  }>;
   csv(sessionId: string): Promise<string>;
 }
 
@@ -102,6 +108,8 @@ export function createFocusGroups(deps: {
   templates: DialogueTemplate[];
   repo: FocusGroupRepository;
   now: () => Date;
+  /** The feedback tagger: the focus area of an open suggestion. */
+  tag?: (municipality: string, text: string) => string;
 }): FocusGroups {
   const byId = new Map(deps.templates.map((t) => [t.id, t]));
   const at = () => deps.now().toISOString();
@@ -263,7 +271,24 @@ export function createFocusGroups(deps: {
       const s = await session(sessionId);
       const template = templateOf(s);
       const answers = await deps.repo.listAnswers(sessionId);
-      return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template) }) };
+      const focusAreas: Record<string, Array<{ focusArea: string; count: number }>> = {};
+      if (deps.tag) {
+        for (const step of template.steps) {
+          if (step.type !== 'inspel') continue;
+          // The latest inspel of each participant, tagged like a suggestion.
+          const latest = new Map<string, string>();
+          for (const answer of [...answers].sort((a, b) => a.at.localeCompare(b.at))) {
+            if (answer.stepId === step.id && answer.value.kind === 'inspel') latest.set(answer.participant, answer.value.text);
+          }
+          const counts = new Map<string, number>();
+          for (const text of latest.values()) {
+            const area = deps.tag(s.municipality, text);
+            counts.set(area, (counts.get(area) ?? 0) + 1);
+          }
+          focusAreas[step.id] = [...counts].map(([focusArea, count]) => ({ focusArea, count })).sort((a, b) => b.count - a.count);
+        }
+      }
+      return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template) }), focusAreas };
     },
 
     async csv(sessionId) {
