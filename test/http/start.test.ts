@@ -36,9 +36,11 @@ describe('npm start (the built server)', () => {
         });
         child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
       });
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; store: { kind: string }; auth: string };
+      expect(health).toMatchObject({ status: 'ok', store: { kind: 'sqlite' }, auth: 'off' });
+      // The warning about auth being off is logged asynchronously (pino); give it a moment.
+      for (let i = 0; i < 50 && !output.includes('authentication is OFF'); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(output).toContain('authentication is OFF');
-      const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; store: { kind: string } };
-      expect(health).toMatchObject({ status: 'ok', store: { kind: 'sqlite' } });
       expect((await fetch(`${url}/`)).status).toBe(200);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
