@@ -191,7 +191,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, now });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

@@ -279,6 +279,9 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
       const [found] = await sessions.query(SESSIONS, { where: [{ field: 'code', op: '=', value: code }] });
       return found ? asSession(found) : undefined;
     },
+    async listSessions(municipality) {
+      return (await sessions.query(SESSIONS, { where: [{ field: 'municipality', op: '=', value: municipality }], newestFirstBy: 'createdAt' })).map(asSession);
+    },
     async updateSession(session) {
       return asSession(await sessions.replace(SESSIONS, session.id, withoutETag(session), session.eTag));
     },

@@ -16,6 +16,7 @@ import type { Store } from '../store/types';
 import { ConcurrencyError } from '../domain/ports';
 import { feedbackKinds, feedbackStatuses, contactRequestStatuses, type FeedbackItem } from '../domain/feedback/types';
 import type { FeedbackService } from '../domain/feedback/service';
+import type { FocusGroups } from '../domain/focusGroups/service';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
@@ -30,6 +31,7 @@ export interface StaffWebDeps {
   store: Store;
   staff: StaffService;
   feedback: FeedbackService;
+  focusGroups: FocusGroups;
   now: () => Date;
 }
 
@@ -267,6 +269,38 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
         themes,
         unanswered,
       });
+    }),
+  );
+
+  server.get(
+    '/api/staff/focus-groups',
+    guard(async (req, res, member) => {
+      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? municipalitiesOf(member)[0] ?? '');
+      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
+      const sessions = await deps.focusGroups.sessions(municipality);
+      const list = [];
+      for (const s of sessions) {
+        const template = deps.focusGroups.template(s.templateId);
+        list.push({ id: s.id, code: s.code, status: s.status, createdAt: s.createdAt, title: template?.title, facilitator: s.facilitator.name, progress: await deps.focusGroups.progress(s.id) });
+      }
+      res.json({ municipality, sessions: list });
+    }),
+  );
+
+  server.get(
+    '/api/staff/focus-groups/:id',
+    guard(async (req, res, member) => {
+      const session = await deps.focusGroups.session(String(req.params.id));
+      if (!session) return sendError(res, 404, 'NotFound', 'no such session');
+      if (!canSee(member, session.municipality)) throw new StaffAccessError(`no access to ${session.municipality}`);
+      if ((req.query as Record<string, unknown> | undefined)?.format === 'csv') {
+        res.setHeader('content-type', 'text/csv; charset=utf-8');
+        res.setHeader('content-disposition', `attachment; filename="focus-group-${session.code}.csv"`);
+        res.end(await deps.focusGroups.csv(session.id));
+        return;
+      }
+      const results = await deps.focusGroups.results(session.id);
+      res.json({ session: { ...results.session, facilitator: { name: results.session.facilitator.name } }, title: results.template.title, progress: await deps.focusGroups.progress(session.id), steps: results.steps, focusAreas: results.focusAreas });
     }),
   );
 

@@ -144,4 +144,19 @@ describe('a focus group session over HTTP', () => {
       { focusArea: 'mora.infrastructure-planning', count: 1 },
     ]);
   });
+
+  it('shows sessions and results to staff of the municipality on the dashboard API (and only to them)', async () => {
+    const { token } = await addStaff(t.app.store, { name: 'Dash', municipalities: ['mora'] });
+    const { token: other } = await addStaff(t.app.store, { name: 'Other', municipalities: ['borlange'] });
+    const get = (path: string, tk: string) => fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${tk}` } });
+    const list = (await (await get('/api/staff/focus-groups?municipality=mora', token)).json()) as { sessions: Array<{ id: string; code: string; progress: { finished: number } }> };
+    const mine = list.sessions.find((s) => s.code === code);
+    expect(mine?.progress.finished).toBe(20);
+    const results = (await (await get(`/api/staff/focus-groups/${mine?.id}`, token)).json()) as { steps: Array<{ stepId: string }> };
+    expect(results.steps.map((s) => s.stepId)).toEqual(['overall-experience', 'pain-points', 'improvement', 'permit-statements']);
+    const csv = await (await get(`/api/staff/focus-groups/${mine?.id}?format=csv`, token)).text();
+    expect(csv.startsWith('step_id,step_type,participant_number,answer,at')).toBe(true);
+    expect((await get(`/api/staff/focus-groups/${mine?.id}`, other)).status).toBe(403);
+    expect((await get('/api/staff/focus-groups?municipality=mora', other)).status).toBe(403);
+  });
 });

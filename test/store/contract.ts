@@ -213,6 +213,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.focusGroups.listAnswers('fs1')).toHaveLength(2);
         expect(await store.focusGroups.listAnswers('other')).toEqual([]);
         expect(await store.focusGroups.findByCode('ZZZ999')).toBeUndefined();
+        await store.focusGroups.createSession({ ...session, id: 'fs2', code: 'DEF567', createdAt: '2026-11-24T08:00:00.000Z' });
+        await store.focusGroups.createSession({ ...session, id: 'fs3', code: 'GHJ789', municipality: 'borlange' });
+        expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs2', 'fs1']);
       });
     });
 

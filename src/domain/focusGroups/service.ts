@@ -43,6 +43,8 @@ export interface FocusGroupRepository {
   createSession(session: FocusSession): Promise<void>;
   getSession(id: string): Promise<FocusSession | undefined>;
   findByCode(code: string): Promise<FocusSession | undefined>;
+  /** A municipality's sessions, newest first. */
+  listSessions(municipality: string): Promise<FocusSession[]>;
   updateSession(session: FocusSession): Promise<FocusSession>;
   getParticipation(sessionId: string, participant: string): Promise<Participation | undefined>;
   putParticipation(participation: Participation): Promise<void>;
@@ -67,6 +69,8 @@ export interface FocusGroups {
   template(id: string): DialogueTemplate | undefined;
   start(input: { municipality: string; templateId: string; facilitator: FocusSession['facilitator'] }): Promise<FocusSession>;
   byCode(code: string): Promise<FocusSession | undefined>;
+  sessions(municipality: string): Promise<FocusSession[]>;
+  session(id: string): Promise<FocusSession | undefined>;
   setStatus(sessionId: string, status: SessionStatus): Promise<FocusSession>;
   join(code: string, userKey: string, language: Language): Promise<JoinResult>;
   consent(sessionId: string, participant: string): Promise<Participation>;
@@ -170,6 +174,8 @@ export function createFocusGroups(deps: {
     },
 
     byCode: (code) => deps.repo.findByCode(code.trim().toUpperCase()),
+    sessions: (municipality) => deps.repo.listSessions(municipality),
+    session: (id) => deps.repo.getSession(id),
 
     async setStatus(sessionId, status) {
       for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -47,7 +47,7 @@
   }
 
   function show(view) {
-    ['signin', 'inbox', 'item', 'requests', 'followup'].forEach(function (id) { $(id).hidden = id !== view; });
+    ['signin', 'inbox', 'item', 'requests', 'followup', 'groups'].forEach(function (id) { $(id).hidden = id !== view; });
     Array.prototype.forEach.call(document.querySelectorAll('nav [data-view]'), function (b) {
       if (b.getAttribute('data-view') === view) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
     });
@@ -222,6 +222,42 @@
     });
   }
 
+  function describe(step) {
+    var q = step.question.sv;
+    if (step.type === 'single' || step.type === 'multiple') return [q].concat(step.options.map(function (o) { return '  ' + o.label.sv + ': ' + o.count + ' (' + Math.round(o.share * 100) + ' %)'; }));
+    if (step.type === 'scale') return [q, '  n = ' + step.n + ', medel ' + (step.mean === null ? '–' : step.mean.toFixed(2)) + ', median ' + (step.median === null ? '–' : step.median) + ', sd ' + (step.sd === null ? '–' : step.sd.toFixed(2))];
+    if (step.type === 'ranking') return [q].concat(step.items.map(function (item, i) { return '  ' + (i + 1) + '. ' + item.label.sv + ' (' + item.points + ' p)'; }));
+    if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + st.classification; }));
+    return [q, '  ' + step.n + ' svar. Teman: ' + step.themes.map(function (t) { return t.term + ' (' + t.count + ')'; }).join(', ')];
+  }
+
+  function loadGroups() {
+    return api('/api/staff/focus-groups?municipality=' + encodeURIComponent(municipality().id)).then(function (body) {
+      var tbody = $('group-table').querySelector('tbody');
+      tbody.textContent = '';
+      $('group-results').textContent = '';
+      body.sessions.forEach(function (g) {
+        var row = el('tr', null, { 'data-ref': g.code });
+        [g.code, g.title ? g.title.sv : '', g.status, g.progress.joined, g.progress.finished, g.createdAt.slice(0, 10)].forEach(function (v) { row.appendChild(el('td', v)); });
+        row.addEventListener('click', function () {
+          api('/api/staff/focus-groups/' + encodeURIComponent(g.id)).then(function (r) {
+            var box = $('group-results');
+            box.textContent = '';
+            box.appendChild(el('h3', r.title.sv + ' (' + r.session.code + ')'));
+            r.steps.forEach(function (step) {
+              var pre = el('pre', describe(step).join('\n'));
+              box.appendChild(pre);
+              var tags = r.focusAreas[step.stepId];
+              if (tags && tags.length) box.appendChild(el('p', 'Fokusområden: ' + tags.map(function (t) { return t.focusArea + ': ' + t.count; }).join(', ')));
+            });
+          });
+        });
+        tbody.appendChild(row);
+      });
+      show('groups');
+    });
+  }
+
   function download(format) {
     var params = query($('filters'));
     params.set('format', format === 'json' ? 'jsonl' : 'csv');
@@ -264,6 +300,7 @@
       if (view === 'inbox') { show('inbox'); loadInbox(); }
       if (view === 'requests') loadRequests();
       if (view === 'followup') loadFollowUp();
+      if (view === 'groups') loadGroups();
     });
   });
 
