@@ -94,14 +94,7 @@ export function processCard(
     submit(t('guide.helpful.no'), { action: 'helpful', topic: answer.topic, helpful: false }),
     submit(t('guide.answer.person'), { action: 'handoff', topic: answer.topic }),
   ];
-  return CardFactory.adaptiveCard({
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: ADAPTIVE_VERSION,
-    lang,
-    body,
-    actions,
-  });
+  return adaptiveCard(lang, body, actions);
 }
 
 export function scenarioCard(
@@ -134,17 +127,21 @@ export function scenarioCard(
     });
   });
   body.push(paragraph(t('guide.helpful.question'), { weight: 'Bolder', separator: true }));
+  return adaptiveCard(lang, body, [
+    submit(t('guide.helpful.yes'), { action: 'helpful', scenario: answer.scenario.id, helpful: true }),
+    submit(t('guide.helpful.no'), { action: 'helpful', scenario: answer.scenario.id, helpful: false }),
+    submit(t('guide.answer.person'), { action: 'handoff' }),
+  ]);
+}
+
+function adaptiveCard(lang: Language, body: Json[], actions: Json[]): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: ADAPTIVE_VERSION,
     lang,
     body,
-    actions: [
-      submit(t('guide.helpful.yes'), { action: 'helpful', scenario: answer.scenario.id, helpful: true }),
-      submit(t('guide.helpful.no'), { action: 'helpful', scenario: answer.scenario.id, helpful: false }),
-      submit(t('guide.answer.person'), { action: 'handoff' }),
-    ],
+    actions,
   });
 }
 

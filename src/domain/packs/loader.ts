@@ -7,6 +7,7 @@ import {
   focusAreaList,
   initiativeList,
   languages,
+  municipalRoles,
   municipality as municipalitySchema,
   phrasingList,
   processList,
@@ -131,29 +132,7 @@ class Reader {
   }
 }
 
-const MUNICIPAL_ROLES: ReadonlySet<ContactRole> = new Set<ContactRole>([
-  'switchboard',
-  'business-office',
-  'business-pilot',
-  'event-pilot',
-  'building-permits',
-  'environment-health',
-  'food-control',
-  'alcohol-licensing',
-  'tobacco-licensing',
-  'procurement',
-  'land-development',
-  'planning',
-  'streets-public-space',
-  'rescue-service',
-  'water-sewage',
-  'waste',
-  'labour-market',
-  'adult-education',
-  'school-business',
-  'crime-prevention',
-  'finance-invoices',
-]);
+const MUNICIPAL_ROLES: ReadonlySet<ContactRole> = new Set<ContactRole>(municipalRoles);
 
 function loadTexts(reader: Reader, dir: string): Record<Language, TextCatalog> {
   const texts = { sv: {}, en: {} } as Record<Language, TextCatalog>;

@@ -35,7 +35,8 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lower-case id (
  * What a contact does. Processes name the role they need; each pack says which of its contacts
  * fills it. Municipal units first, then national agencies and regional promoters.
  */
-export const contactRoles = [
+/** Roles a municipality fills itself: a process that needs one must find it in the pack. */
+export const municipalRoles = [
   'switchboard',
   'business-office',
   'business-pilot',
@@ -57,6 +58,10 @@ export const contactRoles = [
   'school-business',
   'crime-prevention',
   'finance-invoices',
+] as const;
+
+export const contactRoles = [
+  ...municipalRoles,
   'tourism-destination',
   // regional promoters
   'almi',
