@@ -59,3 +59,12 @@ export function printTable(header: string[], rows: string[][]): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
 }
+
+/** Prints the most frequent "expected → predicted" mistakes. */
+export function printConfusions(confusions: Map<string, number>, most: number): void {
+  const worst = [...confusions].sort((a, b) => b[1] - a[1]).slice(0, most);
+  process.stdout.write(`\nMost frequent confusions (expected → predicted):\n${worst.map(([k, v]) => `  ${v} × ${k}`).join('\n') || '  none'}\n\n`);
+}
+
+/** Three decimals, as printed in the summary line. */
+export const round3 = (x: number): number => Math.round(x * 1000) / 1000;

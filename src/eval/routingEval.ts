@@ -11,7 +11,7 @@ import { repoRoot } from '../config';
 import { loadDataSet, type DataSet } from '../domain/packs/loader';
 import { routerFor } from '../domain/guide/router';
 import { fold, stemSv, tokenize } from '../domain/text';
-import { readJsonLines, argValue, percentile, positional, printTable, type LabelledLine } from './common';
+import { readJsonLines, argValue, percentile, positional, printConfusions, printTable, round3, type LabelledLine } from './common';
 
 type Ranker = (text: string) => string[];
 
@@ -152,7 +152,7 @@ export async function runRoutingEval(args: string[]): Promise<number> {
 
   const n = lines.length;
   const name = baseline ? `baseline ${baseline}` : 'router';
-  process.stdout.write(`Routing evaluation: ${name}, municipality ${municipality}, ${n} lines from ${file} (trained in ${Math.round(trainMs)} ms)\n\n`);
+  process.stdout.write(`Routing evaluation: ${name}, municipality ${municipality}, ${n} lines from ${file} (trained in ${Math.round3(trainMs)} ms)\n\n`);
   printTable(
     ['label', 'n', 'top1', 'top3', 'precision'],
     [...perLabel]
@@ -166,18 +166,16 @@ export async function runRoutingEval(args: string[]): Promise<number> {
         s.predicted > 0 ? (s.top1 / s.predicted).toFixed(2) : '-',
       ]),
   );
-  const worst = [...confusions].sort((a, b) => b[1] - a[1]).slice(0, 10);
-  process.stdout.write(`\nMost frequent confusions (expected → predicted):\n${worst.map(([k, v]) => `  ${v} × ${k}`).join('\n') || '  none'}\n\n`);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  printConfusions(confusions, 10);
   process.stdout.write(
     `${JSON.stringify({
       task: 'routing',
       ...(baseline ? { baseline } : {}),
       n,
-      top1: round(top1 / n),
-      top3: round(top3 / n),
-      p50_ms: round(percentile(timings, 50)),
-      p99_ms: round(percentile(timings, 99)),
+      top1: round3(top1 / n),
+      top3: round3(top3 / n),
+      p50_ms: round3(percentile(timings, 50)),
+      p99_ms: round3(percentile(timings, 99)),
     })}\n`,
   );
   return 0;

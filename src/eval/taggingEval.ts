@@ -16,7 +16,7 @@ import { createLogger } from '../log';
 import { createStore } from '../store';
 import { maskPersonalData } from '../domain/privacy/mask';
 import { fold, stemSv, tokenize } from '../domain/text';
-import { argValue, percentile, positional, printTable, readJsonLines } from './common';
+import { argValue, percentile, positional, printConfusions, printTable, readJsonLines, round3 } from './common';
 
 interface BayesClassifierLike {
   addDocument(tokens: string[], label: string): void;
@@ -110,9 +110,7 @@ export async function runTaggingEval(args: string[]): Promise<number> {
   const n = lines.length;
   process.stdout.write(`Tagging evaluation: ${baseline ? `baseline ${baseline}` : 'tagger'}, municipality ${municipality}, ${n} lines from ${file}\n\n`);
   printTable(['focus area', 'n', 'precision', 'recall', 'F1'], rows);
-  const worst = [...confusions].sort((a, b) => b[1] - a[1]).slice(0, 8);
-  process.stdout.write(`\nMost frequent confusions (expected → predicted):\n${worst.map(([k, v]) => `  ${v} × ${k}`).join('\n') || '  none'}\n\n`);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  printConfusions(confusions, 8);
   process.stdout.write(
     `${JSON.stringify({
       task: 'tagging',
@@ -120,9 +118,9 @@ export async function runTaggingEval(args: string[]): Promise<number> {
       ...(withCorrections ? { corrections: true } : {}),
       municipality,
       n,
-      top1: round(correct / n),
-      macroF1: round(f1Sum / areas.size),
-      p50_ms: round(percentile(timings, 50)),
+      top1: round3(correct / n),
+      macroF1: round3(f1Sum / areas.size),
+      p50_ms: round3(percentile(timings, 50)),
     })}\n`,
   );
   return 0;
