@@ -152,7 +152,7 @@ export async function runRoutingEval(args: string[]): Promise<number> {
 
   const n = lines.length;
   const name = baseline ? `baseline ${baseline}` : 'router';
-  process.stdout.write(`Routing evaluation: ${name}, municipality ${municipality}, ${n} lines from ${file} (trained in ${Math.round3(trainMs)} ms)\n\n`);
+  process.stdout.write(`Routing evaluation: ${name}, municipality ${municipality}, ${n} lines from ${file} (trained in ${Math.round(trainMs)} ms)\n\n`);
   printTable(
     ['label', 'n', 'top1', 'top3', 'precision'],
     [...perLabel]
