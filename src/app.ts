@@ -115,6 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     channels: store.channels,
     feedbackGet: (municipality, id) => store.feedback.get(municipality, id),
     now,
+    trustTeamMembers: config.staffTeamMembers,
   });
   const feedback = createFeedbackService({
     data,

@@ -80,6 +80,10 @@ const envSchema = z
         .url({ message: 'expected a URL such as https://europe.directline.botframework.com/v3/directline' })
         .default('https://directline.botframework.com/v3/directline'),
     ),
+    STAFF_TEAM_MEMBERS: z.preprocess(
+      emptyAsUnset,
+      z.enum(['true', 'false'], { message: 'expected true or false' }).default('true'),
+    ),
     SHUTDOWN_TIMEOUT_MS: z.preprocess(
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
@@ -140,6 +144,8 @@ export interface Config {
     readonly directLineSecret: string | undefined;
     readonly directLineDomain: string;
   };
+  /** Members of a Teams team whose channel staff registered may act on its cards, as handlers. */
+  readonly staffTeamMembers: boolean;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -201,6 +207,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineDomain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, ''),
     },
+    staffTeamMembers: e.STAFF_TEAM_MEMBERS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
   return deepFreeze(config);

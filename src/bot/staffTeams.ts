@@ -47,6 +47,8 @@ export interface StaffTeamsDeps {
   channels: TeamChannelRepository;
   feedbackGet(municipality: string, id: string): Promise<FeedbackItem | undefined>;
   now: () => Date;
+  /** Let members of a registered team channel act (Teams only shows the card to the team's members). */
+  trustTeamMembers: boolean;
 }
 
 export interface StaffTeams {
@@ -92,6 +94,24 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
     const objectId = context.activity.from?.aadObjectId;
     return objectId ? deps.staffMembers.byAadObjectId(objectId) : undefined;
   };
+  /** A member of the Teams team whose channel is registered for this municipality (when trusted). */
+  const teamMember = async (context: TurnContext, municipality: string): Promise<StaffMember | undefined> => {
+    const objectId = context.activity.from?.aadObjectId;
+    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (!deps.trustTeamMembers || !objectId || !teamId || context.activity.channelId !== 'msteams') return undefined;
+    const channels = await deps.channels.list(municipality);
+    const registered = channels.some((c) => (c.address as { teamId?: unknown }).teamId === teamId);
+    if (!registered) return undefined;
+    return {
+      id: `teams:${objectId}`,
+      name: context.activity.from.name ?? objectId,
+      role: 'handler',
+      municipalities: [municipality],
+      teams: [],
+      aadObjectId: objectId,
+      createdAt: deps.now().toISOString(),
+    };
+  };
 
   return {
     async command(context) {
@@ -118,7 +138,11 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       await deps.channels.put({
         municipality,
         team: team.id,
-        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress,
+        address: {
+          ...(JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress),
+          // The Teams team the channel belongs to: its members may act on the cards (STAFF_TEAM_MEMBERS).
+          teamId: (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id ?? null,
+        },
         registeredBy: actor.id,
         registeredAt: deps.now().toISOString(),
       });
@@ -135,7 +159,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
         return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'the card data is not valid' } };
       }
       const input = parsed.data;
-      const actor = await member(context);
+      const actor = (await member(context)) ?? (await teamMember(context, input.municipality));
       if (!actor || !canAct(actor, input.municipality)) {
         // 403 for Teams; the card is left as it was for everyone else.
         return {

@@ -134,4 +134,26 @@ describe('staff in Teams', () => {
     expect(stored?.history.filter((h) => h.by !== 'system' && h.by !== 'submitter').map((h) => h.action)).toEqual(['assigned', 'status', 'answered']);
     client.close();
   });
+
+  it('lets members of a registered team channel act on its cards (STAFF_TEAM_MEMBERS), but not members of other teams', async () => {
+    const registrar = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2' });
+    await registrar.send({
+      type: 'message',
+      text: 'registrera kanal teknik-service',
+      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'],
+      channelData: { team: { id: '19:team-teknik@thread.tacv2' } },
+    });
+    const stored = await t.app.store.channels.get('mora', 'teknik-service');
+    expect((stored?.address as { teamId?: string }).teamId).toBe('19:team-teknik@thread.tacv2');
+
+    const { item, client } = await suggestInWebChat(t, 'gatlyktorna längs infarten till industriområdet är trasiga');
+    const inTeam = { ...cardAction({ municipality: 'mora', itemId: item.id, action: 'take' }, 'aad-colleague'), channelData: { team: { id: '19:team-teknik@thread.tacv2' } } };
+    const otherTeam = { ...cardAction({ municipality: 'mora', itemId: item.id, action: 'take' }, 'aad-outsider'), channelData: { team: { id: '19:some-other-team@thread.tacv2' } } };
+    const teams = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2' });
+    expect(invokeBody(await teams.send(otherTeam)).statusCode).toBe(403);
+    const taken = invokeBody(await teams.send(inTeam));
+    expect(taken.statusCode).toBe(200);
+    expect((await t.app.store.feedback.get('mora', item.id))?.assignee).toBe('teams:aad-colleague');
+    client.close();
+  });
 });
