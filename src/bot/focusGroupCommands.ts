@@ -6,7 +6,7 @@
  *   fokusgrupp <KOD> resultat           the results, step by step
  * (English: "start focus group <template>", "focus group <CODE> status|pause|open|close|results").
  */
-import { TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
 import type { StepResult } from '../domain/focusGroups/results';
@@ -112,7 +112,18 @@ export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: Sta
             const line = describeResult(step, language);
             return tags && tags.length > 0 ? `${line}\n  ${tags.map((tg) => `${tg.focusArea}: ${tg.count}`).join(', ')}` : line;
           });
-          await context.sendActivity(`${t('focus.facilitator.results', { title, code, ...progress })}\n\n${lines.join('\n\n')}`);
+          const heading = t('focus.facilitator.results', { title, code, ...progress });
+          // A card for Teams and Web Chat; the same summary as text for channels without cards.
+          const card = CardFactory.adaptiveCard({
+            type: 'AdaptiveCard',
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            version: '1.4',
+            body: [
+              { type: 'TextBlock', text: heading, weight: 'Bolder', size: 'Medium', wrap: true },
+              ...lines.map((line, index) => ({ type: 'TextBlock', text: line.replace(/\n/g, '\n\n'), wrap: true, separator: index > 0, fontType: 'Default' })),
+            ],
+          });
+          await context.sendActivity(MessageFactory.attachment(card, `${heading}\n\n${lines.join('\n\n')}`));
         }
         return true;
       }

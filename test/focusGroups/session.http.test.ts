@@ -100,6 +100,7 @@ describe('a focus group session over HTTP', () => {
     const summary = await facilitator()(`fokusgrupp ${code} resultat`);
     expect(summary).toContain(`${N} av ${N} har svarat klart`);
     expect(summary).toContain(`medel ${mean.toFixed(2)}`);
+    expect(summary).toContain('application/vnd.microsoft.card.adaptive');
   });
 
   it('keeps answers anonymous: no user ids in the results or the CSV export', async () => {
