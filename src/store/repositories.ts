@@ -17,7 +17,7 @@ import type {
   NewFeedbackItem,
   SubmitterContact,
 } from '../domain/feedback/types';
-import type { Condition, DocumentBackend, Stored } from './documents';
+import type { Condition, DocumentBackend, DocumentCollection, Stored } from './documents';
 import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository } from '../domain/staff/types';
 import type { FocusGroupRepository, FocusSession, Participation } from '../domain/focusGroups/service';
 import type { Answer } from '../domain/focusGroups/results';
@@ -33,6 +33,25 @@ function withETag<T>(stored: Stored): T {
 function withoutETag<T extends { eTag?: string }>(value: T): Record<string, unknown> {
   const { eTag: _eTag, ...rest } = value;
   return rest;
+}
+
+/**
+ * Creates a document once per id: when it already exists (a repeated delivery, or a race with
+ * another instance), the stored one is returned with created=false.
+ */
+async function insertOnce<T>(
+  collection: DocumentCollection,
+  pk: string,
+  id: string,
+  doc: Record<string, unknown>,
+  read: () => Promise<T | undefined>,
+  what: string,
+): Promise<{ value: T; created: boolean }> {
+  const stored = await collection.insert(pk, id, doc);
+  if (stored) return { value: withETag<T>(stored), created: true };
+  const raced = await read();
+  if (raced) return { value: raced, created: false };
+  throw new Error(`${what} vanished while it was being created`);
 }
 
 function reference(prefix: string, kind: string | undefined, createdAt: string, sequence: number): string {
@@ -99,13 +118,8 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
       };
       if (item.hasContact && contact) await contacts.upsert(input.municipality, id, { ...contact });
-      const stored = await items.insert(input.municipality, id, withoutETag(item));
-      if (!stored) {
-        const raced = await get(input.municipality, id);
-        if (raced) return { item: raced, created: false };
-        throw new Error('feedback item vanished while it was being created');
-      }
-      return { item: withETag<FeedbackItem>(stored), created: true };
+      const { value, created } = await insertOnce(items, input.municipality, id, withoutETag(item), () => get(input.municipality, id), 'feedback item');
+      return { item: value, created };
     },
     get,
     async getByReference(municipality, ref) {
@@ -185,13 +199,8 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
         updatedAt: input.createdAt,
         history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
       };
-      const stored = await requests.insert(input.municipality, id, withoutETag(request));
-      if (!stored) {
-        const raced = await get(input.municipality, id);
-        if (raced) return { request: raced, created: false };
-        throw new Error('contact request vanished while it was being created');
-      }
-      return { request: withETag<ContactRequest>(stored), created: true };
+      const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), 'contact request');
+      return { request: value, created };
     },
     get,
     async list(municipality, filter = {}) {

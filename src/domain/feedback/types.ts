@@ -39,7 +39,25 @@ export interface HistoryEntry {
   note?: string;
 }
 
-export interface FeedbackItem {
+/** What staff handle, feedback items and contact requests alike: who sent it, and its handling. */
+export interface Handling {
+  submitter: Submitter;
+  /** Idempotency key: the channel's activity identity; the same key never creates a second record. */
+  sourceKey: string;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+  /** The team the routing rules gave it to, and why. */
+  assignment?: Assignment;
+  /** Staff member who took it. */
+  assignee?: string;
+  firstResponseAt?: string;
+  closedAt?: string;
+  /** Optimistic concurrency token of the stored version. */
+  eTag?: string;
+}
+
+export interface FeedbackItem extends Handling {
   id: string;
   /** Human reference, e.g. MORA-2026-000123; unique per municipality and year. */
   reference: string;
@@ -60,25 +78,11 @@ export interface FeedbackItem {
   supports: number;
   /** True when the user gave contact details (kept in the contact record, not here). */
   hasContact: boolean;
-  submitter: Submitter;
-  /** Idempotency key: the channel's activity identity; the same key never creates a second item. */
-  sourceKey: string;
-  createdAt: string;
-  updatedAt: string;
-  history: HistoryEntry[];
-  /** The team the routing rules gave it to, and why. */
-  assignment?: Assignment;
-  /** Staff member who took it. */
-  assignee?: string;
-  firstResponseAt?: string;
-  closedAt?: string;
   /** What was done ("Ni sa – vi gjorde"), set when staff close it. */
   outcome?: string;
   duplicateOf?: string;
   /** Set when the retention command erased the contact details. */
   contactErasedAt?: string;
-  /** Optimistic concurrency token of the stored version. */
-  eTag?: string;
 }
 
 export interface Assignment {
@@ -128,7 +132,7 @@ export const contactRequestStatuses = ['new', 'in-progress', 'done'] as const;
 export type ContactRequestStatus = (typeof contactRequestStatuses)[number];
 
 /** "Prata med en människa" / "boka lotsmöte": a request for staff to contact a business owner. */
-export interface ContactRequest {
+export interface ContactRequest extends Handling {
   id: string;
   /** e.g. MORA-K-2026-000012 */
   reference: string;
@@ -145,16 +149,6 @@ export interface ContactRequest {
   language: Language;
   consentAt: string;
   status: ContactRequestStatus;
-  submitter: Submitter;
-  sourceKey: string;
-  createdAt: string;
-  updatedAt: string;
-  history: HistoryEntry[];
-  assignment?: Assignment;
-  assignee?: string;
-  firstResponseAt?: string;
-  closedAt?: string;
-  eTag?: string;
 }
 
 export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt'> & {
