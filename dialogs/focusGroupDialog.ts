@@ -226,8 +226,8 @@ export class FocusGroupDialog extends ComponentDialog {
       return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
     } catch (error) {
       if (error instanceof FocusGroupError && error.reason === 'not-open') {
-        const session = await this.groups.results(state.sessionId);
-        await step.context.sendActivity(this.t(step, 'focus.notOpen', { status: this.t(step, `focus.status.${session.session.status}`) }));
+        const session = await this.groups.session(state.sessionId);
+        await step.context.sendActivity(this.t(step, 'focus.notOpen', { status: this.t(step, `focus.status.${session?.status ?? 'closed'}`) }));
         return step.endDialog();
       }
       throw error;

@@ -88,10 +88,13 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   const streams = new ActivityStreams(logger);
   let signer: Promise<TokenSigner> | undefined;
   const getSigner = (): Promise<TokenSigner> => {
-    signer ??= loadTokenSecret(config.webchat.tokenSecret, store.kv).then((secret) => new TokenSigner(secret, options.now));
-    signer.catch(() => {
-      signer = undefined;
-    });
+    if (!signer) {
+      signer = loadTokenSecret(config.webchat.tokenSecret, store.kv).then((secret) => new TokenSigner(secret, options.now));
+      // A store that was down must not leave the chat without tokens for good: try again next time.
+      signer.catch(() => {
+        signer = undefined;
+      });
+    }
     return signer;
   };
 

@@ -125,7 +125,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
 
   const statusName = (language: Language, status: string) => deps.texts.t(language, `feedback.status.${status}`);
 
-  /** Reads, changes and writes an item, retrying once on a concurrent change by someone else's automation. */
+  /** Reads, changes and writes an item; a concurrent change surfaces as a ConcurrencyError (eTag). */
   const change = async (municipality: string, id: string, mutate: (item: FeedbackItem) => FeedbackItem): Promise<FeedbackItem> => {
     const item = await deps.store.feedback.get(municipality, id);
     if (!item) throw new StaffInputError(`no item ${id} in ${municipality}`);
