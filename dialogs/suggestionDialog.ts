@@ -32,6 +32,8 @@ const tagSchema = z.object({
   secondaryArea: z.string().optional(),
   ranked: z.array(z.object({ focusArea: z.string(), confidence: z.number() })),
   decidingWords: z.array(z.string()),
+  close: z.boolean().default(false),
+  themes: z.array(z.object({ theme: z.string(), probability: z.number() })).default([]),
 });
 const stateSchema = z.object({
   text: z.string(),

@@ -30,6 +30,7 @@ import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/templ
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
 import { join } from 'node:path';
+import { createThemeLayer } from './domain/themes/layer';
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -117,8 +118,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
     trustTeamMembers: config.staffTeamMembers,
   });
+  const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus);
   const feedback = createFeedbackService({
     data,
+    themes,
     store,
     outbox: overrides.outbox ?? createFileOutbox(config.outboxDir),
     rankTopics: (municipality, text) => guide.rank(municipality, text).ranked,
@@ -139,6 +142,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     repo: store.focusGroups,
     now,
     tag: (municipality, text) => feedback.tagger(municipality).tag(text).focusArea,
+    themes,
   });
 
   const mainDialog = new MainDialog({
@@ -192,7 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, now });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

@@ -46,7 +46,7 @@ export function describeResult(result: StepResult, language: Language): string {
       return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? s.text : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${s.classification}`).join('\n')}`;
     case 'open':
     case 'inspel':
-      return `${title}\n  ${result.n} svar. Teman: ${result.themes.map((t) => `${t.term} (${t.count})`).join(', ') || '–'}`;
+      return `${title}\n  ${result.n} svar. Teman: ${result.themes.map((t) => `${t.name[language]} (${t.count})`).join(', ') || '–'}`;
   }
 }
 

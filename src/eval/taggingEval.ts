@@ -1,93 +1,54 @@
 /**
- * npm run eval -- tagging FILE --municipality ID [--baseline bayes]
+ * npm run eval -- tagging FILE|DIR [--municipality ID] [--baseline bayes] [--with-corrections]
  *
- * Tags every line of a JSON Lines file ({"text", "label": "<focus area id>"}) with the same tagger
- * the feedback service uses (trained from the pack's focus-area examples), or with natural's plain
- * BayesClassifier trained on the same examples. Prints per-area precision/recall/F1, confusions,
- * and as its last line {"task":"tagging","n":N,"top1":0.xx,"macroF1":0.xx}.
+ * Tags every line of a JSON Lines file ({"text", "label": "<focus area id>"}) the way a stored
+ * suggestion is tagged (masked first), and prints per-area precision/recall/F1, top-1, top-2,
+ * macro-F1 and the confusion pairs, for the tagger (pack classifier + theme layer), and beside it
+ * each half alone (the pack's own classifier, the theme layer through the pack's theme map).
+ * `--misses` lists the tagger's misses. `--baseline bayes` adds natural's BayesClassifier trained on the pack's examples.
+ * A DIR holds one file per municipality, named <id>.jsonl. The last line is a JSON summary.
  */
-import { join } from 'node:path';
-import { repoRoot } from '../config';
-import { loadDataSet } from '../domain/packs/loader';
-import { createTagger, type Correction } from '../domain/feedback/tagger';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { repoRoot, loadConfig, readDotEnv } from '../config';
+import { loadDataSet, type DataSet } from '../domain/packs/loader';
+import { createTagger, taggerForPack, type Correction } from '../domain/feedback/tagger';
 import { correctionsFrom } from '../domain/feedback/service';
-import { loadConfig, readDotEnv } from '../config';
+import { compileThemeMap, createThemeLayer, type ThemeLayer } from '../domain/themes/layer';
 import { createLogger } from '../log';
 import { createStore } from '../store';
 import { maskPersonalData } from '../domain/privacy/mask';
 import { fold, stemSv, tokenize } from '../domain/text';
-import { argValue, percentile, positional, printConfusions, printTable, readJsonLines, round3 } from './common';
+import { argValue, positional, printConfusions, printTable, readJsonLines, round3, type LabelledLine } from './common';
 
 interface BayesClassifierLike {
   addDocument(tokens: string[], label: string): void;
   train(): void;
-  classify(tokens: string[]): string;
+  getClassifications(tokens: string[]): Array<{ label: string; value: number }>;
 }
 
-export async function runTaggingEval(args: string[]): Promise<number> {
-  const file = positional(args, ['--municipality', '--baseline']);
-  const withCorrections = args.includes('--with-corrections');
-  const municipality = argValue(args, '--municipality');
-  const baseline = argValue(args, '--baseline');
-  if (!file || !municipality) {
-    process.stderr.write('usage: npm run eval -- tagging FILE --municipality ID [--baseline bayes]\n');
-    return 2;
-  }
-  if (baseline && baseline !== 'bayes') {
-    process.stderr.write(`--baseline must be bayes, got "${baseline}"\n`);
-    return 2;
-  }
-  const data = loadDataSet(join(repoRoot(), 'data'), { only: [municipality] });
-  const pack = data.packs.get(municipality);
-  if (!pack) {
-    process.stderr.write(`no data pack "${municipality}"\n`);
-    return 2;
-  }
-  const areas = new Set(pack.focusAreas.map((a) => a.id));
-  const lines = readJsonLines(file);
-  const bad = lines.find((l) => !areas.has(l.label));
-  if (bad) {
-    process.stderr.write(`label "${bad.label}" is not a focus area of ${municipality} (${[...areas].join(', ')})\n`);
-    return 2;
-  }
+/** Ranks the areas for a text, best first. */
+type Ranker = (text: string) => string[];
 
-  let tag: (text: string) => string;
-  if (baseline === 'bayes') {
-    const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => BayesClassifierLike;
-    const classifier = new BayesClassifier();
-    const features = (text: string) => tokenize(text).map((t) => stemSv(fold(t)));
-    for (const area of pack.focusAreas) for (const example of [...area.examples.sv, ...area.examples.en]) classifier.addDocument(features(example), area.id);
-    classifier.train();
-    tag = (text) => classifier.classify(features(text));
-  } else {
-    // --with-corrections: also learn from staff re-tags in the configured store (SQLite or Cosmos DB).
-    let corrections: Correction[] = [];
-    if (withCorrections) {
-      const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
-      const store = await createStore(config.store, { logger: createLogger('error') });
-      try {
-        corrections = correctionsFrom(await store.feedback.list(municipality));
-      } finally {
-        await store.close();
-      }
-      process.stdout.write(`Learning from ${corrections.length} staff corrections.\n`);
-    }
-    const tagger = createTagger(pack.focusAreas, corrections);
-    // The same path as a stored suggestion: masked first, then tagged.
-    tag = (text) => tagger.tag(maskPersonalData(text).text).focusArea;
-  }
+export interface TaggingScore {
+  n: number;
+  top1: number;
+  top2: number;
+  macroF1: number;
+}
 
-  const timings: number[] = [];
+export function scoreTagging(lines: LabelledLine[], areas: readonly string[], rank: Ranker, verbose = false, title = '', misses?: string[]): TaggingScore {
   const tp = new Map<string, number>();
   const fp = new Map<string, number>();
   const fn = new Map<string, number>();
   const confusions = new Map<string, number>();
   let correct = 0;
+  let correct2 = 0;
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const line of lines) {
-    const started = performance.now();
-    const predicted = tag(line.text);
-    timings.push(performance.now() - started);
+    const ranked = rank(line.text);
+    const predicted = ranked[0] ?? '';
+    if (ranked.slice(0, 2).includes(line.label)) correct2 += 1;
     if (predicted === line.label) {
       correct += 1;
       bump(tp, line.label);
@@ -95,6 +56,7 @@ export async function runTaggingEval(args: string[]): Promise<number> {
       bump(fp, predicted);
       bump(fn, line.label);
       bump(confusions, `${line.label} → ${predicted}`);
+      misses?.push(`  ${line.label} → ${predicted}: ${line.text}`);
     }
   }
   const rows: string[][] = [];
@@ -107,21 +69,109 @@ export async function runTaggingEval(args: string[]): Promise<number> {
     f1Sum += f1;
     rows.push([area, String(t + (fn.get(area) ?? 0)), precision.toFixed(2), recall.toFixed(2), f1.toFixed(2)]);
   }
+  if (verbose) {
+    process.stdout.write(`\n${title}\n`);
+    printTable(['focus area', 'n', 'precision', 'recall', 'F1'], rows);
+    printConfusions(confusions, 8);
+  }
   const n = lines.length;
-  process.stdout.write(`Tagging evaluation: ${baseline ? `baseline ${baseline}` : 'tagger'}, municipality ${municipality}, ${n} lines from ${file}\n\n`);
-  printTable(['focus area', 'n', 'precision', 'recall', 'F1'], rows);
-  printConfusions(confusions, 8);
-  process.stdout.write(
-    `${JSON.stringify({
-      task: 'tagging',
-      ...(baseline ? { baseline } : {}),
-      ...(withCorrections ? { corrections: true } : {}),
-      municipality,
-      n,
-      top1: round3(correct / n),
-      macroF1: round3(f1Sum / areas.size),
-      p50_ms: round3(percentile(timings, 50)),
-    })}\n`,
-  );
+  return { n, top1: round3(correct / n), top2: round3(correct2 / n), macroF1: round3(f1Sum / areas.length) };
+}
+
+function bayesRanker(data: DataSet, municipality: string): Ranker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => BayesClassifierLike;
+  const pack = data.packs.get(municipality);
+  const classifier = new BayesClassifier();
+  const features = (text: string) => tokenize(text).map((t) => stemSv(fold(t)));
+  for (const area of pack?.focusAreas ?? []) for (const example of [...area.examples.sv, ...area.examples.en]) classifier.addDocument(features(example), area.id);
+  classifier.train();
+  return (text) => classifier.getClassifications(features(text)).map((c) => c.label);
+}
+
+async function storedCorrections(municipality: string): Promise<Correction[]> {
+  const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
+  const store = await createStore(config.store, { logger: createLogger('error') });
+  try {
+    return correctionsFrom(await store.feedback.list(municipality));
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runTaggingEval(args: string[]): Promise<number> {
+  const target = positional(args, ['--municipality', '--baseline']);
+  const withCorrections = args.includes('--with-corrections');
+  const verbose = !args.includes('--quiet');
+  const showMisses = args.includes('--misses');
+  const only = argValue(args, '--municipality');
+  const baseline = argValue(args, '--baseline');
+  if (!target || !existsSync(target)) {
+    process.stderr.write('usage: npm run eval -- tagging FILE|DIR [--municipality ID] [--baseline bayes] [--with-corrections]\n');
+    return 2;
+  }
+  if (baseline && baseline !== 'bayes') {
+    process.stderr.write(`--baseline must be bayes, got "${baseline}"\n`);
+    return 2;
+  }
+  const files: Array<{ municipality: string; file: string }> = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => ({ municipality: basename(f, '.jsonl'), file: join(target, f) }))
+        .filter((f) => !only || f.municipality === only)
+    : only
+      ? [{ municipality: only, file: target }]
+      : [];
+  if (files.length === 0) {
+    process.stderr.write('give --municipality ID with a FILE, or a DIR of <municipality>.jsonl files\n');
+    return 2;
+  }
+  const data = loadDataSet(join(repoRoot(), 'data'));
+  const started = performance.now();
+  const layer: ThemeLayer = createThemeLayer(data.shared.themes, data.shared.themeCorpus);
+  process.stdout.write(`Theme layer: ${layer.stats.labels} themes, ${layer.stats.examples} examples, trained in ${Math.round(performance.now() - started)} ms\n`);
+
+  const summary: Array<Record<string, unknown>> = [];
+  const rows: string[][] = [];
+  for (const { municipality, file } of files) {
+    const pack = data.packs.get(municipality);
+    if (!pack) {
+      process.stderr.write(`no data pack "${municipality}"\n`);
+      return 2;
+    }
+    const areas = pack.focusAreas.map((a) => a.id);
+    const lines = readJsonLines(file);
+    const bad = lines.find((l) => !areas.includes(l.label));
+    if (bad) {
+      process.stderr.write(`${file}: label "${bad.label}" is not a focus area of ${municipality} (${areas.join(', ')})\n`);
+      return 2;
+    }
+    const corrections = withCorrections ? await storedCorrections(municipality) : [];
+    if (withCorrections) process.stdout.write(`Learning from ${corrections.length} staff corrections (${municipality}).\n`);
+    const masked = (rank: Ranker): Ranker => (text) => rank(maskPersonalData(text).text);
+    const combined = taggerForPack(pack, layer, corrections);
+    const own = createTagger(pack.focusAreas, corrections);
+    const map = pack.themeMap ? compileThemeMap(pack.themeMap) : undefined;
+    const themesOnly: Ranker = (text) =>
+      map ? [...map.areas(layer.classify(text), text)].sort((a, b) => b[1] - a[1]).map(([area]) => area) : [];
+    const models: Array<[string, Ranker]> = [
+      ['tagger', (text) => combined.tag(text).ranked.map((r) => r.focusArea)],
+      ['pack classifier only', (text) => own.tag(text).ranked.map((r) => r.focusArea)],
+      ['theme layer only', themesOnly],
+      ...(baseline === 'bayes' ? ([['bayes baseline', bayesRanker(data, municipality)]] as Array<[string, Ranker]>) : []),
+    ];
+    process.stdout.write(`\n== ${municipality}: ${lines.length} lines from ${file}\n`);
+    for (const [name, rank] of models) {
+      const misses: string[] = [];
+      const score = scoreTagging(lines, areas, masked(rank), verbose && name === 'tagger', `${name} (${municipality})`, misses);
+      if (showMisses && name === 'tagger') process.stdout.write(`Misses:\n${misses.join('\n')}\n`);
+      rows.push([municipality, name, String(score.n), score.top1.toFixed(2), score.top2.toFixed(2), score.macroF1.toFixed(2)]);
+      summary.push({ municipality, model: name, ...score });
+    }
+  }
+  process.stdout.write('\n');
+  printTable(['municipality', 'model', 'n', 'top-1', 'top-2', 'macro-F1'], rows);
+  process.stdout.write(`${JSON.stringify({ task: 'tagging', ...(withCorrections ? { corrections: true } : {}), results: summary })}\n`);
   return 0;
 }

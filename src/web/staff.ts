@@ -20,7 +20,8 @@ import type { FocusGroups } from '../domain/focusGroups/service';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
-import { distinctiveTerms } from '../domain/staff/themes';
+import { countThemes } from '../domain/themes/summary';
+import type { ThemeLayer } from '../domain/themes/layer';
 import { formatItems } from '../cli/export';
 import { sendError } from '../server';
 import { serveStatic } from './page';
@@ -32,6 +33,8 @@ export interface StaffWebDeps {
   staff: StaffService;
   feedback: FeedbackService;
   focusGroups: FocusGroups;
+  /** The shared theme layer: what the suggestions of each focus area are about. */
+  themes: ThemeLayer;
   now: () => Date;
 }
 
@@ -245,13 +248,10 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (!municipality || !canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality ?? 'any municipality'}`);
       const items = await listItems(member, { ...query, municipality });
       const pack = staff.pack(municipality);
-      const all = items.map((i) => ({ text: i.text, language: i.language }));
-      const themes = pack.focusAreas.map((area) => ({
-        focusArea: area.id,
-        name: area.name,
-        count: items.filter((i) => i.focusArea === area.id).length,
-        themes: distinctiveTerms(items.filter((i) => i.focusArea === area.id).map((i) => ({ text: i.text, language: i.language })), all),
-      }));
+      const themes = pack.focusAreas.map((area) => {
+        const ofArea = items.filter((i) => i.focusArea === area.id);
+        return { focusArea: area.id, name: area.name, count: ofArea.length, themes: countThemes(ofArea, deps.themes) };
+      });
       const unanswered = (await store.guideEvents.list(municipality, { kind: 'unrecognised', since: query.from }))
         .filter((e) => !query.to || e.at.slice(0, 10) <= query.to)
         .slice(0, 50)

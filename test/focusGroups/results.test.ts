@@ -15,6 +15,8 @@ import {
   type TextResult,
 } from '../../src/domain/focusGroups/results';
 import { dialogueTemplate, loadTemplates, type DialogueTemplate } from '../../src/domain/focusGroups/template';
+import { createThemeLayer } from '../../src/domain/themes/layer';
+import { testData } from '../helpers/app';
 
 const q = (sv: string) => ({ sv, en: sv });
 const option = (id: string) => ({ id, label: q(id.toUpperCase()) });
@@ -135,7 +137,7 @@ function find<T extends StepResult>(results: StepResult[], stepId: string): T {
 }
 
 const focusItems = { focus: [option('mora.a'), option('mora.b'), option('mora.c')] };
-const results = summarise(template, answers, { rankingItems: focusItems });
+const results = summarise(template, answers, { rankingItems: focusItems, themes: createThemeLayer(testData().shared.themes, testData().shared.themeCorpus) });
 
 describe('summarise', () => {
   it('returns one result per question step in order (info left out)', () => {
@@ -315,15 +317,15 @@ describe('summarise', () => {
     const live = find<TextResult>(results, 'live');
     expect(live.n).toBe(6);
     expect(live.skips).toBe(1);
-    // "bostäder" is in answers 1, 2 and 6 (p6's latest); the others in two answers each.
-    expect(live.themes[0]).toMatchObject({ word: 'bostäder', count: 3, answers: 3 });
-    expect(live.themes[0]?.example).toMatch(/bostäder/i);
-    const words = live.themes.map((t) => t.word);
-    expect(words).toEqual(expect.arrayContaining(['hyresrätter', 'pendling', 'tåg']));
-    // Words of the question ("fler") and short or function words never make a theme.
-    expect(words).not.toContain('fler');
-    expect(live.themes.every((t) => t.term.length >= 3 && t.answers >= 2)).toBe(true);
-    expect(live.themes.length).toBeLessThanOrEqual(8);
+    // Themes are the shared theme layer's, by readable name: housing in answers 1, 2, 5 and 6
+    // (p6's latest, masked), commuting in 3 and 4.
+    expect(live.themes[0]).toMatchObject({ theme: 'town-centre-living', name: { sv: 'Centrum, boende och fritid' } });
+    expect(live.themes[0]?.count).toBeGreaterThanOrEqual(3);
+    const transport = live.themes.find((t) => t.theme === 'transport');
+    expect(transport).toMatchObject({ count: 2, name: { en: 'Transport, traffic and charging' } });
+    expect(transport?.examples[0]).toMatch(/pendling/);
+    expect(live.themes.reduce((n, t) => n + t.count, 0)).toBe(6);
+    expect(JSON.stringify(live.themes)).not.toContain('070-123');
     // The two answers about commuting by train are one group: {bättre, pendling, tåg, falun} and
     // {tåg, buss, pendling, kväll} share 2 of 4 terms → 2 / sqrt(4 · 4) = 0.5 ≥ 0.35. The first answer
     // about housing and p6's (masked) one share "bostäder" of 3 and 2 terms → 1 / sqrt(6) ≈ 0.41.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, isOverdue, routeToTeam, swedishDaysOff } from '../../src/domain/staff/routing';
-import { distinctiveTerms } from '../../src/domain/staff/themes';
 import { testData } from '../helpers/app';
 
 describe('staff routing rules', () => {
@@ -43,19 +42,5 @@ describe('staff routing rules', () => {
     expect(swedishDaysOff(2027).has('2027-03-26')).toBe(true); // långfredag 2027 (Easter 28 March)
     // Wednesday 23 Dec 2026 + 2 working days: 24, 25 (holidays), 26–27 (weekend/holiday), Mon 28, Tue 29.
     expect(addWorkingDays(new Date('2026-12-23T10:00:00Z'), 2).toISOString().slice(0, 10)).toBe('2026-12-29');
-  });
-
-  it('finds the terms that set one group of suggestions apart', () => {
-    const group = [
-      { text: 'Snöröjningen på industriområdet är dålig', language: 'sv' as const },
-      { text: 'Bättre snöröjning behövs vid infarten', language: 'sv' as const },
-      { text: 'Parkeringen vid torget räcker inte', language: 'sv' as const },
-    ];
-    const others = [
-      { text: 'Fler lärlingsplatser på gymnasiet', language: 'sv' as const },
-      { text: 'Fler företagarluncher', language: 'sv' as const },
-    ];
-    const themes = distinctiveTerms(group, [...group, ...others]);
-    expect(themes[0]).toMatchObject({ term: expect.stringMatching(/^snorojning/), count: 2 });
   });
 });

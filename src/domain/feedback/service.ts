@@ -13,7 +13,8 @@ import { maskPersonalData, type MaskResult } from '../privacy/mask';
 import { idFor } from './ids';
 import type { Outbox, OutboxEntry } from './outbox';
 import { findSimilar } from './similar';
-import { createTagger, serviceFactor, type Correction, type FocusTag, type Tagger } from './tagger';
+import type { ThemeLayer } from '../themes/layer';
+import { serviceFactor, taggerForPack, type Correction, type FocusTag, type Tagger } from './tagger';
 import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
 
 export interface Understanding {
@@ -78,6 +79,8 @@ export interface FeedbackDeps {
   /** Called once for every newly stored item (routing to a team); never blocks the receipt on failure. */
   onStored?: (item: FeedbackItem) => Promise<void>;
   onError?: (error: unknown, what: string) => void;
+  /** The shared theme layer (what suggestions are about); without it, pack examples only. */
+  themes?: ThemeLayer;
 }
 
 /** Items whose focus area staff changed, as training examples for the tagger. */
@@ -99,7 +102,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
   const tagger = (municipality: string): Tagger => {
     let found = taggers.get(municipality);
     if (!found) {
-      found = createTagger(pack(municipality).focusAreas);
+      found = taggerForPack(pack(municipality), deps.themes);
       taggers.set(municipality, found);
     }
     return found;
@@ -126,7 +129,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     corrections,
     async retrain(municipality) {
       const found = await corrections(municipality);
-      const retrained = createTagger(pack(municipality).focusAreas, found);
+      const retrained = taggerForPack(pack(municipality), deps.themes, found);
       taggers.set(municipality, retrained);
       return { corrections: found.length, trainMs: retrained.stats.trainMs };
     },
@@ -170,6 +173,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         focusArea: input.focusArea,
         secondaryArea: secondary && secondary !== input.focusArea ? secondary : undefined,
         focusConfidence: confirmedTop ? input.tag.confidence : 1,
+        theme: input.tag.themes[0]?.theme,
         topic: input.topic,
         serviceFactor: serviceFactor(masked.text, input.language),
         hasContact: Boolean(input.contact),

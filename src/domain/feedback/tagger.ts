@@ -8,15 +8,21 @@ import type { FocusArea, Language } from '../packs/schema';
 import { fold } from '../text';
 import { trainClassifier, type TextClassifier } from '../text/classifier';
 import type { ServiceFactor } from './types';
+import { compileThemeMap, type CompiledThemeMap, type ThemeLayer, type ThemeScore } from '../themes/layer';
+import type { Pack } from '../packs/loader';
 
 export interface FocusTag {
   focusArea: string;
   confidence: number;
   /** The next area, when it is close enough to be worth a staff member's look. */
   secondaryArea?: string;
+  /** True when the top two areas are so close that the user should choose between them. */
+  close: boolean;
   /** Every area, best first. */
   ranked: Array<{ focusArea: string; confidence: number }>;
   decidingWords: string[];
+  /** What the suggestion is about (the shared theme layer), best first, at most three. */
+  themes: ThemeScore[];
 }
 
 export interface Tagger {
@@ -27,6 +33,8 @@ export interface Tagger {
 
 /** A secondary area is named when it has at least this much of the top area's confidence. */
 const SECONDARY_RATIO = 0.35;
+/** The two best areas are "close" (the user is offered both) above this ratio. */
+const CLOSE_RATIO = 0.75;
 const TAGGER_NGRAM_WEIGHT = 1;
 
 /** A staff member's re-tag: the text and the focus area it really belongs to. */
@@ -35,7 +43,17 @@ export interface Correction {
   focusArea: string;
 }
 
-export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = []): Tagger {
+/** The shared theme layer and the pack's map from themes to its focus areas. */
+export interface TaggerThemes {
+  layer: ThemeLayer;
+  map: CompiledThemeMap;
+}
+
+/**
+ * The tagger: the pack's own classifier (trained on its focus areas' examples and staff
+ * re-tags) combined with the shared theme layer through the pack's theme map.
+ */
+export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = [], themes?: TaggerThemes): Tagger {
   const known = new Set(focusAreas.map((a) => a.id));
   const corrected = new Map<string, string[]>();
   for (const c of corrections) if (known.has(c.focusArea)) corrected.set(c.focusArea, [...(corrected.get(c.focusArea) ?? []), c.text]);
@@ -56,27 +74,44 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
     })),
     { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT },
   );
+  const round = (n: number) => Math.round(n * 1000) / 1000;
   return {
     areas: focusAreas.map((a) => a.id),
     stats: classifier.stats,
     tag(text) {
-      const { scored } = classifier.classify(text);
-      if (scored.length === 0) {
+      const own = classifier.classify(text).scored;
+      const themeScores = themes ? themes.layer.classify(text) : [];
+      const combined = new Map<string, number>(focusAreas.map((a) => [a.id, 0]));
+      const decidingWords = new Map<string, string[]>(own.map((s) => [s.label, s.decidingWords]));
+      if (own.length > 0 || themeScores.length > 0) {
+        const fromThemes = themes && themeScores.length > 0 ? themes.map.areas(themeScores, text) : new Map<string, number>();
+        const themeWeight = fromThemes.size === 0 ? 0 : own.length === 0 ? 1 : (themes?.map.themeWeight ?? 0);
+        for (const s of own) combined.set(s.label, (combined.get(s.label) ?? 0) + (1 - themeWeight) * s.probability);
+        for (const [area, p] of fromThemes) if (combined.has(area)) combined.set(area, (combined.get(area) ?? 0) + themeWeight * p);
+      }
+      const scored = [...combined].map(([focusArea, p]) => ({ focusArea, p })).sort((a, b) => b.p - a.p);
+      const [top, second] = scored;
+      if (!top || top.p === 0) {
         // Nothing known in the text: the first area with zero confidence; staff re-tag it.
         const first = focusAreas[0]?.id ?? '';
-        return { focusArea: first, confidence: 0, ranked: focusAreas.map((a) => ({ focusArea: a.id, confidence: 0 })), decidingWords: [] };
+        return { focusArea: first, confidence: 0, close: false, ranked: focusAreas.map((a) => ({ focusArea: a.id, confidence: 0 })), decidingWords: [], themes: [] };
       }
-      const [top, second] = scored;
-      const round = (n: number) => Math.round(n * 1000) / 1000;
       return {
-        focusArea: top?.label ?? '',
-        confidence: round(top?.probability ?? 0),
-        secondaryArea: second && top && second.probability >= top.probability * SECONDARY_RATIO ? second.label : undefined,
-        ranked: scored.map((s) => ({ focusArea: s.label, confidence: round(s.probability) })),
-        decidingWords: top?.decidingWords ?? [],
+        focusArea: top.focusArea,
+        confidence: round(top.p),
+        secondaryArea: second && second.p >= top.p * SECONDARY_RATIO ? second.focusArea : undefined,
+        close: second !== undefined && second.p >= top.p * CLOSE_RATIO,
+        ranked: scored.map((s) => ({ focusArea: s.focusArea, confidence: round(s.p) })),
+        decidingWords: decidingWords.get(top.focusArea) ?? [],
+        themes: themeScores.slice(0, 3).map((t) => ({ theme: t.theme, probability: round(t.probability) })),
       };
     },
   };
+}
+
+/** A pack's tagger: its own examples, the staff re-tags and (with a theme map) the shared theme layer. */
+export function taggerForPack(pack: Pack, layer: ThemeLayer | undefined, corrections: Correction[] = []): Tagger {
+  return createTagger(pack.focusAreas, corrections, layer && pack.themeMap ? { layer, map: compileThemeMap(pack.themeMap) } : undefined);
 }
 
 /**

@@ -72,6 +72,8 @@ export interface FeedbackItem extends Handling {
   focusArea: string;
   secondaryArea?: string;
   focusConfidence: number;
+  /** What the suggestion is about (the shared theme layer's best theme), when known. */
+  theme?: string;
   topic?: string;
   serviceFactor?: ServiceFactor;
   status: FeedbackStatus;

@@ -17,6 +17,8 @@
  * maskPersonalData (personnummer, phone numbers, e-mail addresses).
  */
 import { maskPersonalData } from '../privacy/mask';
+import type { ThemeLayer } from '../themes/layer';
+import { countThemes, type ThemeCount } from '../themes/summary';
 import { analyze, detectLanguage, fold, stemEn, stemSv, tokenize } from '../text';
 import { seedStatementId } from './template';
 import type { ChoiceOption, DialogueStep, DialogueTemplate, LocalizedText, StepOf } from './template';
@@ -42,6 +44,8 @@ export interface SummariseOptions {
    * focus-area ranking ranks the ids found in the answers, labelled with the id.
    */
   rankingItems?: Record<string, RankingItem[]>;
+  /** The shared theme layer: free-text answers are counted by what they are about. */
+  themes?: ThemeLayer;
 }
 
 /** How many chose an option; share = count / respondents (0 when nobody answered). */
@@ -134,18 +138,8 @@ export interface StatementsResult {
   statements: StatementResult[];
 }
 
-export interface Theme {
-  /** Folded, stemmed term (from analyze). */
-  term: string;
-  /** The word participants used most for the term. */
-  word: string;
-  /** Occurrences across all answers. */
-  count: number;
-  /** Answers that contain the term. */
-  answers: number;
-  /** One answer that contains the term (masked). */
-  example: string;
-}
+/** A theme of the free-text answers: its readable name, how many answers, example quotes. */
+export type Theme = ThemeCount;
 
 export interface AnswerGroup {
   count: number;
@@ -542,44 +536,6 @@ function mostUsed(counts: ReadonlyMap<string, number>): string | undefined {
 }
 
 /**
- * Themes: the terms (from analyze, at least 3 characters, not function words and not words of the
- * question itself) ranked by document frequency – how many answers use them – then by term
- * frequency across all answers. With 3 or more answers a theme must occur in at least 2 of them.
- */
-function themes(answers: readonly TextAnswer[]): Theme[] {
-  const tf = new Map<string, number>();
-  const df = new Map<string, number>();
-  const forms = new Map<string, Map<string, number>>();
-  for (const answer of answers) {
-    for (const [term, count] of answer.terms) {
-      tf.set(term, (tf.get(term) ?? 0) + count);
-      df.set(term, (df.get(term) ?? 0) + 1);
-      const all = forms.get(term) ?? new Map<string, number>();
-      for (const [word, n] of answer.words.get(term) ?? []) all.set(word, (all.get(word) ?? 0) + n);
-      forms.set(term, all);
-    }
-  }
-  const minAnswers = answers.length >= 3 ? 2 : 1;
-  return [...df.entries()]
-    .filter(([, answersWith]) => answersWith >= minAnswers)
-    .sort(([ta, da], [tb, db]) => db - da || (tf.get(tb) ?? 0) - (tf.get(ta) ?? 0) || (ta < tb ? -1 : ta > tb ? 1 : 0))
-    .slice(0, MAX_THEMES)
-    .map(([term, answersWith]) => {
-      // The shortest answer that uses the term reads best as a quote.
-      const example = answers
-        .filter((answer) => answer.terms.has(term))
-        .reduce<TextAnswer | undefined>((best, answer) => (!best || answer.text.length < best.text.length ? answer : best), undefined);
-      return {
-        term,
-        word: mostUsed(forms.get(term) ?? new Map<string, number>()) ?? term,
-        count: tf.get(term) ?? 0,
-        answers: answersWith,
-        example: quote(example?.text ?? ''),
-      };
-    });
-}
-
-/**
  * Greedy grouping: each answer, in the order participants first answered, joins the group whose first answer is most similar
  * to it (cosine of the term sets ≥ 0.35), or starts a new group.
  */
@@ -622,7 +578,7 @@ function groups(answers: readonly TextAnswer[]): AnswerGroup[] {
     });
 }
 
-function textResult(step: StepOf<'open'> | StepOf<'inspel'>, counted: readonly Counted[]): TextResult {
+function textResult(step: StepOf<'open'> | StepOf<'inspel'>, counted: readonly Counted[], layer: ThemeLayer | undefined): TextResult {
   const questionTerms = new Set([...analyze(step.question.sv, 'sv'), ...analyze(step.question.en, 'en')]);
   const texts: TextAnswer[] = [];
   let skips = 0;
@@ -630,7 +586,7 @@ function textResult(step: StepOf<'open'> | StepOf<'inspel'>, counted: readonly C
     if (value.kind === 'skip') skips += 1;
     else if (value.kind === 'open' || value.kind === 'inspel') texts.push(textAnswer(value.text, questionTerms));
   }
-  return { type: step.type, stepId: step.id, question: step.question, n: texts.length, skips, themes: themes(texts), groups: groups(texts) };
+  return { type: step.type, stepId: step.id, question: step.question, n: texts.length, skips, themes: layer ? countThemes(texts.map((t) => ({ text: t.text })), layer, MAX_THEMES) : [], groups: groups(texts) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -659,7 +615,7 @@ export function summarise(template: DialogueTemplate, answers: Answer[], options
         break;
       case 'open':
       case 'inspel':
-        results.push(textResult(step, mine));
+        results.push(textResult(step, mine, options.themes));
         break;
     }
   }

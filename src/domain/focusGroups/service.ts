@@ -5,6 +5,7 @@
  * the facilitator opens, pauses and closes the session and gets the results.
  */
 import { randomInt } from 'node:crypto';
+import type { ThemeLayer } from '../themes/layer';
 import type { DataSet } from '../packs/loader';
 import type { Language } from '../packs/schema';
 import { ConcurrencyError, type ConversationAddress } from '../ports';
@@ -114,6 +115,8 @@ export function createFocusGroups(deps: {
   now: () => Date;
   /** The feedback tagger: the focus area of an open suggestion. */
   tag?: (municipality: string, text: string) => string;
+  /** The shared theme layer: free-text answers counted by what they are about. */
+  themes?: ThemeLayer;
 }): FocusGroups {
   const byId = new Map(deps.templates.map((t) => [t.id, t]));
   const at = () => deps.now().toISOString();
@@ -294,7 +297,7 @@ export function createFocusGroups(deps: {
           focusAreas[step.id] = [...counts].map(([focusArea, count]) => ({ focusArea, count })).sort((a, b) => b.count - a.count);
         }
       }
-      return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template) }), focusAreas };
+      return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template), themes: deps.themes }), focusAreas };
     },
 
     async csv(sessionId) {

@@ -29,6 +29,7 @@ import {
   type StaffSetup,
   type TextCatalog,
 } from './schema';
+import { corpusLine, themeFile, themeMapFile, type CorpusLine, type Theme, type ThemeMap } from '../themes/schema';
 
 const labels = z.record(z.string(), z.object({ sv: z.string(), en: z.string() }));
 export const taxonomySchema = z.object({
@@ -50,6 +51,8 @@ export interface Pack {
   phrasings: PhrasingSet[];
   /** Teams, routing rules, service promise and answer templates for staff. */
   staff: StaffSetup;
+  /** Where the shared themes go among this pack's focus areas (theme-map.json); absent: pack examples only. */
+  themeMap?: ThemeMap;
 }
 
 export interface SharedData {
@@ -58,6 +61,9 @@ export interface SharedData {
   contacts: Contact[];
   phrasings: PhrasingSet[];
   crisis: CrisisConfig;
+  /** The shared theme layer: themes.json and the corpus the theme classifier learns from. */
+  themes: Theme[];
+  themeCorpus: CorpusLine[];
 }
 
 export interface DataSet {
@@ -132,6 +138,39 @@ class Reader {
   }
 }
 
+/** A JSON Lines file, each line parsed with the schema; a problem names the line and field. */
+function readJsonLines<T>(reader: Reader, file: string, schema: z.ZodType<T>, check?: (item: T) => { field: string; message: string } | undefined): T[] {
+  if (!existsSync(file)) {
+    reader.problem(file, '', 'file is missing');
+    return [];
+  }
+  const out: T[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch (error) {
+        reader.problem(file, `line ${index + 1}`, `not valid JSON: ${(error as Error).message}`);
+        return;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) reader.problem(file, `line ${index + 1}${issue.path.length ? `.${fieldPath(issue.path)}` : ''}`, issue.message);
+        return;
+      }
+      const problem = check?.(parsed.data);
+      if (problem) {
+        reader.problem(file, `line ${index + 1}.${problem.field}`, problem.message);
+        return;
+      }
+      out.push(parsed.data);
+    });
+  return out;
+}
+
 const MUNICIPAL_ROLES: ReadonlySet<ContactRole> = new Set<ContactRole>(municipalRoles);
 
 function loadTexts(reader: Reader, dir: string): Record<Language, TextCatalog> {
@@ -178,6 +217,12 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   const phrasings = reader.read(join(sharedDir, 'phrasings.json'), phrasingList) ?? [];
   const crisis = reader.read(join(sharedDir, 'crisis.json'), crisisConfig);
   const texts = loadTexts(reader, join(dataDir, 'texts'));
+  const themes = reader.read(join(dataDir, 'themes.json'), themeFile)?.themes ?? [];
+  const themeIds = new Set(themes.map((t) => t.id));
+  const corpusFile = join(sharedDir, 'theme-corpus.jsonl');
+  const themeCorpus = readJsonLines(reader, corpusFile, corpusLine, (line) =>
+    themeIds.has(line.theme) ? undefined : { field: 'theme', message: `"${line.theme}" is not a theme in themes.json` },
+  );
 
   const topics = new Set(Object.keys(taxonomy?.topics ?? {}));
   const processFile = join(sharedDir, 'processes.json');
@@ -222,6 +267,8 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
     const initiatives = reader.read(join(dir, 'initiatives.json'), initiativeList, { optional: true }) ?? [];
     const packPhrasings = reader.read(join(dir, 'phrasings.json'), phrasingList, { optional: true }) ?? [];
     const staff = reader.read(join(dir, 'staff.json'), staffSetupSchema);
+    const themeMapPath = join(dir, 'theme-map.json');
+    const themeMap = reader.read(themeMapPath, themeMapFile, { optional: true });
     if (!municipality || !contacts || !overlays || !focusAreas || !staff) continue;
     if (municipality.id !== id) reader.problem(join(dir, 'municipality.json'), 'id', `must be "${id}" (the folder name)`);
 
@@ -275,9 +322,31 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
       if (rule.focusArea && !areaIds.has(rule.focusArea)) reader.problem(staffFile, `rules[${index}].focusArea`, `"${rule.focusArea}" is not a focus area of ${id}`);
       if (rule.topic && taxonomy && !topics.has(rule.topic)) reader.problem(staffFile, `rules[${index}].topic`, `"${rule.topic}" is not a topic in taxonomy.json`);
     });
+    if (themeMap) {
+      const mapped = new Set<string>();
+      themeMap.map.forEach((entry, index) => {
+        if (!themeIds.has(entry.theme)) reader.problem(themeMapPath, `map[${index}].theme`, `"${entry.theme}" is not a theme in themes.json`);
+        if (mapped.has(entry.theme)) reader.problem(themeMapPath, `map[${index}].theme`, `"${entry.theme}" is mapped twice`);
+        mapped.add(entry.theme);
+        entry.areas.forEach((a, i) => {
+          if (!areaIds.has(a.area)) reader.problem(themeMapPath, `map[${index}].areas[${i}].area`, `"${a.area}" is not a focus area of ${id}`);
+        });
+        entry.rules.forEach((rule, i) => {
+          if (!areaIds.has(rule.area)) reader.problem(themeMapPath, `map[${index}].rules[${i}].area`, `"${rule.area}" is not a focus area of ${id}`);
+          try {
+            new RegExp(rule.pattern);
+          } catch (error) {
+            reader.problem(themeMapPath, `map[${index}].rules[${i}].pattern`, `not a regular expression: ${(error as Error).message}`);
+          }
+        });
+      });
+      for (const theme of themeIds) if (!mapped.has(theme)) note(id, `theme "${theme}" has no focus area in theme-map.json (pack examples only)`);
+    } else {
+      note(id, 'no theme-map.json: suggestions are tagged from the pack examples only');
+    }
     for (const contact of contacts) if (contact.toVerify) note(id, `contact "${contact.id}" is to be verified by the municipality`);
     for (const initiative of initiatives) if (initiative.toVerify) note(id, `initiative "${initiative.id}" is to be verified`);
-    packs.set(id, { id, municipality, contacts, processes: overlays, focusAreas, initiatives, phrasings: packPhrasings, staff });
+    packs.set(id, { id, municipality, contacts, processes: overlays, focusAreas, initiatives, phrasings: packPhrasings, staff, ...(themeMap ? { themeMap } : {}) });
   }
 
   if (reader.problems.length > 0 || !taxonomy || !crisis) {
@@ -287,7 +356,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   return {
     dataDir,
     taxonomy,
-    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis },
+    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis, themes, themeCorpus },
     packs,
     texts,
     notes,

@@ -212,7 +212,7 @@
       body.themes.forEach(function (t) {
         themes.appendChild(el('h4', t.name.sv + ' (' + t.count + ')'));
         var list = el('ul');
-        t.themes.forEach(function (theme) { list.appendChild(el('li', theme.term + ' (' + theme.count + '): ”' + theme.example + '”')); });
+        t.themes.forEach(function (theme) { list.appendChild(el('li', theme.name.sv + ' (' + theme.count + '): ”' + (theme.examples[0] || '') + '”')); });
         themes.appendChild(list);
       });
       var unanswered = $('unanswered');
@@ -228,7 +228,7 @@
     if (step.type === 'scale') return [q, '  n = ' + step.n + ', medel ' + (step.mean === null ? '–' : step.mean.toFixed(2)) + ', median ' + (step.median === null ? '–' : step.median) + ', sd ' + (step.sd === null ? '–' : step.sd.toFixed(2))];
     if (step.type === 'ranking') return [q].concat(step.items.map(function (item, i) { return '  ' + (i + 1) + '. ' + item.label.sv + ' (' + item.points + ' p)'; }));
     if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + st.classification; }));
-    return [q, '  ' + step.n + ' svar. Teman: ' + step.themes.map(function (t) { return t.term + ' (' + t.count + ')'; }).join(', ')];
+    return [q, '  ' + step.n + ' svar. Teman: ' + step.themes.map(function (t) { return t.name.sv + ' (' + t.count + ')'; }).join(', ')];
   }
 
   function loadGroups() {

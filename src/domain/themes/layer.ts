@@ -1,0 +1,98 @@
+/**
+ * The theme layer: one classifier, shared by every municipality, that says what a suggestion is
+ * about (permits, fees, crime, skills, …), trained on a shared corpus of suggestions. A pack's
+ * theme map turns themes into that pack's focus areas.
+ */
+import type { Language } from '../packs/schema';
+import { fold } from '../text';
+import { trainClassifier, type TextClassifier } from '../text/classifier';
+import type { CorpusLine, Theme, ThemeMap } from './schema';
+
+export interface ThemeScore {
+  theme: string;
+  probability: number;
+}
+
+export interface ThemeLayer {
+  readonly themes: readonly Theme[];
+  /** Every theme, best first; empty when the text has no word the layer knows. */
+  classify(text: string): ThemeScore[];
+  /** The theme's readable name ("Avgifter och taxor"); the id when unknown. */
+  name(theme: string, language: Language): string;
+  readonly stats: TextClassifier['stats'];
+}
+
+const trained = new WeakMap<readonly CorpusLine[], ThemeLayer>();
+
+/**
+ * Trains the theme classifier from the corpus plus each theme's name and definition. The same
+ * corpus array (one loaded data set) is trained once per process.
+ */
+export function createThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]): ThemeLayer {
+  const known = trained.get(corpus);
+  if (known && known.themes === themes) return known;
+  const layer = trainThemeLayer(themes, corpus);
+  trained.set(corpus, layer);
+  return layer;
+}
+
+function trainThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]): ThemeLayer {
+  const byTheme = new Map<string, string[]>(themes.map((t) => [t.id, [t.name.sv, t.name.en, t.definition.sv, t.definition.en]]));
+  for (const line of corpus) byTheme.get(line.theme)?.push(line.text);
+  const classifier = trainClassifier(
+    [...byTheme].map(([label, examples]) => ({ label, examples })),
+    { epochs: 20, ngramWeight: 1 },
+  );
+  const names = new Map(themes.map((t) => [t.id, t.name]));
+  return {
+    themes,
+    stats: classifier.stats,
+    name: (theme, language) => names.get(theme)?.[language] ?? theme,
+    classify(text) {
+      return classifier.classify(text).scored.map((s) => ({ theme: s.label, probability: s.probability }));
+    },
+  };
+}
+
+/** A pack's theme map, compiled: theme → area weights, with the keyword rules that override them. */
+export interface CompiledThemeMap {
+  /** Focus-area distribution for a text whose themes are known. */
+  areas(themes: readonly ThemeScore[], text: string): Map<string, number>;
+  readonly themeWeight: number;
+}
+
+/** Default weight of the theme layer against the pack's own classifier. */
+export const DEFAULT_THEME_WEIGHT = 0.5;
+
+export function compileThemeMap(map: ThemeMap): CompiledThemeMap {
+  const entries = new Map(
+    map.map.map((entry) => {
+      const total = entry.areas.reduce((sum, a) => sum + a.weight, 0);
+      return [
+        entry.theme,
+        {
+          areas: entry.areas.map((a) => ({ area: a.area, weight: a.weight / total })),
+          rules: entry.rules.map((r) => ({ pattern: new RegExp(r.pattern), area: r.area })),
+        },
+      ];
+    }),
+  );
+  return {
+    themeWeight: map.themeWeight ?? DEFAULT_THEME_WEIGHT,
+    areas(themes, text) {
+      const folded = fold(text);
+      const out = new Map<string, number>();
+      for (const { theme, probability } of themes) {
+        const entry = entries.get(theme);
+        if (!entry || probability <= 0) continue;
+        const rule = entry.rules.find((r) => r.pattern.test(folded));
+        if (rule) {
+          out.set(rule.area, (out.get(rule.area) ?? 0) + probability);
+          continue;
+        }
+        for (const { area, weight } of entry.areas) out.set(area, (out.get(area) ?? 0) + probability * weight);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The shared theme layer's data: what business suggestions are about, the same in every
+ * municipality (data/themes.json), the corpus the theme classifier learns from
+ * (data/shared/theme-corpus.jsonl), and per pack the map from themes to the pack's focus areas
+ * (data/packs/<id>/theme-map.json).
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'expected a lower-case id (a-z, 0-9, "-" or ".")');
+const localized = z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict();
+
+export const themeSchema = z
+  .object({
+    id,
+    name: localized,
+    definition: localized,
+  })
+  .strict();
+export type Theme = z.infer<typeof themeSchema>;
+
+export const themeFile = z
+  .object({
+    about: z.string().optional(),
+    themes: z.array(themeSchema).min(2),
+  })
+  .strict();
+
+/** One line of the theme corpus. */
+export const corpusLine = z
+  .object({
+    text: z.string().min(3).max(2000),
+    theme: id,
+    lang: z.enum(['sv', 'sv-ascii', 'en']),
+  })
+  .strict();
+export type CorpusLine = z.infer<typeof corpusLine>;
+
+/**
+ * Where one theme goes in a pack: one focus area, or several with weights. A rule sends the theme
+ * to one area when the suggestion's folded text matches its pattern (e.g. fibre → infrastructure).
+ * `source` quotes or names the part of the strategy that puts it there.
+ */
+export const themeMapEntry = z
+  .object({
+    theme: id,
+    areas: z
+      .array(z.object({ area: id, weight: z.number().positive().max(1) }).strict())
+      .min(1),
+    rules: z
+      .array(
+        z
+          .object({
+            /** A regular expression on the lower-cased text with å/ä → a and ö → o. */
+            pattern: z.string().min(2),
+            area: id,
+          })
+          .strict(),
+      )
+      .default([]),
+    source: z.string().min(10),
+  })
+  .strict();
+export type ThemeMapEntry = z.infer<typeof themeMapEntry>;
+
+export const themeMapFile = z
+  .object({
+    about: z.string().optional(),
+    /** Weight of the theme layer against the pack's own examples (0..1). */
+    themeWeight: z.number().min(0).max(1).optional(),
+    map: z.array(themeMapEntry).min(1),
+  })
+  .strict();
+export type ThemeMap = z.infer<typeof themeMapFile>;
