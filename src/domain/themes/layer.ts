@@ -41,7 +41,7 @@ function trainThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]
   for (const line of corpus) byTheme.get(line.theme)?.push(line.text);
   const classifier = trainClassifier(
     [...byTheme].map(([label, examples]) => ({ label, examples })),
-    { epochs: 20, ngramWeight: 1 },
+    { epochs: 8, ngramWeight: 1 },
   );
   const names = new Map(themes.map((t) => [t.id, t.name]));
   return {
