@@ -7,6 +7,7 @@ import { createBotAdapter } from './bot/adapter';
 import { ForetagslotsenBot } from './bot/bot';
 import { LOCAL_CHANNEL_ID } from './bot/localChannel';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
+import { createRateLimits } from './rateLimits';
 import { loadDataSet, type DataSet } from './domain/packs/loader';
 import { createTexts, type Texts } from './domain/texts';
 import { createStore } from './store';
@@ -172,9 +173,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     };
   };
 
+  const limits = createRateLimits(config.rateLimits);
   const http = createHttpServer({
     logger,
     health,
+    limits,
     processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
   });
 
@@ -190,9 +193,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     runTurn: runLocalTurn,
     now,
+    limits,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now, limits });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { RateLimitSettings } from './rateLimits';
 
 /**
  * Configuration is read once, here, from an env object passed in (never from process.env
@@ -21,6 +22,16 @@ const port = (fallback: number) =>
       .int('expected a whole number from 0 to 65535')
       .min(0, 'expected a whole number from 0 to 65535')
       .max(65535, 'expected a whole number from 0 to 65535')
+      .default(fallback),
+  );
+
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: 'expected a whole number of at least 1' })
+      .int('expected a whole number of at least 1')
+      .min(1, 'expected a whole number of at least 1')
       .default(fallback),
   );
 
@@ -88,6 +99,14 @@ const envSchema = z
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
+    RATE_LIMIT_IP_PER_MINUTE: positiveInt(600),
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: positiveInt(60),
+    RATE_LIMIT_STAFF_AUTH_FAILURES: positiveInt(10),
+    RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS: positiveInt(900),
+    TRUST_PROXY: z.preprocess(
+      emptyAsUnset,
+      z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+    ),
   });
 
 /** Rules between variables, checked on the raw values so they are reported with every other problem. */
@@ -147,6 +166,7 @@ export interface Config {
   /** Members of a Teams team whose channel staff registered may act on its cards, as handlers. */
   readonly staffTeamMembers: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly rateLimits: RateLimitSettings;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +229,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     staffTeamMembers: e.STAFF_TEAM_MEMBERS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    rateLimits: {
+      ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+      conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      staffAuthFailures: e.RATE_LIMIT_STAFF_AUTH_FAILURES,
+      staffAuthWindowSeconds: e.RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS,
+      trustProxy: e.TRUST_PROXY === 'true',
+    },
   };
   return deepFreeze(config);
 }

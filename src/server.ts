@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from './log';
 import { checkInboundActivity } from './bot/inboundActivity';
+import { sendTooMany, type RateLimits } from './rateLimits';
 
 export interface HealthStatus {
   status: 'ok' | 'degraded';
@@ -15,6 +16,7 @@ export interface ServerDeps {
   /** Runs a Bot Framework request through the adapter (CloudAdapter.process). */
   processBotRequest(req: Request, res: Response): Promise<void>;
   health(): Promise<HealthStatus>;
+  limits: RateLimits;
 }
 
 /** A restify server with in-flight tracking, so shutdown can wait for turns to finish. */
@@ -70,12 +72,17 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    const byIp = await deps.limits.publicWrite(req);
+    if (byIp) return sendTooMany(res, byIp, 'requests from this address');
     const check = checkInboundActivity(req.body);
     if (!check.ok) {
       deps.logger.warn({ reqId: req.id(), problems: check.problems }, 'malformed activity');
       sendError(res, 400, 'BadActivity', 'the request is not a valid Bot Framework activity', check.problems);
       return;
     }
+    const { channelId, conversation } = check.activity;
+    const byConversation = await deps.limits.conversation(`${channelId}:${conversation.id}`);
+    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
     try {
       await deps.processBotRequest(req, res);
     } catch (error) {

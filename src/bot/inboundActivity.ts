@@ -26,14 +26,15 @@ export const inboundActivitySchema = z
   })
   .passthrough();
 
-export type InboundActivityCheck = { ok: true } | { ok: false; problems: string[] };
+export type InboundActivity = z.infer<typeof inboundActivitySchema>;
+export type InboundActivityCheck = { ok: true; activity: InboundActivity } | { ok: false; problems: string[] };
 
 export function checkInboundActivity(body: unknown): InboundActivityCheck {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, problems: ['the request body must be a JSON object (a Bot Framework activity)'] };
   }
   const parsed = inboundActivitySchema.safeParse(body);
-  if (parsed.success) return { ok: true };
+  if (parsed.success) return { ok: true, activity: parsed.data };
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => {

@@ -23,6 +23,7 @@ import { hashStaffToken } from '../domain/staff/tokens';
 import { distinctiveTerms } from '../domain/staff/themes';
 import { formatItems } from '../cli/export';
 import { sendError } from '../server';
+import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
 
 export interface StaffWebDeps {
@@ -33,6 +34,7 @@ export interface StaffWebDeps {
   feedback: FeedbackService;
   focusGroups: FocusGroups;
   now: () => Date;
+  limits: RateLimits;
 }
 
 const filterSchema = z.object({
@@ -80,8 +82,15 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       sendError(res, 401, 'Unauthorized', 'sign in with a staff token (Authorization: Bearer …)');
       return undefined;
     }
+    // Guessing tokens: after too many failures from one address or with one token, sign-in waits.
+    const blocked = await deps.limits.staffAuthBlocked(req, token);
+    if (blocked) {
+      sendTooMany(res, blocked, 'failed sign-ins');
+      return undefined;
+    }
     const member = await store.staff.byTokenHash(hashStaffToken(token));
     if (!member || member.disabled) {
+      await deps.limits.staffAuthFailed(req, token);
       sendError(res, 401, 'Unauthorized', 'the staff token is not valid');
       return undefined;
     }
@@ -412,6 +421,13 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   });
 
   server.post('/open311/v2/requests.json', async (req: Request, res: Response) => {
+    const limited = await deps.limits.publicWrite(req);
+    if (limited) {
+      res.header('Retry-After', String(limited.retryAfterSeconds));
+      res.status(429);
+      res.json([{ code: 429, description: `too many requests from this address; try again in ${limited.retryAfterSeconds} s` }]);
+      return;
+    }
     const parsed = open311Post.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400);
