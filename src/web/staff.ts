@@ -20,6 +20,7 @@ import type { FocusGroups } from '../domain/focusGroups/service';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
+import { checkApiKey } from '../domain/staff/apiKeys';
 import { distinctiveTerms } from '../domain/staff/themes';
 import { formatItems } from '../cli/export';
 import { sendError } from '../server';
@@ -65,6 +66,8 @@ const open311Post = z.object({
   description: z.string().min(10).max(4000),
   address_string: z.string().max(200).optional(),
   lang: z.enum(['sv', 'en']).optional(),
+  /** GeoReport v2: the key of the jurisdiction (`npm run staff -- apikey add`). */
+  api_key: z.string().max(200).optional(),
 });
 
 /** Open311 statuses: only open and closed. */
@@ -437,6 +440,13 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     const id = jurisdiction(req, res);
     if (!id) return;
     const input = parsed.data;
+    const queryKey = (req.query as Record<string, unknown> | undefined)?.api_key;
+    const keyCheck = await checkApiKey(store.apiKeys, input.api_key ?? (typeof queryKey === 'string' ? queryKey : undefined), id);
+    if (!keyCheck.ok) {
+      res.status(keyCheck.reason === 'missing' ? 401 : 403);
+      res.json([{ code: keyCheck.reason === 'missing' ? 401 : 403, description: keyCheck.reason === 'missing' ? 'api_key is required to post a service request' : `api_key is not valid for jurisdiction ${id}` }]);
+      return;
+    }
     const pack = staff.pack(id);
     if (!pack.focusAreas.some((a) => a.id === input.service_code)) {
       res.status(400);

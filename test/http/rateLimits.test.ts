@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageActivity, startTestApp, type TestApp } from '../helpers/app';
 import { Client } from '../helpers/directLine';
 import { addStaff } from '../helpers/staff';
+import { createApiKey } from '../../src/domain/staff/apiKeys';
 
 /** Sends `n` requests one after another; returns the statuses and the 429 responses' details. */
 async function burst(n: number, send: (i: number) => Promise<Response>) {
@@ -69,10 +70,13 @@ describe('rate limits per client IP on public writes', () => {
   });
 
   it('Open311 POST: 429 with Retry-After in GeoReport error format', async () => {
-    const form = (i: number) => new URLSearchParams({ jurisdiction_id: 'mora', service_code: 'mora.networks-development', description: `Fler frukostmöten för företagare nummer ${i}` });
+    const { key, record } = createApiKey('mora', 'test system', new Date());
+    await t.app.store.apiKeys.put(record);
+    const form = (i: number) => new URLSearchParams({ jurisdiction_id: 'mora', service_code: 'mora.networks-development', description: `Fler frukostmöten för företagare nummer ${i}`, api_key: key });
     const result = await burst(8, (i) => fetch(`${t.url}/open311/v2/requests.json`, { method: 'POST', body: form(i), headers: { 'x-forwarded-for': '203.0.113.5' } }));
     console.log(`Open311 POST burst of 8: ${result.accepted} accepted`);
     expect(result.accepted).toBe(5);
+    expect(result.statuses.slice(0, 5)).toEqual([201, 201, 201, 201, 201]);
     expectTooMany(result.limited);
     expect(result.limited[0]?.body).toEqual([{ code: 429, description: expect.stringMatching(/too many/) }]);
   });
