@@ -159,6 +159,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
     staff: staffTeams,
+    tooLong: {
+      max: config.maxMessageChars,
+      reply: (language, length) => texts.t(language, 'core.tooLong', { length, max: config.maxMessageChars }),
+    },
     focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
   });
 
@@ -196,7 +200,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now, limits });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now, limits, maxTextChars: config.maxMessageChars });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

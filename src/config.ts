@@ -99,6 +99,7 @@ const envSchema = z
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
+    MAX_MESSAGE_CHARS: positiveInt(2000),
     RATE_LIMIT_IP_PER_MINUTE: positiveInt(600),
     RATE_LIMIT_CONVERSATION_PER_MINUTE: positiveInt(60),
     RATE_LIMIT_STAFF_AUTH_FAILURES: positiveInt(10),
@@ -167,6 +168,8 @@ export interface Config {
   readonly staffTeamMembers: boolean;
   readonly shutdownTimeoutMs: number;
   readonly rateLimits: RateLimitSettings;
+  /** Longest message text (chat) or Open311 description that is read; longer ones are refused. */
+  readonly maxMessageChars: number;
 }
 
 export class ConfigError extends Error {
@@ -229,6 +232,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     staffTeamMembers: e.STAFF_TEAM_MEMBERS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxMessageChars: e.MAX_MESSAGE_CHARS,
     rateLimits: {
       ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
       conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,

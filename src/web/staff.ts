@@ -36,6 +36,8 @@ export interface StaffWebDeps {
   focusGroups: FocusGroups;
   now: () => Date;
   limits: RateLimits;
+  /** Longest Open311 description accepted (MAX_MESSAGE_CHARS). */
+  maxTextChars: number;
 }
 
 const filterSchema = z.object({
@@ -60,10 +62,10 @@ const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('duplicate'), of: z.string().min(3).max(40) }),
 ]);
 
-const open311Post = z.object({
+const open311Post = (maxTextChars: number) => z.object({
   jurisdiction_id: z.string(),
   service_code: z.string(),
-  description: z.string().min(10).max(4000),
+  description: z.string().min(10).max(maxTextChars, `longer than ${maxTextChars} characters; please shorten it`),
   address_string: z.string().max(200).optional(),
   lang: z.enum(['sv', 'en']).optional(),
   /** GeoReport v2: the key of the jurisdiction (`npm run staff -- apikey add`). */
@@ -76,6 +78,7 @@ const open311Status = (status: string) => (status === 'done' || status === 'clos
 export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   const { store, staff, data } = deps;
   const root = repoRoot();
+  const postSchema = open311Post(deps.maxTextChars);
 
   const authenticate = async (req: Request, res: Response): Promise<StaffMember | undefined> => {
     const header = req.header('authorization') ?? '';
@@ -431,7 +434,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       res.json([{ code: 429, description: `too many requests from this address; try again in ${limited.retryAfterSeconds} s` }]);
       return;
     }
-    const parsed = open311Post.safeParse(req.body ?? {});
+    const parsed = postSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400);
       res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
