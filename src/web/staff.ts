@@ -23,6 +23,7 @@ import { hashStaffToken } from '../domain/staff/tokens';
 import { checkApiKey } from '../domain/staff/apiKeys';
 import { distinctiveTerms } from '../domain/staff/themes';
 import { formatItems } from '../cli/export';
+import { csvDelimiters } from '../domain/csv';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
@@ -52,6 +53,8 @@ const filterSchema = z.object({
   q: z.string().max(200).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   format: z.enum(['json', 'csv', 'jsonl']).optional(),
+  /** CSV delimiter: , (default) or ; (what Swedish Excel expects). */
+  delimiter: z.enum(csvDelimiters).optional(),
 });
 
 const actionSchema = z.discriminatedUnion('type', [
@@ -195,7 +198,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (query.format === 'csv' || query.format === 'jsonl') {
         res.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="feedback.${query.format}"`);
-        res.end(formatItems(items, query.format));
+        res.end(formatItems(items, query.format, query.delimiter));
         return;
       }
       res.json({ count: items.length, items: items.map(present) });
@@ -308,10 +311,12 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const session = await deps.focusGroups.session(String(req.params.id));
       if (!session) return sendError(res, 404, 'NotFound', 'no such session');
       if (!canSee(member, session.municipality)) throw new StaffAccessError(`no access to ${session.municipality}`);
-      if ((req.query as Record<string, unknown> | undefined)?.format === 'csv') {
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      if (query.format === 'csv') {
+        const delimiter = csvDelimiters.find((d) => d === query.delimiter) ?? ',';
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="focus-group-${session.code}.csv"`);
-        res.end(await deps.focusGroups.csv(session.id));
+        res.end(await deps.focusGroups.csv(session.id, delimiter));
         return;
       }
       const results = await deps.focusGroups.results(session.id);
