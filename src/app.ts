@@ -182,6 +182,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     health,
     limits,
+    authEnabled: config.bot.authEnabled,
     processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
   });
 

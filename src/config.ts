@@ -41,7 +41,8 @@ const appTypes = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 const envSchema = z
   .object({
     PORT: port(3978),
-    HOST: z.preprocess(emptyAsUnset, z.string().trim().default('0.0.0.0')),
+    /** Default: 127.0.0.1 with authentication off (local use), 0.0.0.0 with an app id. */
+    HOST: z.preprocess(emptyAsUnset, z.string().trim().optional()),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
       z.url({ message: 'expected an absolute http(s) URL, e.g. https://lotsen.example.se' }).optional(),
@@ -208,7 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
   const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(root, p));
   const config: Config = {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.MicrosoftAppId === undefined ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     defaultMunicipality: e.DEFAULT_MUNICIPALITY,

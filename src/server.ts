@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from './log';
 import { checkInboundActivity } from './bot/inboundActivity';
+import { isLocalServiceUrl } from './bot/localChannel';
 import { sendTooMany, type RateLimits } from './rateLimits';
 
 export interface HealthStatus {
@@ -17,6 +18,26 @@ export interface ServerDeps {
   processBotRequest(req: Request, res: Response): Promise<void>;
   health(): Promise<HealthStatus>;
   limits: RateLimits;
+  /** False without MicrosoftAppId: then activities may only name a loopback or the built-in web chat serviceUrl. */
+  authEnabled: boolean;
+}
+
+/**
+ * With authentication off anyone may POST an activity, and the adapter posts its replies to the
+ * activity's serviceUrl: only a loopback address (the Emulator) or the built-in web chat's own
+ * channel is allowed, so the bot cannot be made to send requests to other hosts (SSRF).
+ */
+export function allowedWithoutAuth(serviceUrl: string): boolean {
+  if (isLocalServiceUrl(serviceUrl)) return true;
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** A restify server with in-flight tracking, so shutdown can wait for turns to finish. */
@@ -80,7 +101,12 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       sendError(res, 400, 'BadActivity', 'the request is not a valid Bot Framework activity', check.problems);
       return;
     }
-    const { channelId, conversation } = check.activity;
+    const { channelId, conversation, serviceUrl } = check.activity;
+    if (!deps.authEnabled && !allowedWithoutAuth(serviceUrl)) {
+      deps.logger.warn({ reqId: req.id(), serviceUrl }, 'activity with a non-local serviceUrl refused (authentication is off)');
+      sendError(res, 403, 'ServiceUrlNotAllowed', 'with authentication off, the serviceUrl must be a loopback address (http://localhost:…, http://127.0.0.1:…)');
+      return;
+    }
     const byConversation = await deps.limits.conversation(`${channelId}:${conversation.id}`);
     if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
     try {
