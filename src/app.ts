@@ -4,6 +4,7 @@ import { repoRoot, type Config } from './config';
 import { readFileSync } from 'node:fs';
 import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
+import { createBotRequestHandler } from './bot/processRequest';
 import { ForetagslotsenBot } from './bot/bot';
 import { LOCAL_CHANNEL_ID } from './bot/localChannel';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
@@ -183,7 +184,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     health,
     limits,
     authEnabled: config.bot.authEnabled,
-    processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    processBotRequest: createBotRequestHandler({ adapter, auth, logger, run: (context) => bot.run(context) }),
   });
 
   const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {

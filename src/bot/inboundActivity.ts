@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The least an inbound Bot Framework activity must have before the adapter sees it. Anything less
- * gets a 400 that says which field is wrong, instead of a stack trace or a silent drop.
+ * The least an inbound Bot Framework activity must have before the adapter sees it, and the shape of
+ * the fields the bot reads (locale, members, entities, attachments). Anything less gets a 400 that
+ * says which field is wrong, instead of a turn that crashes (and so clears the conversation's
+ * state) or a silent drop.
  */
 const account = z.object({ id: z.string().min(1, 'must not be empty') }).passthrough();
 const isoDate = z
@@ -17,7 +19,14 @@ export const inboundActivitySchema = z
     serviceUrl: z.url({ message: 'expected the channel service URL' }),
     conversation: account,
     from: account,
-    recipient: account.optional(),
+    recipient: account,
+    locale: z.string().max(50, 'expected a locale such as sv-SE').optional(),
+    name: z.string().optional(),
+    replyToId: z.string().optional(),
+    membersAdded: z.array(account).optional(),
+    membersRemoved: z.array(account).optional(),
+    entities: z.array(z.object({ type: z.string().min(1, 'must not be empty') }).passthrough()).optional(),
+    attachments: z.array(z.object({ contentType: z.string().min(1, 'must not be empty') }).passthrough()).optional(),
     text: z.string().max(10_000, 'message text longer than 10 000 characters').optional(),
     timestamp: isoDate.optional(),
     localTimestamp: isoDate.optional(),

@@ -1,0 +1,44 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import type { BotCloudAdapter } from './adapter';
+import { AuthenticationError, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
+import type { Request, Response } from 'restify';
+import type { Logger } from '../log';
+import { sendError } from '../server';
+
+/**
+ * POST /api/messages after validation: authenticates the request (Bot Framework JWT, or nothing
+ * with authentication off), then runs the turn and answers with its invoke or expectReplies body.
+ * Every failure to authenticate is a 401 in the project's JSON error shape — also when the token
+ * cannot even be checked because the OpenID metadata (the signing keys) cannot be fetched; that
+ * is logged once until a token is verified again, not once per forged request.
+ */
+export function createBotRequestHandler(deps: {
+  adapter: BotCloudAdapter;
+  auth: BotFrameworkAuthentication;
+  logger: Logger;
+  run(context: TurnContext): Promise<void>;
+}): (req: Request, res: Response) => Promise<void> {
+  let metadataFailureLogged = false;
+  return async (req, res) => {
+    // Checked by checkInboundActivity before it gets here.
+    const activity = req.body as Activity;
+    let authenticated: AuthenticateRequestResult;
+    try {
+      authenticated = await deps.auth.authenticateRequest(activity, req.header('authorization') ?? '');
+      metadataFailureLogged = false;
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        deps.logger.warn({ reqId: req.id(), reason: error.message }, 'Bot Framework token rejected');
+      } else if (!metadataFailureLogged) {
+        metadataFailureLogged = true;
+        deps.logger.error({ err: error }, 'Bot Framework tokens cannot be verified: the OpenID metadata or signing keys could not be fetched; answering 401');
+      }
+      sendError(res, 401, 'Unauthorized', 'the request has no valid Bot Framework token');
+      return;
+    }
+    const invokeResponse = await deps.adapter.processAuthenticated(authenticated, activity, (context) => deps.run(context));
+    res.status(invokeResponse?.status ?? 200);
+    if (invokeResponse?.body !== undefined) res.json(invokeResponse.body);
+    else res.end();
+  };
+}
