@@ -41,6 +41,6 @@ describe('forged Bot Framework tokens while the OpenID metadata cannot be fetche
       expect(replies.body).toMatchObject({ error: { code: 'Unauthorized' } });
     }
     const metadataFailures = lines.filter((l) => /OpenID metadata/i.test(l.msg));
-    expect(metadataFailures.length).toBeLessThanOrEqual(1);
+    expect(metadataFailures).toHaveLength(1);
   });
 });
