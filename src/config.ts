@@ -131,6 +131,13 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
       });
     if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !get('MicrosoftAppTenantId'))
       problems.push({ name: 'MicrosoftAppTenantId', message: `required when MicrosoftAppType=${appType}` });
+    // Several instances behind Azure Bot Service must share the web chat's signing secret, and a
+    // generated one is never written to the store: it has to be configured.
+    if (!get('WEBCHAT_TOKEN_SECRET') && !get('DIRECT_LINE_SECRET'))
+      problems.push({
+        name: 'WEBCHAT_TOKEN_SECRET',
+        message: 'required when MicrosoftAppId is set (32+ random characters; or set DIRECT_LINE_SECRET to use Azure Direct Line)',
+      });
   } else if (get('MicrosoftAppPassword')) {
     problems.push({ name: 'MicrosoftAppId', message: 'required when MicrosoftAppPassword is set' });
   }

@@ -9,7 +9,7 @@ describe('authentication off: local only', () => {
   it('binds 127.0.0.1 unless HOST is set (0.0.0.0 by default with an app id)', async () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
-    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters' }).host).toBe('0.0.0.0');
     const t = await startTestApp({ HOST: '' });
     try {
       expect((t.app.http.server.address() as AddressInfo).address).toBe('127.0.0.1');

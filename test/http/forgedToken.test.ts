@@ -24,7 +24,7 @@ describe('forged Bot Framework tokens while the OpenID metadata cannot be fetche
         done();
       },
     });
-    t = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-secret' }, { logger: pino({ level: 'info' }, sink) });
+    t = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-secret', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters' }, { logger: pino({ level: 'info' }, sink) });
   });
   afterAll(async () => {
     await t.stop();
