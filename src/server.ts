@@ -53,24 +53,36 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.json({ error: { code, message, ...(details ? { details } : {}) } });
 }
 
+/** Seconds a client should wait before retrying a request refused during shutdown. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+function shuttingDown(res: Response): void {
+  res.header('Connection', 'close');
+  res.header('Retry-After', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+  sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
+}
+
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const server = restify.createServer({ name: 'foretagslotsen', handleUncaughtExceptions: false });
   let inFlight = 0;
   let draining = false;
   const idle: Array<() => void> = [];
 
+  /** Responses not yet sent: on shutdown, those still open when the timeout ends get a 503. */
+  const open = new Set<Response>();
   server.pre((req, res, next) => {
     if (draining) {
-      res.header('Connection', 'close');
-      sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
+      shuttingDown(res);
       return next(false);
     }
     inFlight += 1;
+    open.add(res);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       inFlight -= 1;
+      open.delete(res);
       if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
     };
     res.once('finish', finish);
@@ -131,7 +143,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       server.server.closeIdleConnections?.();
       if (inFlight === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
+        const timer = setTimeout(() => {
+          // Requests received but not answered in time get a 503 with Retry-After, not a reset
+          // when the sockets close; wait (briefly) until those answers are on their way.
+          const answered = [...open].filter((res) => !res.headersSent);
+          for (const res of answered) shuttingDown(res);
+          const flushed = answered.map((res) => new Promise<void>((done) => (res.writableFinished ? done() : res.once('finish', () => done()))));
+          void Promise.race([Promise.all(flushed), new Promise((done) => setTimeout(done, 1000))]).then(() => resolve());
+        }, timeoutMs);
         idle.push(() => {
           clearTimeout(timer);
           resolve();

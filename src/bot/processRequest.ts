@@ -37,6 +37,8 @@ export function createBotRequestHandler(deps: {
       return;
     }
     const invokeResponse = await deps.adapter.processAuthenticated(authenticated, activity, (context) => deps.run(context));
+    // Answered already (503 while the server shut down): nothing more to send.
+    if (res.headersSent) return;
     res.status(invokeResponse?.status ?? 200);
     if (invokeResponse?.body !== undefined) res.json(invokeResponse.body);
     else res.end();
