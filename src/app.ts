@@ -4,9 +4,11 @@ import { repoRoot, type Config } from './config';
 import { readFileSync } from 'node:fs';
 import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
+import { createBotRequestHandler } from './bot/processRequest';
 import { ForetagslotsenBot } from './bot/bot';
 import { LOCAL_CHANNEL_ID } from './bot/localChannel';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
+import { createRateLimits } from './rateLimits';
 import { loadDataSet, type DataSet } from './domain/packs/loader';
 import { createTexts, type Texts } from './domain/texts';
 import { createStore } from './store';
@@ -162,6 +164,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
     staff: staffTeams,
+    tooLong: {
+      max: config.maxMessageChars,
+      reply: (language, length) => texts.t(language, 'core.tooLong', { length, max: config.maxMessageChars }),
+    },
     focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
   });
 
@@ -176,10 +182,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     };
   };
 
+  const limits = createRateLimits(config.rateLimits);
   const http = createHttpServer({
     logger,
     health,
-    processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    limits,
+    authEnabled: config.bot.authEnabled,
+    processBotRequest: createBotRequestHandler({ adapter, auth, logger, run: (context) => bot.run(context) }),
   });
 
   const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {
@@ -194,9 +203,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     runTurn: runLocalTurn,
     now,
+    limits,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, now });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, now, limits, maxTextChars: config.maxMessageChars });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

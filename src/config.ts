@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { RateLimitSettings } from './rateLimits';
 
 /**
  * Configuration is read once, here, from an env object passed in (never from process.env
@@ -24,13 +25,24 @@ const port = (fallback: number) =>
       .default(fallback),
   );
 
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: 'expected a whole number of at least 1' })
+      .int('expected a whole number of at least 1')
+      .min(1, 'expected a whole number of at least 1')
+      .default(fallback),
+  );
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const appTypes = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 
 const envSchema = z
   .object({
     PORT: port(3978),
-    HOST: z.preprocess(emptyAsUnset, z.string().trim().default('0.0.0.0')),
+    /** Default: 127.0.0.1 with authentication off (local use), 0.0.0.0 with an app id. */
+    HOST: z.preprocess(emptyAsUnset, z.string().trim().optional()),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
       z.url({ message: 'expected an absolute http(s) URL, e.g. https://lotsen.example.se' }).optional(),
@@ -88,6 +100,15 @@ const envSchema = z
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
+    MAX_MESSAGE_CHARS: positiveInt(2000),
+    RATE_LIMIT_IP_PER_MINUTE: positiveInt(600),
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: positiveInt(60),
+    RATE_LIMIT_STAFF_AUTH_FAILURES: positiveInt(10),
+    RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS: positiveInt(900),
+    TRUST_PROXY: z.preprocess(
+      emptyAsUnset,
+      z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+    ),
   });
 
 /** Rules between variables, checked on the raw values so they are reported with every other problem. */
@@ -110,6 +131,13 @@ function crossFieldProblems(raw: Readonly<Record<string, string | undefined>>): 
       });
     if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !get('MicrosoftAppTenantId'))
       problems.push({ name: 'MicrosoftAppTenantId', message: `required when MicrosoftAppType=${appType}` });
+    // Several instances behind Azure Bot Service must share the web chat's signing secret, and a
+    // generated one is never written to the store: it has to be configured.
+    if (!get('WEBCHAT_TOKEN_SECRET') && !get('DIRECT_LINE_SECRET'))
+      problems.push({
+        name: 'WEBCHAT_TOKEN_SECRET',
+        message: 'required when MicrosoftAppId is set (32+ random characters; or set DIRECT_LINE_SECRET to use Azure Direct Line)',
+      });
   } else if (get('MicrosoftAppPassword')) {
     problems.push({ name: 'MicrosoftAppId', message: 'required when MicrosoftAppPassword is set' });
   }
@@ -147,6 +175,9 @@ export interface Config {
   /** Members of a Teams team whose channel staff registered may act on its cards, as handlers. */
   readonly staffTeamMembers: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly rateLimits: RateLimitSettings;
+  /** Longest message text (chat) or Open311 description that is read; longer ones are refused. */
+  readonly maxMessageChars: number;
 }
 
 export class ConfigError extends Error {
@@ -185,7 +216,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
   const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(root, p));
   const config: Config = {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.MicrosoftAppId === undefined ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     defaultMunicipality: e.DEFAULT_MUNICIPALITY,
@@ -209,6 +240,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     staffTeamMembers: e.STAFF_TEAM_MEMBERS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxMessageChars: e.MAX_MESSAGE_CHARS,
+    rateLimits: {
+      ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+      conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      staffAuthFailures: e.RATE_LIMIT_STAFF_AUTH_FAILURES,
+      staffAuthWindowSeconds: e.RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS,
+      trustProxy: e.TRUST_PROXY === 'true',
+    },
   };
   return deepFreeze(config);
 }

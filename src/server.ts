@@ -1,6 +1,8 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from './log';
 import { checkInboundActivity } from './bot/inboundActivity';
+import { isLocalServiceUrl } from './bot/localChannel';
+import { sendTooMany, type RateLimits } from './rateLimits';
 
 export interface HealthStatus {
   status: 'ok' | 'degraded';
@@ -15,6 +17,27 @@ export interface ServerDeps {
   /** Runs a Bot Framework request through the adapter (CloudAdapter.process). */
   processBotRequest(req: Request, res: Response): Promise<void>;
   health(): Promise<HealthStatus>;
+  limits: RateLimits;
+  /** False without MicrosoftAppId: then activities may only name a loopback or the built-in web chat serviceUrl. */
+  authEnabled: boolean;
+}
+
+/**
+ * With authentication off anyone may POST an activity, and the adapter posts its replies to the
+ * activity's serviceUrl: only a loopback address (the Emulator) or the built-in web chat's own
+ * channel is allowed, so the bot cannot be made to send requests to other hosts (SSRF).
+ */
+export function allowedWithoutAuth(serviceUrl: string): boolean {
+  if (isLocalServiceUrl(serviceUrl)) return true;
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** A restify server with in-flight tracking, so shutdown can wait for turns to finish. */
@@ -30,24 +53,36 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.json({ error: { code, message, ...(details ? { details } : {}) } });
 }
 
+/** Seconds a client should wait before retrying a request refused during shutdown. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+function shuttingDown(res: Response): void {
+  res.header('Connection', 'close');
+  res.header('Retry-After', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+  sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
+}
+
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const server = restify.createServer({ name: 'foretagslotsen', handleUncaughtExceptions: false });
   let inFlight = 0;
   let draining = false;
   const idle: Array<() => void> = [];
 
+  /** Responses not yet sent: on shutdown, those still open when the timeout ends get a 503. */
+  const open = new Set<Response>();
   server.pre((req, res, next) => {
     if (draining) {
-      res.header('Connection', 'close');
-      sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
+      shuttingDown(res);
       return next(false);
     }
     inFlight += 1;
+    open.add(res);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       inFlight -= 1;
+      open.delete(res);
       if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
     };
     res.once('finish', finish);
@@ -70,12 +105,22 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    const byIp = await deps.limits.publicWrite(req);
+    if (byIp) return sendTooMany(res, byIp, 'requests from this address');
     const check = checkInboundActivity(req.body);
     if (!check.ok) {
       deps.logger.warn({ reqId: req.id(), problems: check.problems }, 'malformed activity');
       sendError(res, 400, 'BadActivity', 'the request is not a valid Bot Framework activity', check.problems);
       return;
     }
+    const { channelId, conversation, serviceUrl } = check.activity;
+    if (!deps.authEnabled && !allowedWithoutAuth(serviceUrl)) {
+      deps.logger.warn({ reqId: req.id(), serviceUrl }, 'activity with a non-local serviceUrl refused (authentication is off)');
+      sendError(res, 403, 'ServiceUrlNotAllowed', 'with authentication off, the serviceUrl must be a loopback address (http://localhost:…, http://127.0.0.1:…)');
+      return;
+    }
+    const byConversation = await deps.limits.conversation(`${channelId}:${conversation.id}`);
+    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
     try {
       await deps.processBotRequest(req, res);
     } catch (error) {
@@ -98,7 +143,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       server.server.closeIdleConnections?.();
       if (inFlight === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
+        const timer = setTimeout(() => {
+          // Requests received but not answered in time get a 503 with Retry-After, not a reset
+          // when the sockets close; wait (briefly) until those answers are on their way.
+          const answered = [...open].filter((res) => !res.headersSent);
+          for (const res of answered) shuttingDown(res);
+          const flushed = answered.map((res) => new Promise<void>((done) => (res.writableFinished ? done() : res.once('finish', () => done()))));
+          void Promise.race([Promise.all(flushed), new Promise((done) => setTimeout(done, 1000))]).then(() => resolve());
+        }, timeoutMs);
         idle.push(() => {
           clearTimeout(timer);
           resolve();

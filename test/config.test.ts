@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         MicrosoftAppPassword: 'secret',
         MicrosoftAppType: 'SingleTenant',
         MicrosoftAppTenantId: 'tenant',
+        WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters',
         DEFAULT_MUNICIPALITY: 'borlange',
         LOG_LEVEL: 'debug',
       },

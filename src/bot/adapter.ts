@@ -3,14 +3,28 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type ConversationState,
+  type Activity,
+  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { LocalAwareAuthentication } from './localChannel';
 
+/** The CloudAdapter, with a turn for a request that was authenticated beforehand (see processRequest.ts). */
+export class BotCloudAdapter extends CloudAdapter {
+  processAuthenticated(
+    authenticated: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authenticated, activity, logic);
+  }
+}
+
 export interface BotAdapter {
-  adapter: CloudAdapter;
+  adapter: BotCloudAdapter;
   auth: LocalAwareAuthentication;
 }
 
@@ -33,7 +47,7 @@ export function createBotAdapter(
       }
     : {};
   const auth = new LocalAwareAuthentication(new ConfigurationBotFrameworkAuthentication(options), config.bot.appId);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotCloudAdapter(auth);
 
   // One turn-error handler: log, apologise, and clear the conversation state so the user is not stuck.
   adapter.onTurnError = async (context, error) => {

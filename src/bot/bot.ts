@@ -13,6 +13,7 @@ import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botb
 import type { Logger } from '../log';
 import { chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
 import type { Language } from '../domain/packs/schema';
+import { detectLanguage } from '../domain/text';
 
 export const LOGGER_KEY = Symbol('turnLogger');
 export const SESSION_KEY = Symbol('session');
@@ -29,6 +30,8 @@ export interface BotOptions {
   welcome(context: TurnContext, session: ConversationSession): Promise<void>;
   /** Facilitator commands for focus groups. */
   focusGroups?: { command(context: TurnContext): Promise<boolean> };
+  /** Messages longer than `max` characters are not read; the user is asked for a shorter text. */
+  tooLong?: { max: number; reply(language: Language, length: number): string };
   /** Staff commands and card actions in Teams. */
   staff?: {
     command(context: TurnContext): Promise<boolean>;
@@ -64,6 +67,14 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       if (context.activity.conversation?.conversationType === 'channel' || context.activity.channelId === 'msteams') {
         TurnContext.removeRecipientMention(context.activity);
+      }
+      const length = context.activity.text?.length ?? 0;
+      if (options.tooLong && length > options.tooLong.max) {
+        const text = context.activity.text ?? '';
+        const language = languageFromLocale(context.activity.locale) ?? detectLanguage(text.slice(0, 500));
+        await context.sendActivity(options.tooLong.reply(language, length));
+        await next();
+        return;
       }
       if (options.staff && (await options.staff.command(context))) {
         await next();

@@ -8,6 +8,7 @@
  */
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
+import { verifiedAadObjectId } from './identity';
 import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
 import type { StepResult } from '../domain/focusGroups/results';
 import type { Language } from '../domain/packs/schema';
@@ -60,7 +61,7 @@ export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: Sta
       const session = turnSession(context);
       const language = session.language;
       const t = (key: string, vars?: Record<string, string | number>) => deps.texts.t(language, key, vars);
-      const objectId = context.activity.from?.aadObjectId;
+      const objectId = verifiedAadObjectId(context);
       const member = objectId ? await deps.staff.byAadObjectId(objectId) : undefined;
       if (!member || !canAct(member, session.municipality)) {
         await context.sendActivity(t('focus.facilitator.notAllowed'));

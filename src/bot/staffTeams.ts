@@ -11,6 +11,7 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
+import { verifiedAadObjectId } from './identity';
 import { z } from 'zod';
 import type { DataSet } from '../domain/packs/loader';
 import type { FeedbackItem } from '../domain/feedback/types';
@@ -91,12 +92,12 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
     });
   };
   const member = async (context: TurnContext): Promise<StaffMember | undefined> => {
-    const objectId = context.activity.from?.aadObjectId;
+    const objectId = verifiedAadObjectId(context);
     return objectId ? deps.staffMembers.byAadObjectId(objectId) : undefined;
   };
   /** A member of the Teams team whose channel is registered for this municipality (when trusted). */
   const teamMember = async (context: TurnContext, municipality: string): Promise<StaffMember | undefined> => {
-    const objectId = context.activity.from?.aadObjectId;
+    const objectId = verifiedAadObjectId(context);
     const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
     if (!deps.trustTeamMembers || !objectId || !teamId || context.activity.channelId !== 'msteams') return undefined;
     const channels = await deps.channels.list(municipality);
@@ -124,7 +125,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       const actor = await member(context);
       if (!actor || !canAct(actor, municipality)) {
         await context.sendActivity(
-          deps.texts.t('sv', 'staff.notAllowed', { municipality: pack.municipality.name, aadObjectId: context.activity.from?.aadObjectId ?? '–' }),
+          deps.texts.t('sv', 'staff.notAllowed', { municipality: pack.municipality.name, aadObjectId: verifiedAadObjectId(context) ?? '–' }),
         );
         return true;
       }
@@ -165,7 +166,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
         return {
           statusCode: 403,
           type: 'application/vnd.microsoft.error',
-          value: { code: 'Forbidden', message: deps.texts.t('sv', 'staff.notAllowed', { municipality: input.municipality, aadObjectId: context.activity.from?.aadObjectId ?? '–' }) },
+          value: { code: 'Forbidden', message: deps.texts.t('sv', 'staff.notAllowed', { municipality: input.municipality, aadObjectId: verifiedAadObjectId(context) ?? '–' }) },
         };
       }
       const item = await deps.feedbackGet(input.municipality, input.itemId);

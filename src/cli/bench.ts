@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
 
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
   const started = Date.now();
-  const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SQLITE_PATH: join(dir, 'bench.sqlite') }));
+  const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SQLITE_PATH: join(dir, 'bench.sqlite'), RATE_LIMIT_IP_PER_MINUTE: '1000000' }));
   const startupMs = Date.now() - started;
   const url = await app.start();
   const latencies: number[] = [];

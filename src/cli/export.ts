@@ -1,6 +1,7 @@
 /**
- * npm run export -- feedback --municipality ID [--format jsonl|csv] [--since 2026-01-01]
- * npm run export -- sessions --code CODE [--format csv|json]   (a focus group's answers, anonymous)
+ * npm run export -- feedback --municipality ID [--format jsonl|csv] [--delimiter ';'] [--since 2026-01-01]
+ * npm run export -- sessions --code CODE [--format csv|json] [--delimiter ';']   (a focus group's answers, anonymous)
+ * CSV cells that a spreadsheet would run as a formula are neutralised (src/domain/csv.ts).
  * Writes every feedback item of a municipality to stdout, from the configured store (SQLite or
  * Cosmos DB): id, reference, municipality, kind, masked text, focus area, secondary area, topic,
  * confidence, status, supports, createdAt. Contact details are never exported.
@@ -14,6 +15,7 @@ import { argValue, positional } from '../eval/common';
 import { loadDataSet } from '../domain/packs/loader';
 import { createFocusGroups } from '../domain/focusGroups/service';
 import { loadTemplates } from '../domain/focusGroups/template';
+import { csvDelimiters, toCsvText, type CsvDelimiter } from '../domain/csv';
 
 export const EXPORT_COLUMNS = [
   'id',
@@ -49,29 +51,29 @@ export function exportRow(item: FeedbackItem): Record<(typeof EXPORT_COLUMNS)[nu
   };
 }
 
-/** RFC 4180 CSV cell; cells that a spreadsheet would run as a formula are prefixed with '. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export function formatItems(items: FeedbackItem[], format: 'jsonl' | 'csv', delimiter: CsvDelimiter = ','): string {
+  if (format === 'jsonl') return items.map((item) => JSON.stringify(exportRow(item))).join('\n') + (items.length ? '\n' : '');
+  return toCsvText(
+    EXPORT_COLUMNS,
+    items.map((item) => {
+      const row = exportRow(item);
+      return EXPORT_COLUMNS.map((column) => row[column]);
+    }),
+    delimiter,
+  );
 }
 
-export function formatItems(items: FeedbackItem[], format: 'jsonl' | 'csv'): string {
-  if (format === 'jsonl') return items.map((item) => JSON.stringify(exportRow(item))).join('\n') + (items.length ? '\n' : '');
-  const header = EXPORT_COLUMNS.join(',');
-  const rows = items.map((item) => {
-    const row = exportRow(item);
-    return EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(',');
-  });
-  return `${[header, ...rows].join('\r\n')}\r\n`;
+function parseDelimiter(value: string | undefined): CsvDelimiter | undefined {
+  if (value === undefined) return ',';
+  return csvDelimiters.find((d) => d === value);
 }
 
 async function exportSession(args: string[]): Promise<number> {
   const code = argValue(args, '--code');
   const format = argValue(args, '--format') ?? 'csv';
-  if (!code || (format !== 'csv' && format !== 'json')) {
-    process.stderr.write('usage: npm run export -- sessions --code CODE [--format csv|json]\n');
+  const delimiter = parseDelimiter(argValue(args, '--delimiter'));
+  if (!code || (format !== 'csv' && format !== 'json') || !delimiter) {
+    process.stderr.write("usage: npm run export -- sessions --code CODE [--format csv|json] [--delimiter ';']\n");
     return 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
@@ -89,7 +91,7 @@ async function exportSession(args: string[]): Promise<number> {
       return 1;
     }
     // Answers are anonymous: participants appear as numbers, never as user ids.
-    if (format === 'csv') process.stdout.write(await groups.csv(session.id));
+    if (format === 'csv') process.stdout.write(await groups.csv(session.id, delimiter));
     else {
       const results = await groups.results(session.id);
       process.stdout.write(`${JSON.stringify({ code: session.code, template: session.templateId, municipality: session.municipality, status: session.status, progress: await groups.progress(session.id), steps: results.steps }, null, 2)}\n`);
@@ -101,19 +103,20 @@ async function exportSession(args: string[]): Promise<number> {
 }
 
 async function main(args: string[]): Promise<number> {
-  if (positional(args, ['--code', '--format']) === 'sessions') return exportSession(args);
-  const what = positional(args, ['--municipality', '--format', '--since']);
+  if (positional(args, ['--code', '--format', '--delimiter']) === 'sessions') return exportSession(args);
+  const what = positional(args, ['--municipality', '--format', '--since', '--delimiter']);
   const municipality = argValue(args, '--municipality');
   const format = argValue(args, '--format') ?? 'jsonl';
-  if (what !== 'feedback' || !municipality || (format !== 'jsonl' && format !== 'csv')) {
-    process.stderr.write('usage: npm run export -- feedback --municipality ID [--format jsonl|csv] [--since YYYY-MM-DD]\n');
+  const delimiter = parseDelimiter(argValue(args, '--delimiter'));
+  if (what !== 'feedback' || !municipality || (format !== 'jsonl' && format !== 'csv') || !delimiter) {
+    process.stderr.write("usage: npm run export -- feedback --municipality ID [--format jsonl|csv] [--delimiter ';'] [--since YYYY-MM-DD]\n");
     return 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
   const store = await createStore(config.store, { logger: createLogger('error') });
   try {
     const items = (await store.feedback.list(municipality, { since: argValue(args, '--since') })).reverse();
-    process.stdout.write(formatItems(items, format));
+    process.stdout.write(formatItems(items, format, delimiter));
     process.stderr.write(`${items.length} items exported from ${config.store.kind}\n`);
     return 0;
   } finally {

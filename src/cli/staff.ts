@@ -5,6 +5,9 @@
  * npm run staff -- disable --id ID
  * npm run staff -- retention [--municipality ID]
  *                    erases contact details of items closed longer ago than the pack's retentionDays
+ * npm run staff -- apikey add --municipality ID --name "System name"
+ *                    prints a new Open311 API key for that jurisdiction once (only its hash is stored)
+ * npm run staff -- apikey list | apikey revoke --id ID
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,12 +20,17 @@ import { createStaffService } from '../domain/staff/service';
 import { staffRoles, type StaffRole } from '../domain/staff/types';
 import { createStaffToken } from '../domain/staff/tokens';
 import { argValue, positional } from '../eval/common';
+import { createApiKey } from '../domain/staff/apiKeys';
+import type { Store } from '../store/types';
 
 const USAGE = `usage:
   npm run staff -- add --name NAME --role ${staffRoles.join('|')} --municipality ID[,ID…|*] [--team ID] [--aad OBJECT_ID]
   npm run staff -- list
   npm run staff -- disable --id ID
   npm run staff -- retention [--municipality ID]
+  npm run staff -- apikey add --municipality ID --name NAME
+  npm run staff -- apikey list
+  npm run staff -- apikey revoke --id ID
 `;
 
 export async function runStaffCommand(args: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
@@ -93,12 +101,57 @@ export async function runStaffCommand(args: string[], env: Record<string, string
         }
         return 0;
       }
+      case 'apikey':
+        return await apiKeyCommand(args, store, data.packs, out);
       default:
         out(USAGE);
         return 2;
     }
   } finally {
     await store.close();
+  }
+}
+
+async function apiKeyCommand(args: string[], store: Store, packs: ReadonlyMap<string, unknown>, out: (line: string) => void): Promise<number> {
+  const sub = args[args.indexOf('apikey') + 1];
+  switch (sub) {
+    case 'add': {
+      const municipality = argValue(args, '--municipality');
+      const name = argValue(args, '--name');
+      if (!municipality || !name) {
+        out(USAGE);
+        return 2;
+      }
+      if (!packs.has(municipality)) {
+        out(`unknown municipality: ${municipality} (packs: ${[...packs.keys()].join(', ')})`);
+        return 2;
+      }
+      const { key, record } = createApiKey(municipality, name, new Date());
+      await store.apiKeys.put(record);
+      out(`added Open311 API key ${record.id} for ${municipality} (${name})`);
+      out(`api_key (shown once, store it safely): ${key}`);
+      return 0;
+    }
+    case 'list': {
+      for (const key of await store.apiKeys.list()) {
+        out(`${key.id}  ${key.municipality}  ${key.name}  ${key.createdAt}${key.revokedAt ? `  (revoked ${key.revokedAt})` : ''}`);
+      }
+      return 0;
+    }
+    case 'revoke': {
+      const id = argValue(args, '--id');
+      const key = id ? await store.apiKeys.get(id) : undefined;
+      if (!key) {
+        out(`no API key ${id ?? ''}`);
+        return 2;
+      }
+      await store.apiKeys.put({ ...key, revokedAt: key.revokedAt ?? new Date().toISOString() });
+      out(`revoked ${key.id} (${key.municipality}, ${key.name})`);
+      return 0;
+    }
+    default:
+      out(USAGE);
+      return 2;
   }
 }
 

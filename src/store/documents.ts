@@ -47,7 +47,7 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
-export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers'] as const;
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys'] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
 export function assertFieldPath(field: string): string {

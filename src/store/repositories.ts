@@ -23,6 +23,7 @@ import type { FocusGroupRepository, FocusSession, Participation } from '../domai
 import type { Answer } from '../domain/focusGroups/results';
 import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
+import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
 
 import { idFor } from '../domain/feedback/ids';
 
@@ -255,6 +256,31 @@ export function createStaffRepository(backend: DocumentBackend): StaffRepository
   };
 }
 
+export function createApiKeyRepository(backend: DocumentBackend): ApiKeyRepository {
+  const keys = backend.collection('apiKeys');
+  const PK = 'apiKeys';
+  // Documents are parsed when read: one that does not fit is not a key.
+  const parse = (stored: Stored | undefined) => {
+    const parsed = stored ? apiKeySchema.safeParse(stored.doc) : undefined;
+    return parsed?.success ? parsed.data : undefined;
+  };
+  return {
+    async put(key) {
+      await keys.upsert(PK, key.id, { ...key });
+    },
+    async get(id) {
+      return parse(await keys.get(PK, id));
+    },
+    async byHash(hash) {
+      const [found] = await keys.query(PK, { where: [{ field: 'keyHash', op: '=', value: hash }] });
+      return parse(found);
+    },
+    async list() {
+      return (await keys.query(PK, { newestFirstBy: 'createdAt' })).flatMap((s) => parse(s) ?? []);
+    },
+  };
+}
+
 export function createTeamChannelRepository(backend: DocumentBackend): TeamChannelRepository {
   const channels = backend.collection('channels');
   return {
@@ -324,6 +350,7 @@ export function storeOver(backend: DocumentBackend): Store {
     guideEvents: createGuideEventRepository(backend),
     staff: createStaffRepository(backend),
     channels: createTeamChannelRepository(backend),
+    apiKeys: createApiKeyRepository(backend),
     focusGroups: createFocusGroupRepository(backend),
     health: () => backend.health(),
     close: () => backend.close(),

@@ -3,6 +3,7 @@ import type { ContactRequestRepository, FeedbackRepository } from '../domain/fee
 import type { DocumentBackend } from './documents';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import type { FocusGroupRepository } from '../domain/focusGroups/service';
+import type { ApiKeyRepository } from '../domain/staff/apiKeys';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -19,6 +20,8 @@ export interface Store {
   guideEvents: GuideEventRepository;
   staff: StaffRepository;
   channels: TeamChannelRepository;
+  /** Open311 API keys (hashed), per municipality. */
+  apiKeys: ApiKeyRepository;
   focusGroups: FocusGroupRepository;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

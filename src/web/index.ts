@@ -20,6 +20,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalOutbound } from '../bot/localChannel';
 import { sendError } from '../server';
+import { sendTooMany, type RateLimits } from '../rateLimits';
 import { Transcripts } from './activities';
 import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
@@ -34,6 +35,7 @@ export interface WebChatOptions {
   /** Runs an activity of the local channel through the bot. */
   runTurn(activity: Partial<Activity>): Promise<void>;
   now?: () => Date;
+  limits: RateLimits;
 }
 
 export interface WebChat {
@@ -96,6 +98,13 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       });
     }
     return signer;
+  };
+
+  /** Counts a public write from the client's IP; answers 429 itself when over the limit. */
+  const withinIpLimit = async (req: Request, res: Response): Promise<boolean> => {
+    const limited = await options.limits.publicWrite(req);
+    if (limited) sendTooMany(res, limited, 'requests from this address');
+    return !limited;
   };
 
   const streamUrl = (req: Request, claims: TokenClaims, token: string): string =>
@@ -187,6 +196,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
 
   // --- Session: a token for a new or a resumed conversation -----------------------------------
   server.post('/webchat/session', async (req: Request, res: Response) => {
+    if (!(await withinIpLimit(req, res))) return;
     const parsed = sessionRequest.safeParse(req.body ?? {});
     if (!parsed.success) {
       sendError(res, 400, 'BadRequest', 'invalid session request', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
@@ -238,6 +248,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   const startedKey = (conversationId: string) => `webchat/started/${conversationId}`;
 
   server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
+    if (!(await withinIpLimit(req, res))) return;
     const claims = await authorize(req, res);
     if (!claims) return;
     const token = bearer(req) ?? '';
@@ -277,8 +288,11 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   });
 
   server.post('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
+    if (!(await withinIpLimit(req, res))) return;
     const claims = await authorize(req, res, req.params.conversationId);
     if (!claims) return;
+    const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
+    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
     const parsed = postedActivity.safeParse(req.body);
     if (!parsed.success) {
       sendError(res, 400, 'BadArgument', 'the activity is not valid', parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`));
@@ -302,6 +316,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   });
 
   server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
+    if (!(await withinIpLimit(req, res))) return;
     const claims = await authorize(req, res);
     if (!claims) return;
     const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun });

@@ -22,8 +22,11 @@ import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
 import { countThemes } from '../domain/themes/summary';
 import type { ThemeLayer } from '../domain/themes/layer';
+import { checkApiKey } from '../domain/staff/apiKeys';
 import { formatItems } from '../cli/export';
+import { csvDelimiters } from '../domain/csv';
 import { sendError } from '../server';
+import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
 
 export interface StaffWebDeps {
@@ -36,6 +39,9 @@ export interface StaffWebDeps {
   /** The shared theme layer: what the suggestions of each focus area are about. */
   themes: ThemeLayer;
   now: () => Date;
+  limits: RateLimits;
+  /** Longest Open311 description accepted (MAX_MESSAGE_CHARS). */
+  maxTextChars: number;
 }
 
 const filterSchema = z.object({
@@ -50,6 +56,8 @@ const filterSchema = z.object({
   q: z.string().max(200).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   format: z.enum(['json', 'csv', 'jsonl']).optional(),
+  /** CSV delimiter: , (default) or ; (what Swedish Excel expects). */
+  delimiter: z.enum(csvDelimiters).optional(),
 });
 
 const actionSchema = z.discriminatedUnion('type', [
@@ -60,12 +68,14 @@ const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('duplicate'), of: z.string().min(3).max(40) }),
 ]);
 
-const open311Post = z.object({
+const open311Post = (maxTextChars: number) => z.object({
   jurisdiction_id: z.string(),
   service_code: z.string(),
-  description: z.string().min(10).max(4000),
+  description: z.string().min(10).max(maxTextChars, `longer than ${maxTextChars} characters; please shorten it`),
   address_string: z.string().max(200).optional(),
   lang: z.enum(['sv', 'en']).optional(),
+  /** GeoReport v2: the key of the jurisdiction (`npm run staff -- apikey add`). */
+  api_key: z.string().max(200).optional(),
 });
 
 /** Open311 statuses: only open and closed. */
@@ -74,6 +84,7 @@ const open311Status = (status: string) => (status === 'done' || status === 'clos
 export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   const { store, staff, data } = deps;
   const root = repoRoot();
+  const postSchema = open311Post(deps.maxTextChars);
 
   const authenticate = async (req: Request, res: Response): Promise<StaffMember | undefined> => {
     const header = req.header('authorization') ?? '';
@@ -83,8 +94,15 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       sendError(res, 401, 'Unauthorized', 'sign in with a staff token (Authorization: Bearer …)');
       return undefined;
     }
+    // Guessing tokens: after too many failures from one address or with one token, sign-in waits.
+    const blocked = await deps.limits.staffAuthBlocked(req, token);
+    if (blocked) {
+      sendTooMany(res, blocked, 'failed sign-ins');
+      return undefined;
+    }
     const member = await store.staff.byTokenHash(hashStaffToken(token));
     if (!member || member.disabled) {
+      await deps.limits.staffAuthFailed(req, token);
       sendError(res, 401, 'Unauthorized', 'the staff token is not valid');
       return undefined;
     }
@@ -183,7 +201,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (query.format === 'csv' || query.format === 'jsonl') {
         res.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="feedback.${query.format}"`);
-        res.end(formatItems(items, query.format));
+        res.end(formatItems(items, query.format, query.delimiter));
         return;
       }
       res.json({ count: items.length, items: items.map(present) });
@@ -293,10 +311,12 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const session = await deps.focusGroups.session(String(req.params.id));
       if (!session) return sendError(res, 404, 'NotFound', 'no such session');
       if (!canSee(member, session.municipality)) throw new StaffAccessError(`no access to ${session.municipality}`);
-      if ((req.query as Record<string, unknown> | undefined)?.format === 'csv') {
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      if (query.format === 'csv') {
+        const delimiter = csvDelimiters.find((d) => d === query.delimiter) ?? ',';
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="focus-group-${session.code}.csv"`);
-        res.end(await deps.focusGroups.csv(session.id));
+        res.end(await deps.focusGroups.csv(session.id, delimiter));
         return;
       }
       const results = await deps.focusGroups.results(session.id);
@@ -412,7 +432,14 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   });
 
   server.post('/open311/v2/requests.json', async (req: Request, res: Response) => {
-    const parsed = open311Post.safeParse(req.body ?? {});
+    const limited = await deps.limits.publicWrite(req);
+    if (limited) {
+      res.header('Retry-After', String(limited.retryAfterSeconds));
+      res.status(429);
+      res.json([{ code: 429, description: `too many requests from this address; try again in ${limited.retryAfterSeconds} s` }]);
+      return;
+    }
+    const parsed = postSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400);
       res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
@@ -421,6 +448,13 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     const id = jurisdiction(req, res);
     if (!id) return;
     const input = parsed.data;
+    const queryKey = (req.query as Record<string, unknown> | undefined)?.api_key;
+    const keyCheck = await checkApiKey(store.apiKeys, input.api_key ?? (typeof queryKey === 'string' ? queryKey : undefined), id);
+    if (!keyCheck.ok) {
+      res.status(keyCheck.reason === 'missing' ? 401 : 403);
+      res.json([{ code: keyCheck.reason === 'missing' ? 401 : 403, description: keyCheck.reason === 'missing' ? 'api_key is required to post a service request' : `api_key is not valid for jurisdiction ${id}` }]);
+      return;
+    }
     const pack = staff.pack(id);
     if (!pack.focusAreas.some((a) => a.id === input.service_code)) {
       res.status(400);

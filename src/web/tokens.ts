@@ -10,8 +10,11 @@ import type { KeyValueStore } from '../domain/ports';
 
 /** Lifetime of a token, as Azure Direct Line (30 minutes; Direct Line clients refresh every 15). */
 export const TOKEN_LIFETIME_SECONDS = 30 * 60;
-/** How long after expiry a token still proves that a browser owns its conversation (to resume it). */
-export const RESUME_GRACE_SECONDS = 30 * 24 * 60 * 60;
+/**
+ * How long after expiry a token still proves that a browser owns its conversation (to resume it):
+ * one refresh interval, so a page that was asleep over a refresh can go on, and no longer.
+ */
+export const RESUME_GRACE_SECONDS = 15 * 60;
 
 const claimsSchema = z.object({
   /** Conversation id. */
@@ -85,20 +88,17 @@ export class TokenSigner {
   }
 }
 
-const SECRET_KEY = 'webchat/token-secret';
-const storedSecretSchema = z.object({ secret: z.string().min(43) });
+/** Where earlier versions kept a generated secret in plain text; removed when found. */
+const LEGACY_SECRET_KEY = 'webchat/token-secret';
 
 /**
- * The signing secret: WEBCHAT_TOKEN_SECRET when configured, otherwise a random one made once and
- * kept in the key-value store, so tokens (and the conversations they resume) survive restarts.
+ * The signing secret: WEBCHAT_TOKEN_SECRET when configured (required with an app id), otherwise a
+ * random one that lives in this process's memory only — never in the store — so tokens of a local
+ * run do not survive a restart. A plain-text secret an earlier version stored is deleted.
  */
 export async function loadTokenSecret(configured: string | undefined, kv: KeyValueStore): Promise<Buffer> {
+  const legacy = (await kv.read([LEGACY_SECRET_KEY]))[LEGACY_SECRET_KEY];
+  if (legacy !== undefined) await kv.delete([LEGACY_SECRET_KEY]);
   if (configured) return Buffer.from(configured, 'utf8');
-  const stored = storedSecretSchema.safeParse((await kv.read([SECRET_KEY]))[SECRET_KEY]);
-  if (stored.success) return Buffer.from(stored.data.secret, 'base64url');
-  const secret = randomBytes(32);
-  await kv.write({ [SECRET_KEY]: { secret: secret.toString('base64url'), eTag: '*' } });
-  // Read back: when two processes start at once, both end up with the one that was stored last.
-  const again = storedSecretSchema.safeParse((await kv.read([SECRET_KEY]))[SECRET_KEY]);
-  return again.success ? Buffer.from(again.data.secret, 'base64url') : secret;
+  return randomBytes(32);
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, messageActivity, startTestApp, type TestApp } from '../helpers/app';
 import { addStaff } from '../helpers/staff';
+import { Conversation } from '../helpers/conversation';
+import type { Activity } from 'botbuilder';
 import type { StepResult } from '../../src/domain/focusGroups/results';
 
 const text = (replies: Awaited<ReturnType<typeof ask>>) =>
@@ -20,7 +22,15 @@ function user(t: TestApp, id: string, conversation = `conv-${id}`, extra: Record
 describe('a focus group session over HTTP', () => {
   let t: TestApp;
   let code = '';
-  const facilitator = () => user(t, 'facilitator-1', 'conv-facilitator', { aadObjectId: 'aad-facilitator' });
+  // With authentication off, from.aadObjectId over HTTP is not trusted (anyone could send it): the
+  // facilitator, as Teams would have authenticated them, talks to the same bot in-process.
+  const facilitator = () => {
+    const chat = new Conversation(t.app, { conversationId: 'conv-facilitator', userId: 'facilitator-1' });
+    return async (message: string) => {
+      const replies = await chat.send({ type: 'message', text: message, id: `f-${Math.random().toString(36).slice(2, 8)}`, from: { id: 'facilitator-1', name: 'Sara', aadObjectId: 'aad-facilitator' } as Activity['from'] });
+      return replies.map((a) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`).join('\n');
+    };
+  };
 
   beforeAll(async () => {
     t = await startTestApp();

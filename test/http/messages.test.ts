@@ -82,7 +82,7 @@ describe('POST /api/messages (auth off)', () => {
 describe('POST /api/messages (auth on)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ MicrosoftAppId: randomUUID(), MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' });
+    t = await startTestApp({ MicrosoftAppId: randomUUID(), MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters' });
   });
   afterAll(async () => {
     await t.stop();

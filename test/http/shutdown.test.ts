@@ -44,4 +44,38 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('answers a request still unhandled when the shutdown timeout ends with 503 and Retry-After, not a reset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-stop-'));
+    const real = storeOver(createSqliteBackend(join(dir, 'stop.sqlite')));
+    let slow = false;
+    // Reads that take far longer than the shutdown timeout.
+    const store: Store = {
+      ...real,
+      kv: {
+        read: async (keys) => {
+          if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
+          return real.kv.read(keys);
+        },
+        write: (changes) => real.kv.write(changes),
+        delete: (keys) => real.kv.delete(keys),
+      },
+    };
+    const t = await startTestApp({ SHUTDOWN_TIMEOUT_MS: '200' }, { store });
+    slow = true;
+    const inFlight = fetch(`${t.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deliveryMode: 'expectReplies', ...messageActivity('Hur söker jag bygglov?', { conversation: { id: 'stop-2' } }) }),
+    });
+    for (let i = 0; i < 200 && t.app.http.inFlight() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.app.http.inFlight()).toBe(1);
+    const stopping = t.app.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ShuttingDown');
+    await stopping;
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

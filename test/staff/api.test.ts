@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { addStaff } from '../helpers/staff';
+import { createApiKey } from '../../src/domain/staff/apiKeys';
 import type { FeedbackItem } from '../../src/domain/feedback/types';
 
 /** Stores a suggestion the way the chat does (masked, tagged, routed). */
@@ -137,7 +138,9 @@ describe('staff API', () => {
     const requests = (await (await get('/open311/v2/requests.json?jurisdiction_id=mora&status=closed')).json()) as Array<{ service_request_id: string; status: string }>;
     expect(requests.every((r) => r.status === 'closed')).toBe(true);
     expect(requests.map((r) => r.service_request_id)).toContain(xss.reference);
-    const form = new URLSearchParams({ jurisdiction_id: 'mora', service_code: 'mora.networks-development', description: 'Fler frukostmöten för företagare, ring 070-123 45 67' });
+    const { key, record } = createApiKey('mora', 'test system', new Date());
+    await t.app.store.apiKeys.put(record);
+    const form = new URLSearchParams({ jurisdiction_id: 'mora', service_code: 'mora.networks-development', description: 'Fler frukostmöten för företagare, ring 070-123 45 67', api_key: key });
     const created = await fetch(`${t.url}/open311/v2/requests.json`, { method: 'POST', body: form, headers: { 'idempotency-key': 'o311-1' } });
     expect(created.status).toBe(201);
     const service_request_id = ((await created.json()) as Array<{ service_request_id: string }>)[0]?.service_request_id ?? "";

@@ -179,6 +179,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.staff.list()).map((m) => m.id)).toEqual(['s2', 's1']);
       });
 
+      it('finds an Open311 API key by id and hash, lists newest first', async () => {
+        const store = await open();
+        const key = { id: 'ak-1', municipality: 'mora', name: 'Felanmälan', keyHash: 'a'.repeat(64), createdAt: '2026-11-01T00:00:00.000Z' };
+        await store.apiKeys.put(key);
+        await store.apiKeys.put({ ...key, id: 'ak-2', municipality: 'borlange', keyHash: 'b'.repeat(64), createdAt: '2026-11-02T00:00:00.000Z' });
+        expect(await store.apiKeys.get('ak-1')).toEqual(key);
+        expect((await store.apiKeys.byHash('b'.repeat(64)))?.id).toBe('ak-2');
+        expect(await store.apiKeys.byHash('c'.repeat(64))).toBeUndefined();
+        expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['ak-2', 'ak-1']);
+        await store.apiKeys.put({ ...key, revokedAt: '2026-11-03T00:00:00.000Z' });
+        expect((await store.apiKeys.get('ak-1'))?.revokedAt).toBe('2026-11-03T00:00:00.000Z');
+      });
+
       it('keeps one registered channel per team and municipality', async () => {
         const store = await open();
         const channel = { municipality: 'mora', team: 'naringslivskontoret', address: { conversation: { id: '19:abc@thread.tacv2' } }, registeredBy: 's1', registeredAt: '2026-11-01T00:00:00.000Z' };

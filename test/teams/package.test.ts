@@ -20,7 +20,7 @@ function pngSize(buffer: Buffer): { width: number; height: number } {
 describe('Teams app package', () => {
   it('writes a zip whose manifest validates against Microsoft\'s schema, with the bot id and both icons', async () => {
     const { zip } = await writeTeamsPackage({
-      env: { MicrosoftAppId: BOT_ID, MicrosoftAppPassword: 'secret', PUBLIC_URL: 'https://lotsen.example.se', DEFAULT_MUNICIPALITY: 'borlange' },
+      env: { MicrosoftAppId: BOT_ID, MicrosoftAppPassword: 'secret', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters', PUBLIC_URL: 'https://lotsen.example.se', DEFAULT_MUNICIPALITY: 'borlange' },
       outDir: out,
     });
     const archive = await JSZip.loadAsync(readFileSync(zip));
@@ -47,6 +47,6 @@ describe('Teams app package', () => {
 
   it('refuses without a bot id, and names what is missing', async () => {
     await expect(writeTeamsPackage({ env: {}, outDir: out })).rejects.toThrow(/MicrosoftAppId is not set/);
-    await expect(writeTeamsPackage({ env: { MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x' }, outDir: out })).rejects.toThrow(/GUID/);
+    await expect(writeTeamsPackage({ env: { MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters' }, outDir: out })).rejects.toThrow(/GUID/);
   });
 });

@@ -19,6 +19,7 @@
 import { maskPersonalData } from '../privacy/mask';
 import type { ThemeLayer } from '../themes/layer';
 import { countThemes, type ThemeCount } from '../themes/summary';
+import { toCsvText, type CsvDelimiter } from '../csv';
 import { analyze, detectLanguage, fold, stemEn, stemSv, tokenize } from '../text';
 import { seedStatementId } from './template';
 import type { ChoiceOption, DialogueStep, DialogueTemplate, LocalizedText, StepOf } from './template';
@@ -627,13 +628,6 @@ export function summarise(template: DialogueTemplate, answers: Answer[], options
 
 export const CSV_COLUMNS = ['step_id', 'step_type', 'participant_number', 'answer', 'at'] as const;
 
-/** RFC 4180 cell; a cell a spreadsheet would run as a formula is prefixed with '. */
-function csvCell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function csvAnswer(value: AnswerValue, newIds: ReadonlyMap<string, string>): string {
   switch (value.kind) {
     case 'open':
@@ -664,14 +658,14 @@ function csvAnswer(value: AnswerValue, newIds: ReadonlyMap<string, string>): str
  * the ranking joined with >, "statement-id: agree|disagree|pass" for votes, "new-N: text" for a
  * proposed statement, "(skip)" for a skip. Lines end with CRLF.
  */
-export function toCsv(template: DialogueTemplate, answers: Answer[], options: SummariseOptions = {}): string {
+export function toCsv(template: DialogueTemplate, answers: Answer[], options: SummariseOptions = {}, delimiter: CsvDelimiter = ','): string {
   const stepIds = new Set(template.steps.map((step) => step.id));
   const numbers = new Map<string, number>();
   for (const answer of chronological(answers)) {
     if (stepIds.has(answer.stepId) && !numbers.has(answer.participant)) numbers.set(answer.participant, numbers.size + 1);
   }
   const counted = countedAnswers(template, answers, options);
-  const rows: string[] = [CSV_COLUMNS.join(',')];
+  const rows: Array<Array<string | number>> = [];
   for (const step of template.steps) {
     const mine = counted
       .filter((answer) => answer.step === step)
@@ -679,8 +673,8 @@ export function toCsv(template: DialogueTemplate, answers: Answer[], options: Su
       .sort((a, b) => a.number - b.number || compareAt(a.answer.at, b.answer.at) || a.index - b.index);
     const newIds = step.type === 'statements' ? newStatementIds(step, counted.filter((answer) => answer.step === step)) : new Map<string, string>();
     for (const { answer, number } of mine) {
-      rows.push([step.id, step.type, number, csvAnswer(answer.value, newIds), answer.at].map(csvCell).join(','));
+      rows.push([step.id, step.type, number, csvAnswer(answer.value, newIds), answer.at]);
     }
   }
-  return `${rows.join('\r\n')}\r\n`;
+  return toCsvText(CSV_COLUMNS, rows, delimiter);
 }

@@ -10,6 +10,7 @@ import type { DataSet } from '../packs/loader';
 import type { Language } from '../packs/schema';
 import { ConcurrencyError, type ConversationAddress } from '../ports';
 import { idFor } from '../feedback/ids';
+import type { CsvDelimiter } from '../csv';
 import { summarise, toCsv, type Answer, type AnswerValue, type RankingItem, type StepResult } from './results';
 import { templatesFor, type DialogueStep, type DialogueTemplate } from './template';
 
@@ -92,7 +93,7 @@ export interface FocusGroups {
     steps: StepResult[];
     focusAreas: Record<string, Array<{ focusArea: string; count: number }>>;
   }>;
-  csv(sessionId: string): Promise<string>;
+  csv(sessionId: string, delimiter?: CsvDelimiter): Promise<string>;
 }
 
 export class FocusGroupError extends Error {
@@ -300,10 +301,10 @@ export function createFocusGroups(deps: {
       return { session: s, template, steps: summarise(template, answers, { rankingItems: rankingItems(s, template), themes: deps.themes }), focusAreas };
     },
 
-    async csv(sessionId) {
+    async csv(sessionId, delimiter) {
       const s = await session(sessionId);
       const template = templateOf(s);
-      return toCsv(template, await deps.repo.listAnswers(sessionId), { rankingItems: rankingItems(s, template) });
+      return toCsv(template, await deps.repo.listAnswers(sessionId), { rankingItems: rankingItems(s, template) }, delimiter);
     },
   };
 }

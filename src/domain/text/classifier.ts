@@ -38,6 +38,35 @@ const STOPWORDS = new Set(
 );
 
 const NGRAM = 4;
+/**
+ * Most candidate lookups (a typo distance to one known word, a scan for one compound part) that one
+ * message may cost. A question in the evaluation sets needs at most about 2 800 (most none);
+ * 4 000 characters of made-up words would need tens of thousands. Past the budget, unknown words
+ * keep their stems and n-grams but get no search.
+ */
+export const LOOKUP_BUDGET = 4_000;
+/** Content words of one message that count; the rest of a very long text is not read. */
+export const MAX_CONTENT_WORDS = 120;
+/** Words longer than this get no typo or compound search (no real compound is that long). */
+const MAX_SEARCHED_WORD = 40;
+
+/** Counts the candidate lookups of one message against its budget. */
+export class WorkBudget {
+  lookups = 0;
+  constructor(readonly budget: number = LOOKUP_BUDGET) {}
+  /** Takes `cost` lookups (1 for a part check, more for a typo distance); false when the budget is spent. */
+  take(cost = 1): boolean {
+    if (this.lookups + cost > this.budget) {
+      this.lookups = this.budget;
+      return false;
+    }
+    this.lookups += cost;
+    return true;
+  }
+  get spent(): boolean {
+    return this.lookups >= this.budget;
+  }
+}
 /** Default weight of a word's character n-grams against its stem. */
 const NGRAM_WEIGHT = 2;
 const FUZZY_WEIGHT = 0.8;
@@ -52,6 +81,8 @@ interface Featurized {
   contentWords: string[];
   /** Content words the router knows (directly, as a typo or as compound parts) */
   knownWords: number;
+  /** Candidate lookups the typo and compound search took (at most the budget). */
+  lookups: number;
 }
 
 function words(text: string): Array<{ raw: string; folded: string }> {
@@ -74,12 +105,38 @@ function ngrams(folded: string): string[] {
   return out;
 }
 
+/** How often each of a-z and 0-9 occurs in a folded word. */
+function countLetters(word: string): Uint8Array {
+  const counts = new Uint8Array(36);
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    const slot = code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? 26 + code - 48 : -1;
+    if (slot >= 0) counts[slot] = Math.min(255, (counts[slot] ?? 0) + 1);
+  }
+  return counts;
+}
+
+function letterDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 1) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 class Vocabulary {
   /** folded known words (content words of the training data), grouped by length for typo search */
   private readonly byLength = new Map<number, string[]>();
   private readonly known = new Set<string>();
   /** Known words long enough to be found inside compounds, longest first */
   private parts: string[] = [];
+  private readonly letterCache = new Map<string, Uint8Array>();
+  private readonly partsByStart = new Map<string, Array<{ part: string; rank: number }>>();
+  private readonly partsByEnd = new Map<string, Array<{ part: string; rank: number }>>();
 
   add(folded: string): void {
     if (this.known.has(folded) || STOPWORDS.has(folded) || folded.length < 3) return;
@@ -91,6 +148,32 @@ class Vocabulary {
 
   seal(): void {
     this.parts = [...this.known].filter((w) => w.length >= 4).sort((a, b) => b.length - a.length);
+    // Parts by their first and by their last three letters, each list in `parts` order (its index kept).
+    this.partsByStart.clear();
+    this.partsByEnd.clear();
+    this.parts.forEach((part, rank) => {
+      push(this.partsByStart, part.slice(0, 3), { part, rank });
+      push(this.partsByEnd, part.slice(-3), { part, rank });
+    });
+  }
+
+  private letterCounts(word: string): Uint8Array {
+    let counts = this.letterCache.get(word);
+    if (!counts) this.letterCache.set(word, (counts = countLetters(word)));
+    return counts;
+  }
+
+  /** The parts that occur in `folded`, in `parts` order; one lookup per part checked at a position. */
+  private partsIn(folded: string, work: WorkBudget): string[] | undefined {
+    const found = new Map<number, string>();
+    for (let i = 0; i + 3 <= folded.length; i += 1) {
+      for (const { part, rank } of this.partsByStart.get(folded.slice(i, i + 3)) ?? []) {
+        if (found.has(rank) || part.length >= folded.length) continue;
+        if (!work.take()) return undefined;
+        if (folded.startsWith(part, i)) found.set(rank, part);
+      }
+    }
+    return [...found].sort((a, b) => a[0] - b[0]).map(([, part]) => part);
   }
 
   has(folded: string): boolean {
@@ -102,14 +185,21 @@ class Vocabulary {
   }
 
   /** Known words within one typo (two for long words). */
-  nearest(folded: string): string[] {
-    if (folded.length < 5) return [];
+  nearest(folded: string, work: WorkBudget): string[] {
+    if (folded.length < 5 || folded.length > MAX_SEARCHED_WORD) return [];
     const max = folded.length >= 9 ? 2 : 1;
+    const letters = countLetters(folded);
     let best = max + 1;
     let found: string[] = [];
     for (let len = folded.length - max; len <= folded.length + max; len += 1) {
       for (const candidate of this.byLength.get(len) ?? []) {
         if (candidate[0] !== folded[0] && candidate[1] !== folded[1]) continue;
+        // Letter counts first (one lookup): an edit changes at most two counts, a swap none, so a
+        // word whose counts differ by more than twice the best distance so far cannot be nearer.
+        if (!work.take()) return best <= max ? found.slice(0, 3) : [];
+        if (Math.ceil(letterDifference(letters, this.letterCounts(candidate)) / 2) > best) continue;
+        // A distance fills a table of |a|·|b| cells: it costs one lookup per 10 cells.
+        if (!work.take(Math.ceil((folded.length * candidate.length) / 10))) return best <= max ? found.slice(0, 3) : [];
         const distance = DamerauLevenshteinDistance(folded, candidate);
         if (distance < best) {
           best = distance;
@@ -121,12 +211,13 @@ class Vocabulary {
   }
 
   /** Known words inside a compound, left to right without overlaps, longest first. */
-  compoundParts(folded: string): string[] {
-    if (folded.length < 8) return [];
+  compoundParts(folded: string, work: WorkBudget): string[] {
+    if (folded.length < 8 || folded.length > MAX_SEARCHED_WORD) return [];
     const taken: boolean[] = new Array<boolean>(folded.length).fill(false);
     const out: string[] = [];
-    for (const part of this.parts) {
-      if (part.length >= folded.length) continue;
+    const present = this.partsIn(folded, work);
+    if (!present) return [];
+    for (const part of present) {
       let from = folded.indexOf(part);
       while (from >= 0) {
         const free = taken.slice(from, from + part.length).every((t) => !t);
@@ -143,15 +234,24 @@ class Vocabulary {
   }
 
   /** A Swedish compound's head or tail alone still says a lot ("brandsläckare" → brand). */
-  headOrTail(folded: string): string[] {
-    if (folded.length < 8) return [];
-    const head = this.parts.find((part) => part.length >= 4 && folded.startsWith(part) && folded.length - part.length >= 3);
-    const tail = this.parts.find((part) => part.length >= 5 && folded.endsWith(part) && folded.length - part.length >= 3);
+  headOrTail(folded: string, work: WorkBudget): string[] {
+    if (folded.length < 8 || folded.length > MAX_SEARCHED_WORD) return [];
+    const head = (this.partsByStart.get(folded.slice(0, 3)) ?? []).find(
+      ({ part }) => work.take() && part.length >= 4 && folded.startsWith(part) && folded.length - part.length >= 3,
+    )?.part;
+    const tail = (this.partsByEnd.get(folded.slice(-3)) ?? []).find(
+      ({ part }) => work.take() && part.length >= 5 && folded.endsWith(part) && folded.length - part.length >= 3,
+    )?.part;
     return [head, tail].filter((p): p is string => p !== undefined);
   }
 }
 
-export function featurize(text: string, vocabulary: Vocabulary | undefined, ngramWeight = NGRAM_WEIGHT): Featurized {
+export function featurize(
+  text: string,
+  vocabulary: Vocabulary | undefined,
+  ngramWeight = NGRAM_WEIGHT,
+  work: WorkBudget = new WorkBudget(),
+): Featurized {
   const counts = new Map<string, number>();
   const origin = new Map<string, Set<string>>();
   const add = (feature: string, weight: number, raw: string) => {
@@ -162,8 +262,22 @@ export function featurize(text: string, vocabulary: Vocabulary | undefined, ngra
   };
   const contentWords: string[] = [];
   let knownWords = 0;
+  // An unknown word that comes again is searched once.
+  const searched = new Map<string, { parts: string[]; near: string[] }>();
+  const search = (v: Vocabulary, folded: string) => {
+    let found = searched.get(folded);
+    if (!found) {
+      let parts = work.spent ? [] : v.compoundParts(folded, work);
+      const near = parts.length > 0 || work.spent ? [] : v.nearest(folded, work);
+      if (parts.length === 0 && near.length === 0 && !work.spent) parts = v.headOrTail(folded, work);
+      found = { parts, near };
+      searched.set(folded, found);
+    }
+    return found;
+  };
   for (const { raw, folded } of words(text)) {
     if (STOPWORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded))) continue;
+    if (contentWords.length >= MAX_CONTENT_WORDS) break;
     contentWords.push(raw);
     for (const stem of stems(folded)) add(`w:${stem}`, 1, raw);
     const grams = ngrams(folded);
@@ -173,14 +287,12 @@ export function featurize(text: string, vocabulary: Vocabulary | undefined, ngra
       knownWords += 1;
       continue;
     }
-    let parts = vocabulary.compoundParts(folded);
-    const near = parts.length > 0 ? [] : vocabulary.nearest(folded);
-    if (parts.length === 0 && near.length === 0) parts = vocabulary.headOrTail(folded);
+    const { parts, near } = search(vocabulary, folded);
     for (const part of parts) for (const stem of stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
     for (const word of near) for (const stem of stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
     if (parts.length > 0 || near.length > 0) knownWords += 1;
   }
-  return { counts, origin, contentWords, knownWords };
+  return { counts, origin, contentWords, knownWords, lookups: work.lookups };
 }
 
 
@@ -205,10 +317,13 @@ export interface Classification {
   /** Share of the text's content words the model knows (directly, as a typo or as compound parts). */
   coverage: number;
   contentWords: number;
+  /** Candidate lookups the typo and compound search took for this text (at most LOOKUP_BUDGET). */
+  lookups: number;
 }
 
 export interface TextClassifier {
-  classify(text: string): Classification;
+  /** `budget`: most candidate lookups for this text (default LOOKUP_BUDGET). */
+  classify(text: string, budget?: number): Classification;
   readonly labels: readonly string[];
   readonly stats: { labels: number; examples: number; features: number; trainMs: number };
 }
@@ -343,11 +458,12 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   }
   const trainMs = Math.round(performance.now() - started);
 
-  const classify = (text: string): Classification => {
-    const featurized = featurize(text, vocabulary, ngramWeight);
+  const classify = (text: string, budget: number = LOOKUP_BUDGET): Classification => {
+    const featurized = featurize(text, vocabulary, ngramWeight, new WorkBudget(budget));
     const x = vectorize(featurized.counts);
     const contentWords = featurized.contentWords.length;
-    if (x.length === 0 || contentWords === 0) return { scored: [], coverage: 0, contentWords };
+    const lookups = featurized.lookups;
+    if (x.length === 0 || contentWords === 0) return { scored: [], coverage: 0, contentWords, lookups };
     const values = new Float64Array(K);
     scores(x, values);
     softmax(values);
@@ -363,7 +479,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
       return { label, probability: values[k] ?? 0, decidingWords };
     });
     scored.sort((a, b) => b.probability - a.probability);
-    return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords };
+    return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords, lookups };
   };
 
   return { classify, labels, stats: { labels: K, examples: docs.length, features: F, trainMs } };

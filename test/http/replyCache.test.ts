@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ReplyCache } from '../../src/bot/replyCache';
+
+describe('ReplyCache', () => {
+  it('keeps a reply for its time to live only, and at most maxEntries', async () => {
+    let now = 0;
+    const cache = new ReplyCache(1000, 2, () => now);
+    const key = ReplyCache.key('msteams', 'c1', 'a1');
+    await cache.run(key, async () => ({ status: 200, body: { activities: [{ text: 'hej' }] } }));
+    now = 999;
+    expect(await cache.get(key)).toEqual({ status: 200, body: { activities: [{ text: 'hej' }] } });
+    now = 1001;
+    expect(await cache.get(key)).toBeUndefined();
+    now = 2000;
+    for (const id of ['b1', 'b2', 'b3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: id }));
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'b1'))).toBeUndefined();
+    expect((await cache.get(ReplyCache.key('msteams', 'c1', 'b3')))?.body).toBe('b3');
+  });
+
+  it('keeps nothing for a turn that failed or answered other than 200', async () => {
+    const cache = new ReplyCache();
+    await expect(cache.run('k1', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await cache.get('k1')).toBeUndefined();
+    await cache.run('k2', async () => undefined);
+    expect(await cache.get('k2')).toBeUndefined();
+  });
+});
