@@ -14,6 +14,7 @@ import { idFor } from './ids';
 import type { Outbox, OutboxEntry } from './outbox';
 import { findSimilar } from './similar';
 import { createTagger, serviceFactor, type Correction, type FocusTag, type Tagger } from './tagger';
+import type { ModelCache } from '../text/classifier';
 import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
 
 export interface Understanding {
@@ -78,6 +79,8 @@ export interface FeedbackDeps {
   /** Called once for every newly stored item (routing to a team); never blocks the receipt on failure. */
   onStored?: (item: FeedbackItem) => Promise<void>;
   onError?: (error: unknown, what: string) => void;
+  /** Trained tagger models kept between starts. */
+  modelCache?: ModelCache;
 }
 
 /** Items whose focus area staff changed, as training examples for the tagger. */
@@ -99,7 +102,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
   const tagger = (municipality: string): Tagger => {
     let found = taggers.get(municipality);
     if (!found) {
-      found = createTagger(pack(municipality).focusAreas);
+      found = createTagger(pack(municipality).focusAreas, [], deps.modelCache);
       taggers.set(municipality, found);
     }
     return found;
@@ -126,7 +129,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     corrections,
     async retrain(municipality) {
       const found = await corrections(municipality);
-      const retrained = createTagger(pack(municipality).focusAreas, found);
+      const retrained = createTagger(pack(municipality).focusAreas, found, deps.modelCache);
       taggers.set(municipality, retrained);
       return { corrections: found.length, trainMs: retrained.stats.trainMs };
     },

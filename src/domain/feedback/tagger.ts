@@ -6,7 +6,7 @@
  */
 import type { FocusArea, Language } from '../packs/schema';
 import { fold } from '../text';
-import { trainClassifier, type TextClassifier } from '../text/classifier';
+import { trainClassifier, type ModelCache, type TextClassifier } from '../text/classifier';
 import type { ServiceFactor } from './types';
 
 export interface FocusTag {
@@ -35,7 +35,7 @@ export interface Correction {
   focusArea: string;
 }
 
-export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = []): Tagger {
+export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = [], cache?: ModelCache): Tagger {
   const known = new Set(focusAreas.map((a) => a.id));
   const corrected = new Map<string, string[]>();
   for (const c of corrections) if (known.has(c.focusArea)) corrected.set(c.focusArea, [...(corrected.get(c.focusArea) ?? []), c.text]);
@@ -54,7 +54,7 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
       ],
       keywords: area.keywords,
     })),
-    { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT },
+    { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT, cache },
   );
   return {
     areas: focusAreas.map((a) => a.id),
