@@ -186,7 +186,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const http = createHttpServer({
     logger,
     health,
-    processBotRequest: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    processBotRequest: (req, res) => adapter.processHttp(req, res, (context) => bot.run(context)),
   });
 
   const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {
