@@ -22,6 +22,8 @@ export const buttonValueSchema = z.discriminatedUnion('action', [
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
 
 export function parseButtonValue(value: unknown): ButtonValue | undefined {
+  // A typed message has no value: no schema run (and no ZodError built) for the ordinary case.
+  if (value === undefined || value === null || typeof value !== 'object') return undefined;
   const parsed = buttonValueSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

@@ -24,6 +24,8 @@ import { MySuggestionsDialog } from '../dialogs/mySuggestionsDialog';
 import { createFeedbackService, type FeedbackService } from './domain/feedback/service';
 import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
+import { createFileModelCache } from './store/modelCache';
+import type { ModelCache } from './domain/text/classifier';
 import { createNotifier } from './bot/notify';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
@@ -45,6 +47,8 @@ export interface AppOverrides {
   outbox?: Outbox;
   /** Focus group templates (default: data/dialogues). */
   templates?: DialogueTemplate[];
+  /** Trained classifier models (default: files in config.modelCacheDir). */
+  modelCache?: ModelCache;
 }
 
 /** Everything the running bot is made of, wired by hand in one place. */
@@ -65,6 +69,8 @@ export interface AppContext {
   flushOutbox(): Promise<void>;
   /** Runs an activity through the bot as if it came from the built-in web chat. */
   runLocalTurn(activity: Partial<Activity>): Promise<void>;
+  /** Resolves when the background retraining from staff corrections (begun by start) is done. */
+  retrained(): Promise<void>;
   /** Listens on config.port (0 = a free port); resolves with the base URL. */
   start(): Promise<string>;
   /** Graceful stop: no new requests, turns in flight finish, sockets and store close. */
@@ -83,12 +89,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const texts = createTexts(data.texts);
   const store = overrides.store ?? (await createStore(config.store, { logger }));
 
+  const modelCache =
+    overrides.modelCache ??
+    (config.modelCacheDir ? createFileModelCache(config.modelCacheDir, (error, what) => logger.warn({ err: error }, what)) : undefined);
   const conversationState = new ConversationState(store.kv);
   const userState = new UserState(store.kv);
   const guide = createGuide({
     data,
     store,
     now,
+    modelCache,
     onEventError: (error) => logger.warn({ err: error }, 'guide event not stored'),
     onContactRequest: async (request) => {
       await staff.routeNewRequest(request);
@@ -120,7 +130,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
     trustTeamMembers: config.staffTeamMembers,
   });
-  const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus);
+  const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus, modelCache);
   const feedback = createFeedbackService({
     data,
     themes,
@@ -133,6 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await notify(item.submitter.address, texts.t(item.submitter.language, 'feedback.queuedStored', { reference: item.reference }));
     },
     onError: (error, what) => logger.warn({ err: error }, what),
+    modelCache,
     onStored: async (item) => {
       await staff.routeNew(item);
     },
@@ -244,6 +255,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const digestTimer = setInterval(() => void digest(), 60 * 60 * 1000);
   digestTimer.unref();
 
+  const retrainFromCorrections = async (): Promise<void> => {
+    for (const id of data.packs.keys()) {
+      if (stopped) return;
+      try {
+        if ((await feedback.corrections(id)).length === 0) continue;
+        const { corrections } = await feedback.retrain(id);
+        logger.info({ municipality: id, corrections }, 'tagger retrained with staff corrections');
+      } catch (error) {
+        logger.warn({ err: error, municipality: id }, 'tagger retraining failed; using the pack examples only');
+      }
+    }
+  };
+  let retraining: Promise<void> = Promise.resolve();
+
   let stopped = false;
   return {
     config,
@@ -261,17 +286,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     runLocalTurn,
     flushOutbox: flush,
     start: async () => {
-      // The taggers learn from the staff re-tags stored so far (and again on demand from the staff API).
-      for (const id of data.packs.keys()) {
-        try {
-          if ((await feedback.corrections(id)).length === 0) continue;
-          const { corrections } = await feedback.retrain(id);
-          logger.info({ municipality: id, corrections }, 'tagger retrained with staff corrections');
-        } catch (error) {
-          logger.warn({ err: error, municipality: id }, 'tagger retraining failed; using the pack examples only');
-        }
-      }
-      return new Promise<string>((resolve, reject) => {
+      const url = await new Promise<string>((resolve, reject) => {
         http.server.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
           const { port } = http.server.address() as AddressInfo;
@@ -280,12 +295,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           resolve(`http://${host}:${port}`);
         });
       });
+      // The taggers learn from the staff re-tags stored so far (and again on demand from the staff
+      // API), in the background: until then, the pack examples' tagger answers.
+      retraining = retrainFromCorrections();
+      return url;
     },
+    retrained: () => retraining,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       clearInterval(flushTimer);
       clearInterval(digestTimer);
+      await retraining;
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       await http.drain(config.shutdownTimeoutMs);
       await webchat.close();

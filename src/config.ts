@@ -74,6 +74,7 @@ const envSchema = z
     ),
     SQLITE_PATH: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'foretagslotsen.sqlite'))),
     OUTBOX_DIR: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'outbox'))),
+    MODEL_CACHE_DIR: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'models'))),
     COSMOS_ENDPOINT: z.preprocess(
       emptyAsUnset,
       z.url({ message: 'expected the account URL, e.g. https://myaccount.documents.azure.com:443/' }).optional(),
@@ -167,6 +168,8 @@ export interface Config {
     | { readonly kind: 'cosmos'; readonly endpoint: string; readonly key: string; readonly database: string };
   /** Where suggestions wait, on local disk, while the store is unreachable. */
   readonly outboxDir: string;
+  /** Where trained classifier models are cached between starts; undefined = off (MODEL_CACHE_DIR=off). */
+  readonly modelCacheDir: string | undefined;
   readonly webchat: {
     readonly tokenSecret: string | undefined;
     readonly directLineSecret: string | undefined;
@@ -233,6 +236,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
         ? { kind: 'cosmos', endpoint: e.COSMOS_ENDPOINT ?? '', key: e.COSMOS_KEY ?? '', database: e.COSMOS_DATABASE }
         : { kind: 'sqlite', path: resolve(e.SQLITE_PATH) },
     outboxDir: resolve(e.OUTBOX_DIR),
+    modelCacheDir: e.MODEL_CACHE_DIR === 'off' ? undefined : resolve(e.MODEL_CACHE_DIR),
     webchat: {
       tokenSecret: e.WEBCHAT_TOKEN_SECRET,
       directLineSecret: e.DIRECT_LINE_SECRET,

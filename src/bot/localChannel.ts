@@ -120,15 +120,45 @@ class LocalHttpClient {
 type HttpClientOption = NonNullable<NonNullable<ConstructorParameters<typeof ConnectorClient>[1]>['httpClient']>;
 
 class LocalConnectorFactory extends ConnectorFactory {
+  private client: ConnectorClient | undefined;
   constructor(private readonly outbound: () => LocalOutbound) {
     super();
   }
 
+  /** One in-process connector for every local turn (it holds no per-turn state). */
   override async create(): Promise<ConnectorClient> {
-    const httpClient = new LocalHttpClient(this.outbound()) as unknown as HttpClientOption;
-    return new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: LOCAL_SERVICE_URL, httpClient });
+    if (!this.client) {
+      const httpClient = new LocalHttpClient(this.outbound()) as unknown as HttpClientOption;
+      this.client = new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: LOCAL_SERVICE_URL, httpClient });
+    }
+    return this.client;
   }
 }
+
+/** How many connectors (per service URL, audience and app id) and token clients are kept. */
+const MAX_CACHED_CLIENTS = 64;
+
+/** A small map that forgets its oldest entry past a size (service URLs come from requests). */
+class BoundedCache<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  async get(key: string, create: () => Promise<T>): Promise<T> {
+    const found = this.entries.get(key);
+    if (found !== undefined) return found;
+    const created = await create();
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, created);
+    return created;
+  }
+}
+
+const appIdOf = (claimsIdentity: ClaimsIdentity): string =>
+  claimsIdentity.claims.find((c) => c.type === AuthenticationConstants.AppIdClaim || c.type === AuthenticationConstants.AuthorizedParty)?.value ??
+  claimsIdentity.claims.find((c) => c.type === AuthenticationConstants.AudienceClaim)?.value ??
+  '';
 
 /**
  * Wraps the configured Bot Framework authentication so that connectors for the local channel are
@@ -137,6 +167,13 @@ class LocalConnectorFactory extends ConnectorFactory {
 export class LocalAwareAuthentication extends BotFrameworkAuthentication {
   private readonly localFactory: LocalConnectorFactory;
   private outbound: LocalOutbound | undefined;
+  /**
+   * Connectors and user token clients, built once per service URL, audience and app id and reused
+   * (as botbuilder's BotFrameworkAdapter did) instead of a new HTTP pipeline on every turn. Their
+   * credentials fetch and refresh tokens themselves.
+   */
+  private readonly connectors = new BoundedCache<ConnectorClient>(MAX_CACHED_CLIENTS);
+  private readonly tokenClients = new BoundedCache<UserTokenClient>(MAX_CACHED_CLIENTS);
 
   constructor(
     private readonly inner: BotFrameworkAuthentication,
@@ -153,8 +190,21 @@ export class LocalAwareAuthentication extends BotFrameworkAuthentication {
     this.outbound = outbound;
   }
 
-  override authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateRequest(activity, authHeader);
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateRequest(activity, authHeader);
+    if (!result.connectorFactory) return result;
+    return { ...result, connectorFactory: this.cachingFactory(result.connectorFactory, appIdOf(result.claimsIdentity)) };
+  }
+
+  private cachingFactory(inner: ConnectorFactory, appId: string): ConnectorFactory {
+    const connectors = this.connectors;
+    const local = this.localFactory;
+    return new (class extends ConnectorFactory {
+      override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        if (isLocalServiceUrl(serviceUrl)) return local.create();
+        return connectors.get(JSON.stringify([serviceUrl, audience ?? '', appId]), () => inner.create(serviceUrl, audience));
+      }
+    })();
   }
 
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -162,17 +212,11 @@ export class LocalAwareAuthentication extends BotFrameworkAuthentication {
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const innerFactory = this.inner.createConnectorFactory(claimsIdentity);
-    const local = this.localFactory;
-    return new (class extends ConnectorFactory {
-      override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return isLocalServiceUrl(serviceUrl) ? local.create() : innerFactory.create(serviceUrl, audience);
-      }
-    })();
+    return this.cachingFactory(this.inner.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity));
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.inner.createUserTokenClient(claimsIdentity);
+    return this.tokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
   }
 
   override getOriginatingAudience(): string {

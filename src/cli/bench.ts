@@ -1,79 +1,103 @@
 /**
- * npm run bench [-- --file test/eval/routing-tune.jsonl] [--n 300] [--concurrency 4]
- * Starts the whole app on a free port with a temporary SQLite file and measures end-to-end turn
- * latency over real HTTP (POST /api/messages with expectReplies). Last line: one JSON object.
+ * npm run bench [-- --quick] [--sections throughput,scale,startup,focus] [--sizes 1000,10000,100000]
+ *                 [--concurrency 10,100] [--turns 200] [--max-s 20] [--participants 300,1000]
+ *                 [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
+ *
+ * The benchmark suite (src/bench/*), loopback traffic only, every loop bounded in count and time:
+ *   throughput  turns/s through /api/messages against a bare restify route in the same run (the ratio
+ *               is the number), at each concurrency, and p99 at 100 conversations with 1 s think time;
+ *   scale       1k/10k/100k seeded items: similar-search first turn (and other users meanwhile),
+ *               follow-up API, inbox page, CSV export;
+ *   startup     spawn to /healthz 200, RSS after start and after N turns;
+ *   focus       a focus group of N participants joining back to back and at a 10 s pace.
+ * Prints the issue's table (what | now | goal); the last line is one JSON object.
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../config';
-import { createApp } from '../app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { repoRoot } from '../config';
+import { readTexts, startBenchApp } from '../bench/app';
+import { benchThroughput } from '../bench/throughput';
+import { benchScale } from '../bench/scale';
+import { benchStartup } from '../bench/startup';
+import { benchFocusGroup } from '../bench/focusGroup';
+import { formatTable, type Row } from '../bench/table';
 
-function arg(argv: string[], name: string, fallback: string): string {
+const SECTIONS = ['throughput', 'scale', 'startup', 'focus'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function arg(argv: string[], name: string): string | undefined {
   const index = argv.indexOf(`--${name}`);
-  return index >= 0 && argv[index + 1] ? argv[index + 1]! : fallback;
+  return index >= 0 ? argv[index + 1] : undefined;
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+const numbers = (value: string | undefined, fallback: number[]): number[] =>
+  value ? value.split(',').map((v) => Number(v.trim())).filter((n) => Number.isFinite(n) && n > 0) : fallback;
 
 async function main(argv: string[]): Promise<number> {
-  const file = arg(argv, 'file', 'test/eval/routing-tune.jsonl');
-  const n = Number(arg(argv, 'n', '300'));
-  const concurrency = Number(arg(argv, 'concurrency', '4'));
-  const texts = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { text: string }).text);
-  if (texts.length === 0) throw new Error(`${file} has no lines`);
+  const quick = argv.includes('--quick');
+  const sections = (arg(argv, 'sections')?.split(',') ?? [...SECTIONS]).filter((s): s is Section => (SECTIONS as readonly string[]).includes(s));
+  const maxMs = Number(arg(argv, 'max-s') ?? (quick ? 5 : 20)) * 1000;
+  const texts = readTexts(join(repoRoot(), arg(argv, 'file') ?? 'test/eval/routing-tune.jsonl'));
+  const rows: Row[] = [];
+  const json: Record<string, unknown> = { task: 'bench', quick };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
-  const started = Date.now();
-  const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SQLITE_PATH: join(dir, 'bench.sqlite'), RATE_LIMIT_IP_PER_MINUTE: '1000000' }));
-  const startupMs = Date.now() - started;
-  const url = await app.start();
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const worker = async (w: number) => {
-    while (next < n) {
-      const i = next++;
-      const body = {
-        type: 'message',
-        id: `bench-${i}`,
-        channelId: 'emulator',
-        serviceUrl: 'http://127.0.0.1:9/',
-        deliveryMode: 'expectReplies',
-        from: { id: `bench-user-${w}` },
-        recipient: { id: 'bot' },
-        conversation: { id: `bench-conv-${i}` },
-        text: texts[i % texts.length],
-      };
-      const t0 = performance.now();
-      const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      await response.text();
-      latencies.push(performance.now() - t0);
-      if (response.status !== 200) failures += 1;
+  if (sections.includes('throughput')) {
+    log('throughput …');
+    const bench = await startBenchApp();
+    try {
+      const result = await benchThroughput(bench, {
+        concurrency: numbers(arg(argv, 'concurrency'), [10, 100]),
+        turnsPerConversation: Number(arg(argv, 'turns') ?? (quick ? 10 : 50)),
+        maxMs,
+        think: { conversations: quick ? 20 : 100, thinkMs: 1000, maxMs: quick ? 5_000 : 20_000 },
+        texts,
+      });
+      rows.push(...result.rows);
+      Object.assign(json, result.json);
+    } finally {
+      await bench.stop();
     }
-  };
-  const wall0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  const wallMs = performance.now() - wall0;
-  await app.stop();
-  rmSync(dir, { recursive: true, force: true });
-
-  latencies.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 10) / 10;
-  process.stdout.write(`turns: ${n} (concurrency ${concurrency}), failures: ${failures}, startup incl. training: ${startupMs} ms\n`);
-  process.stdout.write(`latency ms: p50 ${round(percentile(latencies, 50))}, p95 ${round(percentile(latencies, 95))}, p99 ${round(percentile(latencies, 99))}, max ${round(latencies.at(-1) ?? 0)}\n`);
-  process.stdout.write(
-    `${JSON.stringify({ task: 'bench', n, failures, startup_ms: startupMs, p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), turns_per_s: round((n / wallMs) * 1000) })}\n`,
-  );
-  return failures === 0 ? 0 : 1;
+  }
+  if (sections.includes('scale')) {
+    log('scale …');
+    const result = await benchScale({ sizes: numbers(arg(argv, 'sizes'), quick ? [1000] : [1000, 10_000, 100_000]), seedMaxMs: quick ? 30_000 : 300_000, firstTurns: 3 });
+    rows.push(...result.rows);
+    Object.assign(json, result.json);
+  }
+  if (sections.includes('startup')) {
+    log('startup …');
+    const rssTurns = Number(arg(argv, 'rss-turns') ?? (quick ? 500 : 20_000));
+    const cold = mkdtempSync(join(tmpdir(), 'fl-bench-models-'));
+    try {
+      const coldResult = await benchStartup({ turns: 0, maxMs: 1, texts, modelCacheDir: cold });
+      rows.push(coldResult.rows[0] ?? { what: 'cold start', now: '?', goal: '' });
+      json.cold_start_ms = coldResult.json.start_ms;
+      // The second start finds the models the first one cached.
+      const warm = await benchStartup({ turns: rssTurns, maxMs: quick ? 20_000 : 300_000, texts, modelCacheDir: cold });
+      rows.push(...warm.rows);
+      Object.assign(json, warm.json);
+    } finally {
+      rmSync(cold, { recursive: true, force: true });
+    }
+  }
+  if (sections.includes('focus')) {
+    log('focus groups …');
+    const bench = await startBenchApp();
+    try {
+      const [backToBack, paced] = numbers(arg(argv, 'participants'), quick ? [30, 100] : [300, 1000]);
+      const a = await benchFocusGroup(bench, { participants: backToBack ?? 300, paceMs: 0, maxMs: 120_000 });
+      const b = await benchFocusGroup(bench, { participants: paced ?? 1000, paceMs: 10_000, maxMs: 120_000 });
+      rows.push(...a.rows, ...b.rows);
+      Object.assign(json, a.json, b.json);
+    } finally {
+      await bench.stop();
+    }
+  }
+  process.stdout.write(`${formatTable(rows)}\n${JSON.stringify(json)}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -81,7 +105,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

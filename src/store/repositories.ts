@@ -83,9 +83,14 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
           await state.upsert(id, id, doc);
           continue;
         }
-        const existing = await state.get(id, id);
-        if (!existing) await state.upsert(id, id, doc);
-        else await state.replace(id, id, doc, eTag);
+        // One write per change; only when it fails is the document read, to tell a missing one
+        // (written as new, as botbuilder's storages do) from a stale eTag (a conflict).
+        try {
+          await state.replace(id, id, doc, eTag);
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || (await state.get(id, id))) throw error;
+          await state.upsert(id, id, doc);
+        }
       }
     },
     async delete(keys) {

@@ -64,6 +64,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await kv.read(['k'])).k).toMatchObject({ v: 4 });
       });
 
+      it('writes a key that is gone even with an eTag (botbuilder state after a delete), but still refuses a stale one', async () => {
+        const { kv } = await open();
+        await kv.write({ g: { v: 1 } });
+        const first = (await kv.read(['g'])).g;
+        await kv.delete(['g']);
+        await kv.write({ g: { v: 2, eTag: first?.eTag } });
+        const second = (await kv.read(['g'])).g;
+        expect(second).toMatchObject({ v: 2 });
+        await kv.write({ g: { v: 3, eTag: second?.eTag } });
+        await expect(kv.write({ g: { v: 4, eTag: second?.eTag } })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await kv.read(['g'])).g).toMatchObject({ v: 3 });
+      });
+
       it('deletes', async () => {
         const { kv } = await open();
         await kv.write({ gone: { v: 1 } });

@@ -15,6 +15,7 @@ import type { Outbox, OutboxEntry } from './outbox';
 import { findSimilar } from './similar';
 import type { ThemeLayer } from '../themes/layer';
 import { serviceFactor, taggerForPack, type Correction, type FocusTag, type Tagger } from './tagger';
+import type { ModelCache } from '../text/classifier';
 import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
 
 export interface Understanding {
@@ -81,6 +82,8 @@ export interface FeedbackDeps {
   onError?: (error: unknown, what: string) => void;
   /** The shared theme layer (what suggestions are about); without it, pack examples only. */
   themes?: ThemeLayer;
+  /** Trained tagger models kept between starts. */
+  modelCache?: ModelCache;
 }
 
 /** Items whose focus area staff changed, as training examples for the tagger. */
@@ -102,7 +105,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
   const tagger = (municipality: string): Tagger => {
     let found = taggers.get(municipality);
     if (!found) {
-      found = taggerForPack(pack(municipality), deps.themes);
+      found = taggerForPack(pack(municipality), deps.themes, [], deps.modelCache);
       taggers.set(municipality, found);
     }
     return found;
@@ -129,7 +132,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     corrections,
     async retrain(municipality) {
       const found = await corrections(municipality);
-      const retrained = taggerForPack(pack(municipality), deps.themes, found);
+      const retrained = taggerForPack(pack(municipality), deps.themes, found, deps.modelCache);
       taggers.set(municipality, retrained);
       return { corrections: found.length, trainMs: retrained.stats.trainMs };
     },

@@ -6,7 +6,7 @@
  */
 import type { FocusArea, Language } from '../packs/schema';
 import { fold } from '../text';
-import { trainClassifier, type TextClassifier } from '../text/classifier';
+import { trainClassifier, type ModelCache, type TextClassifier } from '../text/classifier';
 import type { ServiceFactor } from './types';
 import { compileThemeMap, type CompiledThemeMap, type ThemeLayer, type ThemeScore } from '../themes/layer';
 import type { Pack } from '../packs/loader';
@@ -53,7 +53,7 @@ export interface TaggerThemes {
  * The tagger: the pack's own classifier (trained on its focus areas' examples and staff
  * re-tags) combined with the shared theme layer through the pack's theme map.
  */
-export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = [], themes?: TaggerThemes): Tagger {
+export function createTagger(focusAreas: FocusArea[], corrections: Correction[] = [], themes?: TaggerThemes, cache?: ModelCache): Tagger {
   const known = new Set(focusAreas.map((a) => a.id));
   const corrected = new Map<string, string[]>();
   for (const c of corrections) if (known.has(c.focusArea)) corrected.set(c.focusArea, [...(corrected.get(c.focusArea) ?? []), c.text]);
@@ -72,7 +72,7 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
       ],
       keywords: area.keywords,
     })),
-    { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT },
+    { epochs: 30, ngramWeight: TAGGER_NGRAM_WEIGHT, cache },
   );
   const round = (n: number) => Math.round(n * 1000) / 1000;
   return {
@@ -110,8 +110,8 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
 }
 
 /** A pack's tagger: its own examples, the staff re-tags and (with a theme map) the shared theme layer. */
-export function taggerForPack(pack: Pack, layer: ThemeLayer | undefined, corrections: Correction[] = []): Tagger {
-  return createTagger(pack.focusAreas, corrections, layer && pack.themeMap ? { layer, map: compileThemeMap(pack.themeMap) } : undefined);
+export function taggerForPack(pack: Pack, layer: ThemeLayer | undefined, corrections: Correction[] = [], cache?: ModelCache): Tagger {
+  return createTagger(pack.focusAreas, corrections, layer && pack.themeMap ? { layer, map: compileThemeMap(pack.themeMap) } : undefined, cache);
 }
 
 /**

@@ -7,6 +7,7 @@ import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
+import type { ModelCache } from '../text/classifier';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
 export interface ContactRequestInput {
@@ -26,6 +27,8 @@ export interface Guide {
   pack(municipality: string): Pack;
   /** Ranked topics for a message, from the same router the conversation uses (for evaluation). */
   rank(municipality: string, text: string): { language: Language; ranked: RankedTopic[] };
+  /** The router's training statistics (labels, examples, features, training time, loaded from cache). */
+  routerStats(municipality: string): Router['stats'];
   /** What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback… */
   interpret(municipality: string, text: string): GuideDecision;
   topicAnswer(municipality: string, topic: string): ProcessAnswer | undefined;
@@ -45,6 +48,8 @@ export interface GuideDeps {
   onEventError?: (error: unknown) => void;
   /** Called for every newly stored contact request (routing to a team). */
   onContactRequest?: (request: ContactRequest) => Promise<void>;
+  /** Trained router models kept between starts. */
+  modelCache?: ModelCache;
 }
 
 const HANDOFF = [
@@ -83,7 +88,7 @@ export function createGuide(deps: GuideDeps): Guide {
   const router = (municipality: string): Router => {
     let found = routers.get(municipality);
     if (!found) {
-      found = routerFor({ shared: data.shared, taxonomyTopics: topics, packPhrasings: pack(municipality).phrasings });
+      found = routerFor({ shared: data.shared, taxonomyTopics: topics, packPhrasings: pack(municipality).phrasings, cache: deps.modelCache });
       routers.set(municipality, found);
     }
     return found;
@@ -207,6 +212,7 @@ export function createGuide(deps: GuideDeps): Guide {
   return {
     pack,
     rank: (municipality, text) => router(municipality).rank(text),
+    routerStats: (municipality) => router(municipality).stats,
     interpret,
     topicAnswer,
     scenarioAnswer,

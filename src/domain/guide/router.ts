@@ -10,7 +10,7 @@
  */
 import type { Language, PhrasingSet, Scenario } from '../packs/schema';
 import { detectLanguage, fold } from '../text';
-import { trainClassifier, type TextClassifier } from '../text/classifier';
+import { trainClassifier, type ModelCache, type TextClassifier } from '../text/classifier';
 
 export interface RankedTopic {
   /** The taxonomy topic (a scenario counts as its primary topic). */
@@ -61,6 +61,8 @@ export interface TrainingInput {
   scenarios: Scenario[];
   /** Taxonomy topic ids; an intent that is neither a topic nor a known scenario is ignored. */
   topics: readonly string[];
+  /** Trained models kept between starts. */
+  cache?: ModelCache;
 }
 
 export function trainRouter(input: TrainingInput): Router {
@@ -73,7 +75,7 @@ export function trainRouter(input: TrainingInput): Router {
     input.phrasings
       .filter((set) => topicOf(set.intent) !== undefined)
       .map((set) => ({ label: set.intent, examples: [...set.sv, ...set.en], keywords: set.keywords })),
-    { epochs: 40 },
+    { epochs: 40, cache: input.cache },
   );
 
   const rank = (text: string): RouteResult => {
@@ -119,14 +121,17 @@ export function routerFor(input: {
   shared: { phrasings: PhrasingSet[]; scenarios: Scenario[] };
   taxonomyTopics: readonly string[];
   packPhrasings: PhrasingSet[];
+  cache?: ModelCache;
 }): Router {
   const train = () =>
     trainRouter({
       phrasings: [...input.shared.phrasings, ...input.packPhrasings],
       scenarios: input.shared.scenarios,
       topics: input.taxonomyTopics,
+      cache: input.cache,
     });
-  if (input.packPhrasings.length > 0) return train();
+  // A model cache shares one classifier per training input by itself (and across starts).
+  if (input.packPhrasings.length > 0 || input.cache) return train();
   let router = sharedRouters.get(input.shared);
   if (!router) {
     router = train();

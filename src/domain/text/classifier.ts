@@ -9,12 +9,16 @@
  * A multinomial logistic regression over those features is trained from the examples (and keywords)
  * when the bot starts, in well under a second per model, deterministically.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fold, stemEn, stemSv, tokenize } from './index';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
   DamerauLevenshteinDistance(a: string, b: string, options?: { transposition_cost?: number }): number;
 };
+const NATURAL_VERSION = (require('natural/package.json') as { version: string }).version;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const STOPWORDS = new Set(
@@ -184,6 +188,11 @@ class Vocabulary {
     return this.known.size;
   }
 
+  /** The known words in the order they were added (a model file keeps this order). */
+  words(): string[] {
+    return [...this.known];
+  }
+
   /** Known words within one typo (two for long words). */
   nearest(folded: string, work: WorkBudget): string[] {
     if (folded.length < 5 || folded.length > MAX_SEARCHED_WORD) return [];
@@ -325,10 +334,19 @@ export interface TextClassifier {
   /** `budget`: most candidate lookups for this text (default LOOKUP_BUDGET). */
   classify(text: string, budget?: number): Classification;
   readonly labels: readonly string[];
-  readonly stats: { labels: number; examples: number; features: number; trainMs: number };
+  readonly stats: { labels: number; examples: number; features: number; trainMs: number; cached?: boolean };
 }
 
 type SparseVector = Array<[number, number]>;
+
+/**
+ * Where trained models are kept between starts (a folder of files in production, see
+ * src/store/modelCache.ts). Keys are hashes of everything a model came from.
+ */
+export interface ModelCache {
+  read(key: string): string | undefined;
+  write(key: string, model: string): void;
+}
 
 export interface TrainOptions {
   epochs?: number;
@@ -336,10 +354,139 @@ export interface TrainOptions {
   lambda?: number;
   /** Weight of character n-grams (typos, compounds) against word stems. */
   ngramWeight?: number;
+  /** Load the model trained from the same input (and code) instead of training it again. */
+  cache?: ModelCache;
 }
 
-/** Trains a classifier. Deterministic: the same examples give the same model. */
-export function trainClassifier(input: LabelExamples[], options: TrainOptions = {}): TextClassifier {
+/** Everything a trained classifier is: what classifying a text needs, and nothing else. */
+export interface ClassifierModel {
+  labels: string[];
+  ngramWeight: number;
+  /** Known words, in the order training added them (typo and compound search keeps it). */
+  vocabulary: string[];
+  /** Feature names by index. */
+  features: string[];
+  idf: number[];
+  /** K × F weights, row per label. */
+  weights: Float64Array;
+  bias: Float64Array;
+  stats: { examples: number; trainMs: number };
+}
+
+const MODEL_FORMAT = 1;
+
+/**
+ * The code a model depends on: this file, the text processing it uses, and natural's version.
+ * A change to any of them makes every cached model stale.
+ */
+let codeVersion: string | undefined;
+function classifierCodeVersion(): string {
+  if (codeVersion === undefined) {
+    const hash = createHash('sha256').update(`format ${MODEL_FORMAT}\0natural ${NATURAL_VERSION}\0`);
+    for (const file of [__filename, join(dirname(__filename), `index${extname(__filename)}`)]) {
+      try {
+        hash.update(readFileSync(file));
+      } catch {
+        hash.update(file);
+      }
+    }
+    codeVersion = hash.digest('hex');
+  }
+  return codeVersion;
+}
+
+/** The cache key of a training run: a hash of the examples, the options and the code version. */
+export function trainingKey(input: LabelExamples[], options: TrainOptions = {}): string {
+  const { cache: _cache, ...rest } = options;
+  const settings = { epochs: rest.epochs ?? 30, lambda: rest.lambda ?? 1e-5, ngramWeight: rest.ngramWeight ?? NGRAM_WEIGHT };
+  return createHash('sha256')
+    .update(classifierCodeVersion())
+    .update(JSON.stringify(settings))
+    .update(JSON.stringify(input.map((set) => [set.label, set.examples, set.keywords ?? []])))
+    .digest('hex');
+}
+
+const toBase64 = (values: Float64Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+function fromBase64(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Float64Array(copy.buffer, 0, Math.floor(copy.length / 8));
+}
+
+/** The model as text: JSON, with the weights as base64 of their exact bits. */
+export function serializeModel(model: ClassifierModel): string {
+  return JSON.stringify({ format: MODEL_FORMAT, ...model, weights: toBase64(model.weights), bias: toBase64(model.bias) });
+}
+
+/** Reads a serialised model; undefined when it is not one (a broken or older file). */
+export function parseModel(text: string): ClassifierModel | undefined {
+  try {
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    if (raw.format !== MODEL_FORMAT) return undefined;
+    const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+    const numbers = (value: unknown): value is number[] => Array.isArray(value) && value.every((v) => typeof v === 'number');
+    const stats = raw.stats as { examples?: unknown; trainMs?: unknown } | undefined;
+    if (!strings(raw.labels) || !strings(raw.vocabulary) || !strings(raw.features) || !numbers(raw.idf)) return undefined;
+    if (typeof raw.ngramWeight !== 'number' || typeof raw.weights !== 'string' || typeof raw.bias !== 'string') return undefined;
+    if (typeof stats?.examples !== 'number' || typeof stats.trainMs !== 'number') return undefined;
+    const weights = fromBase64(raw.weights);
+    const bias = fromBase64(raw.bias);
+    if (weights.length !== raw.labels.length * raw.features.length || bias.length !== raw.labels.length) return undefined;
+    if (raw.idf.length !== raw.features.length) return undefined;
+    return {
+      labels: raw.labels,
+      ngramWeight: raw.ngramWeight,
+      vocabulary: raw.vocabulary,
+      features: raw.features,
+      idf: raw.idf,
+      weights,
+      bias,
+      stats: { examples: stats.examples, trainMs: stats.trainMs },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function vectorizer(featureIndex: Map<string, number>, idf: ArrayLike<number>) {
+  return (counts: Map<string, number>): SparseVector => {
+    const vector: SparseVector = [];
+    for (const [feature, count] of counts) {
+      const index = featureIndex.get(feature);
+      if (index === undefined) continue;
+      const tf = count > 1 ? 1 + Math.log(count) : count;
+      vector.push([index, tf * (idf[index] ?? 1)]);
+    }
+    const norm = Math.sqrt(vector.reduce((sum, [, v]) => sum + v * v, 0)) || 1;
+    return vector.map(([i, v]) => [i, v / norm]);
+  };
+}
+
+function scorer(weights: Float64Array, bias: Float64Array, K: number, F: number) {
+  return (x: SparseVector, out: Float64Array): void => {
+    for (let k = 0; k < K; k += 1) {
+      let s = bias[k] ?? 0;
+      const base = k * F;
+      for (const [i, v] of x) s += (weights[base + i] ?? 0) * v;
+      out[k] = s;
+    }
+  };
+}
+
+function softmax(values: Float64Array): void {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  let sum = 0;
+  for (let k = 0; k < values.length; k += 1) {
+    values[k] = Math.exp((values[k] ?? 0) - max);
+    sum += values[k] ?? 0;
+  }
+  for (let k = 0; k < values.length; k += 1) values[k] = (values[k] ?? 0) / sum;
+}
+
+/** Trains a model. Deterministic: the same examples give the same model. */
+export function trainModel(input: LabelExamples[], options: TrainOptions = {}): ClassifierModel {
   const started = performance.now();
   const ngramWeight = options.ngramWeight ?? NGRAM_WEIGHT;
   const byLabel = new Map<string, { examples: string[]; keywords: string[] }>();
@@ -356,7 +503,6 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   for (const { examples, keywords } of byLabel.values()) {
     for (const text of [...examples, ...keywords]) for (const w of words(text)) vocabulary.add(w.folded);
   }
-  vocabulary.seal();
 
   const docs: Array<{ label: number; counts: Map<string, number> }> = [];
   labels.forEach((label, index) => {
@@ -381,18 +527,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   const featureNames: string[] = [];
   for (const [feature, index] of featureIndex) featureNames[index] = feature;
   const idf = documentFrequency.map((df) => Math.log((1 + docs.length) / (1 + df)) + 1);
-
-  const vectorize = (counts: Map<string, number>): SparseVector => {
-    const vector: SparseVector = [];
-    for (const [feature, count] of counts) {
-      const index = featureIndex.get(feature);
-      if (index === undefined) continue;
-      const tf = count > 1 ? 1 + Math.log(count) : count;
-      vector.push([index, tf * (idf[index] ?? 1)]);
-    }
-    const norm = Math.sqrt(vector.reduce((sum, [, v]) => sum + v * v, 0)) || 1;
-    return vector.map(([i, v]) => [i, v / norm]);
-  };
+  const vectorize = vectorizer(featureIndex, idf);
 
   const K = labels.length;
   const F = featureIndex.size;
@@ -404,25 +539,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   for (const doc of docs) perLabel[doc.label] = (perLabel[doc.label] ?? 0) + 1;
   const meanPerLabel = docs.length / labels.length;
   const sampleWeight = perLabel.map((n) => (n > 0 ? Math.sqrt(meanPerLabel / n) : 1));
-
-  const scores = (x: SparseVector, out: Float64Array): void => {
-    for (let k = 0; k < K; k += 1) {
-      let s = bias[k] ?? 0;
-      const base = k * F;
-      for (const [i, v] of x) s += (weights[base + i] ?? 0) * v;
-      out[k] = s;
-    }
-  };
-  const softmax = (values: Float64Array): void => {
-    let max = -Infinity;
-    for (const v of values) if (v > max) max = v;
-    let sum = 0;
-    for (let k = 0; k < values.length; k += 1) {
-      values[k] = Math.exp((values[k] ?? 0) - max);
-      sum += values[k] ?? 0;
-    }
-    for (let k = 0; k < values.length; k += 1) values[k] = (values[k] ?? 0) / sum;
-  };
+  const scores = scorer(weights, bias, K, F);
 
   // Multinomial logistic regression: SGD with L2 in a fixed pseudo-random order.
   const order = training.map((_, i) => i);
@@ -457,6 +574,22 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
     }
   }
   const trainMs = Math.round(performance.now() - started);
+  return { labels, ngramWeight, vocabulary: vocabulary.words(), features: featureNames, idf, weights, bias, stats: { examples: docs.length, trainMs } };
+}
+
+/** A classifier over a trained (or loaded) model. */
+export function classifierFromModel(model: ClassifierModel, cached = false): TextClassifier {
+  const { labels, ngramWeight, weights, bias } = model;
+  const vocabulary = new Vocabulary();
+  for (const word of model.vocabulary) vocabulary.add(word);
+  vocabulary.seal();
+  const featureIndex = new Map<string, number>();
+  model.features.forEach((feature, index) => featureIndex.set(feature, index));
+  const featureNames = model.features;
+  const vectorize = vectorizer(featureIndex, model.idf);
+  const K = labels.length;
+  const F = featureNames.length;
+  const scores = scorer(weights, bias, K, F);
 
   const classify = (text: string, budget: number = LOOKUP_BUDGET): Classification => {
     const featurized = featurize(text, vocabulary, ngramWeight, new WorkBudget(budget));
@@ -482,5 +615,33 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
     return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords, lookups };
   };
 
-  return { classify, labels, stats: { labels: K, examples: docs.length, features: F, trainMs } };
+  return { classify, labels, stats: { labels: K, examples: model.stats.examples, features: F, trainMs: model.stats.trainMs, ...(cached ? { cached } : {}) } };
+}
+
+/** Classifiers built in this process per cache and key: packs with the same training data share one. */
+const shared = new WeakMap<ModelCache, Map<string, TextClassifier>>();
+
+/**
+ * Trains a classifier, deterministically. With `options.cache`, a model trained from the same
+ * input, options and code is loaded instead (and shared within the process); a new one is saved.
+ */
+export function trainClassifier(input: LabelExamples[], options: TrainOptions = {}): TextClassifier {
+  const cache = options.cache;
+  if (!cache) return classifierFromModel(trainModel(input, options));
+  const key = trainingKey(input, options);
+  let byKey = shared.get(cache);
+  if (!byKey) shared.set(cache, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known) return known;
+  const text = cache.read(key);
+  const loaded = text === undefined ? undefined : parseModel(text);
+  let classifier: TextClassifier;
+  if (loaded) classifier = classifierFromModel(loaded, true);
+  else {
+    const model = trainModel(input, options);
+    cache.write(key, serializeModel(model));
+    classifier = classifierFromModel(model);
+  }
+  byKey.set(key, classifier);
+  return classifier;
 }

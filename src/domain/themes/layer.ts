@@ -5,7 +5,7 @@
  */
 import type { Language } from '../packs/schema';
 import { fold } from '../text';
-import { trainClassifier, type TextClassifier } from '../text/classifier';
+import { trainClassifier, type ModelCache, type TextClassifier } from '../text/classifier';
 import type { CorpusLine, Theme, ThemeMap } from './schema';
 
 export interface ThemeScore {
@@ -28,20 +28,20 @@ const trained = new WeakMap<readonly CorpusLine[], ThemeLayer>();
  * Trains the theme classifier from the corpus plus each theme's name and definition. The same
  * corpus array (one loaded data set) is trained once per process.
  */
-export function createThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]): ThemeLayer {
+export function createThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[], cache?: ModelCache): ThemeLayer {
   const known = trained.get(corpus);
   if (known && known.themes === themes) return known;
-  const layer = trainThemeLayer(themes, corpus);
+  const layer = trainThemeLayer(themes, corpus, cache);
   trained.set(corpus, layer);
   return layer;
 }
 
-function trainThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]): ThemeLayer {
+function trainThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[], cache: ModelCache | undefined): ThemeLayer {
   const byTheme = new Map<string, string[]>(themes.map((t) => [t.id, [t.name.sv, t.name.en, t.definition.sv, t.definition.en]]));
   for (const line of corpus) byTheme.get(line.theme)?.push(line.text);
   const classifier = trainClassifier(
     [...byTheme].map(([label, examples]) => ({ label, examples })),
-    { epochs: 8, ngramWeight: 1 },
+    { epochs: 8, ngramWeight: 1, cache },
   );
   const names = new Map(themes.map((t) => [t.id, t.name]));
   return {

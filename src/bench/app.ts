@@ -1,0 +1,50 @@
+/** The whole app in this process on a loopback port, with its own SQLite file in a temp directory. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, repoRoot } from '../config';
+import { createApp, type AppContext } from '../app';
+
+export interface BenchApp {
+  app: AppContext;
+  url: string;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
+  const t0 = performance.now();
+  const app = await createApp(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SQLITE_PATH: join(dir, 'bench.sqlite'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+      MODEL_CACHE_DIR: join(repoRoot(), 'var', 'models'),
+      ...env,
+    }),
+  );
+  const url = await app.start();
+  const startMs = performance.now() - t0;
+  return {
+    app,
+    url,
+    startMs,
+    async stop() {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Message texts from an evaluation set (JSON Lines with "text"). */
+export function readTexts(file: string): string[] {
+  const texts = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { text: string }).text);
+  if (texts.length === 0) throw new Error(`${file} has no lines`);
+  return texts;
+}

@@ -1,0 +1,121 @@
+/**
+ * Bounded HTTP load over loopback: conversations send turns one after another (optionally with a
+ * think time), every loop stopped by a turn count and a time limit.
+ */
+import restify from 'restify';
+import type { AddressInfo } from 'node:net';
+
+export interface LoadResult {
+  turns: number;
+  failures: number;
+  wallMs: number;
+  latencies: number[];
+}
+
+export interface LoadOptions {
+  conversations: number;
+  /** Turns per conversation (upper bound). */
+  turns: number;
+  /** Time limit for the whole run. */
+  maxMs: number;
+  /** Pause between a conversation's turns. */
+  thinkMs?: number;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+export const round1 = (x: number): number => Math.round(x * 10) / 10;
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One Bot Framework message activity for /api/messages with expectReplies. */
+export function turnBody(conversation: string, n: number, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: `${conversation}-${n}`,
+    channelId: 'emulator',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    from: { id: `user-${conversation}`, name: 'Bench' },
+    recipient: { id: 'bot' },
+    conversation: { id: conversation },
+    locale: 'sv-SE',
+    text,
+    ...extra,
+  };
+}
+
+export interface TurnOutcome {
+  ms: number;
+  ok: boolean;
+  texts: string[];
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<TurnOutcome> {
+  const t0 = performance.now();
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const text = await response.text();
+    const ms = performance.now() - t0;
+    let texts: string[] = [];
+    try {
+      const parsed = JSON.parse(text) as { activities?: Array<{ text?: string; attachments?: unknown }> };
+      texts = (parsed.activities ?? []).map((a) => `${a.text ?? ''} ${a.attachments ? JSON.stringify(a.attachments) : ''}`);
+    } catch {
+      texts = [];
+    }
+    return { ms, ok: response.status === 200, texts };
+  } catch {
+    return { ms: performance.now() - t0, ok: false, texts: [] };
+  }
+}
+
+export async function getTimed(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; status: number; bytes: number; body: string }> {
+  const t0 = performance.now();
+  const response = await fetch(url, { headers });
+  const body = await response.text();
+  return { ms: performance.now() - t0, status: response.status, bytes: Buffer.byteLength(body), body };
+}
+
+/** Runs conversations against `send` (one turn each call) until the turn count or the time limit. */
+export async function runLoad(options: LoadOptions, send: (conversation: number, turn: number) => Promise<TurnOutcome>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const deadline = started + options.maxMs;
+  await Promise.all(
+    Array.from({ length: options.conversations }, async (_, c) => {
+      // Spread the first turns of a think-time load over one think interval.
+      if (options.thinkMs) await sleep((options.thinkMs * c) / options.conversations);
+      for (let t = 0; t < options.turns && performance.now() < deadline; t += 1) {
+        const outcome = await send(c, t);
+        latencies.push(outcome.ms);
+        if (!outcome.ok) failures += 1;
+        if (options.thinkMs && performance.now() + options.thinkMs < deadline) await sleep(options.thinkMs);
+      }
+    }),
+  );
+  return { turns: latencies.length, failures, wallMs: performance.now() - started, latencies };
+}
+
+/**
+ * A bare restify 11 JSON route, the yardstick: body parser, one POST that answers with an
+ * `{ activities: [...] }` body of the same shape as the bot's.
+ */
+export async function startBareRestify(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = restify.createServer({ name: 'bare' });
+  server.use(restify.plugins.bodyParser());
+  server.post('/bare', async (req: restify.Request, res: restify.Response) => {
+    const body = (req.body ?? {}) as { text?: string; conversation?: { id?: string } };
+    res.json(200, { activities: [{ type: 'message', text: `ok ${String(body.text ?? '').length}`, conversation: body.conversation }] });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/bare`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The data-scale curve: the same app with 1k/10k/100k seeded suggestions — the first turn of a new
+ * suggestion (similar search) with a light load of other users alongside (do they stall?), the
+ * staff follow-up API, one inbox page, and the CSV export.
+ */
+import type { BenchApp } from './app';
+import { startBenchApp } from './app';
+import { getTimed, percentile, postJson, round1, runLoad, turnBody } from './load';
+import type { Row } from './table';
+import type { NewFeedbackItem } from '../domain/feedback/types';
+import { createStaffToken } from '../domain/staff/tokens';
+import type { Store } from '../store/types';
+
+const MUNICIPALITY = 'mora';
+
+/** A deterministic pseudo-random generator (the same seed gives the same data). */
+function generator(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1664525 + 1013904223) % 4294967296;
+    return s / 4294967296;
+  };
+}
+
+/** Seeds `count` suggestions built from the pack's focus-area examples, a quarter of them handled. */
+export async function seedItems(bench: BenchApp, count: number, maxMs: number): Promise<number> {
+  const pack = bench.app.data.packs.get(MUNICIPALITY);
+  if (!pack) throw new Error(`no pack ${MUNICIPALITY}`);
+  const examples = pack.focusAreas.flatMap((area) => area.examples.sv.map((text) => ({ text, focusArea: area.id })));
+  const words = examples.flatMap((e) => e.text.split(/\s+/)).filter((w) => w.length > 3);
+  const random = generator(7);
+  const store: Store = bench.app.store;
+  const deadline = performance.now() + maxMs;
+  const base = Date.parse('2026-01-01T08:00:00Z');
+  let seeded = 0;
+  for (let i = 0; i < count && performance.now() < deadline; i += 1) {
+    const example = examples[Math.floor(random() * examples.length)] ?? { text: 'fler parkeringar', focusArea: pack.focusAreas[0]?.id ?? '' };
+    const extra = Array.from({ length: 3 }, () => words[Math.floor(random() * words.length)] ?? '').join(' ');
+    const createdAt = new Date(base + i * 60_000).toISOString();
+    const item: NewFeedbackItem = {
+      municipality: MUNICIPALITY,
+      referencePrefix: pack.municipality.referencePrefix,
+      kind: 'suggestion',
+      text: `${example.text} ${extra} (${i})`,
+      masked: [],
+      language: 'sv',
+      focusArea: example.focusArea,
+      focusConfidence: 0.8,
+      hasContact: false,
+      submitter: { userKey: `bench:seed-${i % 500}`, language: 'sv' },
+      sourceKey: `bench-seed-${i}`,
+      createdAt,
+    };
+    const { item: stored } = await store.feedback.create(item);
+    const r = random();
+    if (r < 0.25) await store.feedback.update({ ...stored, status: 'closed', closedAt: createdAt, updatedAt: createdAt });
+    else if (r < 0.4) await store.feedback.update({ ...stored, status: 'in-progress', firstResponseAt: createdAt, updatedAt: createdAt });
+    seeded += 1;
+  }
+  return seeded;
+}
+
+export interface ScaleOptions {
+  sizes: number[];
+  seedMaxMs: number;
+  /** Similar-search first turns per size. */
+  firstTurns: number;
+}
+
+export async function benchScale(options: ScaleOptions): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
+  const rows: Row[] = [];
+  const json: Record<string, unknown> = {};
+  const firstTurn: string[] = [];
+  const stall: string[] = [];
+  const followUp: string[] = [];
+  const inbox: string[] = [];
+  const csv: string[] = [];
+  for (const size of options.sizes) {
+    const bench = await startBenchApp();
+    try {
+      const seeded = await seedItems(bench, size, options.seedMaxMs);
+      const label = seeded === size ? `${size / 1000}k` : `${size / 1000}k (seeded ${seeded})`;
+      const { token, hash } = createStaffToken();
+      await bench.app.store.staff.put({ id: 'bench-staff', name: 'Bench', role: 'admin', municipalities: [MUNICIPALITY], teams: [], tokenHash: hash, createdAt: new Date().toISOString() });
+      const auth = { authorization: `Bearer ${token}` };
+
+      // Other users keep asking the guide while new suggestions are searched for similar ones.
+      let stop = false;
+      const background = runLoad({ conversations: 4, turns: 1_000, maxMs: 60_000 }, async (c, t) => {
+        if (stop) return { ms: 0, ok: true, texts: [] };
+        return postJson(`${bench.url}/api/messages`, turnBody(`bg-${size}-${c}`, t, 'hur söker jag bygglov?'));
+      });
+      const firsts: number[] = [];
+      for (let i = 0; i < options.firstTurns; i += 1) {
+        const outcome = await postJson(
+          `${bench.url}/api/messages`,
+          turnBody(`similar-${size}-${i}`, 0, `Jag har ett förslag: kommunen borde ordna fler nätverksträffar och företagarluncher för oss småföretagare ${i}`),
+        );
+        firsts.push(outcome.ms);
+      }
+      stop = true;
+      const bg = await background;
+      const bgBusy = bg.latencies.filter((ms) => ms > 0);
+      firstTurn.push(`${label}: ${Math.round(percentile(firsts, 50))}`);
+      stall.push(`${label}: ${Math.round(Math.max(0, ...bgBusy))}`);
+      json[`similar_first_turn_ms_${size}`] = round1(percentile(firsts, 50));
+      json[`other_users_max_ms_${size}`] = round1(Math.max(0, ...bgBusy));
+
+      const f = await getTimed(`${bench.url}/api/staff/followup?municipality=${MUNICIPALITY}`, auth);
+      followUp.push(`${label}: ${Math.round(f.ms)}${f.status === 200 ? '' : ` (HTTP ${f.status})`}`);
+      json[`followup_ms_${size}`] = round1(f.ms);
+
+      const page = await getTimed(`${bench.url}/api/staff/items?municipality=${MUNICIPALITY}&status=new&limit=50`, auth);
+      inbox.push(`${label}: ${Math.round(page.ms)} ms, ${(page.bytes / 1024).toFixed(0)} KB${page.status === 200 ? '' : ` (HTTP ${page.status})`}`);
+      json[`inbox_new_ms_${size}`] = round1(page.ms);
+      json[`inbox_new_bytes_${size}`] = page.bytes;
+
+      const rssBefore = process.memoryUsage().rss;
+      const exported = await getTimed(`${bench.url}/api/staff/items?municipality=${MUNICIPALITY}&format=csv`, auth);
+      const rssGrowth = Math.max(0, process.memoryUsage().rss - rssBefore);
+      csv.push(`${label}: ${Math.round(exported.ms)} ms, ${(exported.bytes / 1e6).toFixed(1)} MB, +${(rssGrowth / 1e6).toFixed(0)} MB RSS`);
+      json[`csv_ms_${size}`] = round1(exported.ms);
+    } finally {
+      await bench.stop();
+    }
+  }
+  rows.push({ what: 'first turn of a new suggestion (similar search), ms', now: firstTurn.join(', '), goal: '< 50 ms at 100k' });
+  rows.push({ what: 'other users during it, max turn ms', now: stall.join(', '), goal: 'no stall' });
+  rows.push({ what: 'staff follow-up API, ms', now: followUp.join(', '), goal: '< 300 ms at 100k' });
+  rows.push({ what: 'inbox status=new (page of 50)', now: inbox.join('; '), goal: '< 100 ms, paged' });
+  rows.push({ what: 'CSV export', now: csv.join('; '), goal: 'streamed' });
+  return { rows, json };
+}

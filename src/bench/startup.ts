@@ -1,0 +1,114 @@
+/**
+ * Start-up: the bot as `npm start` runs it (dist/ when built, else tsx), in a child process with
+ * its own SQLite file, timed from spawn to the first GET /healthz 200; its RSS after start and
+ * after N turns (from /proc on Linux).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../config';
+import { postJson, runLoad, sleep, turnBody } from './load';
+import type { Row } from './table';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StartupOptions {
+  turns: number;
+  maxMs: number;
+  texts: string[];
+  /** Model cache directory for the child (a fresh one measures a cold start). */
+  modelCacheDir?: string;
+}
+
+export async function benchStartup(options: StartupOptions): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
+  const root = repoRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'fl-bench-start-'));
+  const port = await freePort();
+  const built = join(root, 'dist', 'src', 'index.js');
+  const args = existsSync(built) ? [built] : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'index.ts')];
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SQLITE_PATH: join(dir, 'start.sqlite'),
+    OUTBOX_DIR: join(dir, 'outbox'),
+    DOTENV_CONFIG_QUIET: 'true',
+    ...(options.modelCacheDir ? { MODEL_CACHE_DIR: options.modelCacheDir } : {}),
+  };
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    let startMs: number | undefined;
+    while (performance.now() - t0 < 60_000 && child.exitCode === null) {
+      try {
+        const response = await fetch(`${url}/healthz`);
+        await response.text();
+        if (response.status === 200) {
+          startMs = performance.now() - t0;
+          break;
+        }
+      } catch {
+        // not listening yet
+      }
+      await sleep(25);
+    }
+    if (startMs === undefined) throw new Error(`the bot did not answer /healthz within 60 s: ${stderr}`);
+    const pid = child.pid ?? 0;
+    await sleep(500);
+    const rssStart = rssMb(pid);
+    const conversations = 10;
+    const load = await runLoad({ conversations, turns: Math.ceil(options.turns / conversations), maxMs: options.maxMs }, (c, t) =>
+      postJson(`${url}/api/messages`, turnBody(`start-c${c}-${Math.floor(t / 20)}`, t, options.texts[(c * 11 + t) % options.texts.length] ?? 'hej')),
+    );
+    const rssAfter = rssMb(pid);
+    const how = args[0] === built ? 'dist' : 'tsx';
+    return {
+      rows: [
+        { what: `start to /healthz 200 (${how}${options.modelCacheDir ? ', cold model cache' : ''})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
+        {
+          what: `RSS after start / after ${load.turns} turns`,
+          now: `${rssStart ?? '?'} / ${rssAfter ?? '?'} MB${load.failures ? ` (${load.failures} turns failed)` : ''}`,
+          goal: '< 250 MB',
+        },
+      ],
+      json: { start_ms: Math.round(startMs), rss_start_mb: rssStart, rss_after_mb: rssAfter, rss_turns: load.turns },
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+      if (child.exitCode !== null) resolve(undefined);
+      else child.once('exit', resolve);
+      setTimeout(resolve, 5_000);
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { ask, messageActivity, testData } from '../helpers/app';
+
+const dir = mkdtempSync(join(tmpdir(), 'fl-app-models-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = (name: string) =>
+  loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SQLITE_PATH: join(dir, `${name}.sqlite`),
+    OUTBOX_DIR: join(dir, `${name}-outbox`),
+    MODEL_CACHE_DIR: join(dir, 'models'),
+  });
+
+describe('start-up with cached models (MODEL_CACHE_DIR)', () => {
+  it('the second start loads the models the first one trained, and answers the same', async () => {
+    const first = await createApp(config('first'), { data: testData() });
+    const url1 = await first.start();
+    const question = messageActivity('hur söker jag serveringstillstånd', { conversation: { id: 'c-models' } });
+    const before = await ask(url1, question);
+    expect(first.feedback.tagger('mora').stats.cached).toBeUndefined();
+    await first.stop();
+    expect(readdirSync(join(dir, 'models')).filter((f) => f.endsWith('.model.json')).length).toBeGreaterThan(0);
+
+    const second = await createApp(config('second'), { data: testData() });
+    const url2 = await second.start();
+    try {
+      expect(second.feedback.tagger('mora').stats.cached).toBe(true);
+      expect(second.guide.routerStats('mora').cached).toBe(true);
+      const after = await ask(url2, { ...question, id: 'another-activity' });
+      expect(after.activities.map((a) => a.text)).toEqual(before.activities.map((a) => a.text));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('retrains the tagger from staff corrections in the background after it listens', async () => {
+    const app = await createApp(config('retrain'), { data: testData() });
+    const pack = testData().packs.get('mora')!;
+    const { item } = await app.store.feedback.create({
+      municipality: 'mora',
+      referencePrefix: pack.municipality.referencePrefix,
+      kind: 'suggestion',
+      text: 'Fler cykelställ vid stationen',
+      masked: [],
+      language: 'sv',
+      focusArea: pack.focusAreas[1]!.id,
+      focusConfidence: 1,
+      hasContact: false,
+      submitter: { userKey: 'test:u', language: 'sv' },
+      sourceKey: 'retag-1',
+      createdAt: '2026-01-01T10:00:00Z',
+    });
+    await app.store.feedback.update({ ...item, history: [...item.history, { at: item.createdAt, by: 'staff-1', action: 'retagged', note: 'focusArea' }] });
+    const examplesBefore = app.feedback.tagger('mora').stats.examples;
+    await app.start();
+    try {
+      await app.retrained();
+      expect(app.feedback.tagger('mora').stats.examples).toBe(examplesBefore + 2);
+    } finally {
+      await app.stop();
+    }
+  });
+});
