@@ -10,7 +10,7 @@
  * when the bot starts, in well under a second per model, deterministically.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fold, stemEn, stemSv, tokenize } from './index';
 
@@ -383,7 +383,12 @@ let codeVersion: string | undefined;
 function classifierCodeVersion(): string {
   if (codeVersion === undefined) {
     const hash = createHash('sha256').update(`format ${MODEL_FORMAT}\0natural ${NATURAL_VERSION}\0`);
-    for (const file of [__filename, join(dirname(__filename), `index${extname(__filename)}`)]) {
+    // The TypeScript source, also when this runs compiled from dist/ (npm start), so that the
+    // models trained by `npm run dev`, the tests and the built server share one cache.
+    const here = dirname(__filename);
+    const sourceDir = [here, join(here, '..', '..', '..', '..', 'src', 'domain', 'text')].find((dir) => existsSync(join(dir, 'classifier.ts')));
+    const files = sourceDir ? [join(sourceDir, 'classifier.ts'), join(sourceDir, 'index.ts')] : [__filename, join(here, `index${extname(__filename)}`)];
+    for (const file of files) {
       try {
         hash.update(readFileSync(file));
       } catch {
