@@ -49,7 +49,7 @@ function main(argv: string[]): void {
     return { ms: Math.round(((performance.now() - started) / runs) * 100) / 100, lookups };
   };
   const madeUp = measure(madeUpText(chars));
-  const normal = measure('Hur söker jag serveringstillstånd för min restaurang och vad kostar bygglv?');
+  const normal = measure('Hur söker jag serveringstillståndsansökan för min restaurang och vad kostar bygglvo?');
   process.stdout.write(`made-up words, ${chars} characters: ${madeUp.ms} ms per message, ${madeUp.lookups} candidate lookups\n`);
   process.stdout.write(`a normal question: ${normal.ms} ms, ${normal.lookups} lookups\n`);
   process.stdout.write(`${JSON.stringify({ chars, runs, madeUp, normal })}\n`);
