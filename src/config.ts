@@ -88,6 +88,15 @@ const envSchema = z
       emptyAsUnset,
       z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
+    STORE_TIMEOUT_MS: z.preprocess(
+      emptyAsUnset,
+      z.coerce
+        .number({ message: 'expected milliseconds as a whole number from 50 to 60000' })
+        .int('expected milliseconds as a whole number from 50 to 60000')
+        .min(50, 'expected milliseconds as a whole number from 50 to 60000')
+        .max(60000, 'expected milliseconds as a whole number from 50 to 60000')
+        .default(1000),
+    ),
   });
 
 /** Rules between variables, checked on the raw values so they are reported with every other problem. */
@@ -147,6 +156,11 @@ export interface Config {
   /** Members of a Teams team whose channel staff registered may act on its cards, as handlers. */
   readonly staffTeamMembers: boolean;
   readonly shutdownTimeoutMs: number;
+  /**
+   * How long one store operation may wait (a locked SQLite file, a slow or unreachable Cosmos DB)
+   * before the store counts as unavailable: suggestions go to the outbox, /healthz says degraded.
+   */
+  readonly storeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +223,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     staffTeamMembers: e.STAFF_TEAM_MEMBERS === 'true',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

@@ -64,7 +64,7 @@ export async function runTaggingEval(args: string[]): Promise<number> {
     let corrections: Correction[] = [];
     if (withCorrections) {
       const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
-      const store = await createStore(config.store, { logger: createLogger('error') });
+      const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
       try {
         corrections = correctionsFrom(await store.feedback.list(municipality));
       } finally {

@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 
 import { idFor } from '../domain/feedback/ids';
+import { withCircuitBreaker, type BreakerOptions } from './breaker';
 
 function withETag<T>(stored: Stored): T {
   return { ...stored.doc, eTag: stored.etag } as T;
@@ -313,8 +314,9 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
   };
 }
 
-/** A Store over one document back end. */
-export function storeOver(backend: DocumentBackend): Store {
+/** A Store over one document back end, behind a circuit breaker (breaker.ts). */
+export function storeOver(inner: DocumentBackend, options: BreakerOptions = {}): Store {
+  const backend = withCircuitBreaker(inner, options);
   return {
     kind: backend.kind,
     backend,
@@ -326,6 +328,7 @@ export function storeOver(backend: DocumentBackend): Store {
     channels: createTeamChannelRepository(backend),
     focusGroups: createFocusGroupRepository(backend),
     health: () => backend.health(),
+    onAvailable: (listener) => backend.onAvailable(listener),
     close: () => backend.close(),
   };
 }

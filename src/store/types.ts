@@ -20,6 +20,9 @@ export interface Store {
   staff: StaffRepository;
   channels: TeamChannelRepository;
   focusGroups: FocusGroupRepository;
+  /** The last known state; never waits on the store (a background probe keeps it current). */
   health(): Promise<StoreHealth>;
+  /** Called each time the store answers again after an outage. */
+  onAvailable(listener: () => void): void;
   close(): Promise<void>;
 }
