@@ -1,87 +1,17 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/domain/ports';
 import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
 import type { Store } from '../../src/store/types';
-import { ask, messageActivity, startTestApp, visibleText, type TestApp } from '../helpers/app';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { countItems, eventually, FINAL_ANSWER, MARKERS, startChannel, SUGGESTIONS, upToLastQuestion, user } from '../helpers/outage';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export const SUGGESTIONS = [
-  'Jag vill lämna ett förslag: bättre skyltning till industriområdet Östnor från riksväg 45',
-  'Jag har ett förslag: fler företagarluncher i centrum för oss småföretagare',
-  'Jag vill lämna ett förslag: längre öppettider på återvinningscentralen för företagare',
-  'Jag har ett förslag: snabbare handläggning av bygglov för verksamhetslokaler',
-  'Jag vill lämna ett förslag: bättre bredband till landsbygdsföretagen runt Siljan',
-];
-export const FINAL_ANSWER = 'Nej, jag vill vara anonym';
-
-/** The channel's side of proactive messages (the queued receipt): what the bot posted to each conversation. */
-export async function startChannel(): Promise<{ url: string; received: Map<string, string[]>; stop(): Promise<void> }> {
-  const received = new Map<string, string[]>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const conversation = decodeURIComponent(/\/v3\/conversations\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '');
-      const text = body ? String((JSON.parse(body) as { text?: string }).text ?? '') : '';
-      received.set(conversation, [...(received.get(conversation) ?? []), text]);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `sent-${received.size}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** One user in their own conversation, over HTTP with expectReplies; proactive messages go to `serviceUrl`. */
-export function user(url: string, name: string, serviceUrl: string) {
-  let n = 0;
-  return {
-    conversation: `conv-${name}`,
-    async say(text: string, id = `${name}-${(n += 1)}`) {
-      const replies = await ask(url, messageActivity(text, { id, conversation: { id: `conv-${name}` }, from: { id: name }, serviceUrl }));
-      return { status: replies.status, count: replies.activities.length, text: visibleText(replies.activities), id };
-    },
-  };
-}
-
-/** Walks a suggestion up to its last question (contact details), checking each step. */
-export async function upToLastQuestion(u: ReturnType<typeof user>, suggestion: string): Promise<void> {
-  expect((await u.say(suggestion)).text).toContain('Förslag');
-  expect((await u.say('Förslag')).text).toContain('Jag tolkar det som');
-  expect((await u.say('Ja, det stämmer')).text).toContain('plats');
-  expect((await u.say('Hoppa över')).text).toContain('allmän handling');
-}
-
-export const MARKERS = ['Östnor', 'företagarluncher', 'återvinningscentralen', 'bygglov', 'Siljan'];
-
-/** Items of the municipality per marker word: how many suggestions are stored, and how many extra copies. */
-export async function countItems(store: Store, markers: string[]): Promise<{ stored: number; doubled: number; perText: number[] }> {
-  const items = await store.feedback.list('mora');
-  const perText = markers.map((marker) => items.filter((i) => i.text.includes(marker)).length);
-  return { stored: perText.filter((c) => c > 0).length, doubled: perText.reduce((sum, c) => sum + Math.max(0, c - 1), 0), perText };
-}
-
-/** Polls until `done()` or the time is up. */
-export async function eventually(done: () => Promise<boolean>, ms = 8000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(50);
-  }
-}
 
 interface HealthSample {
   at: number;
@@ -149,21 +79,24 @@ async function holdExclusiveLock(file: string, maxMs: number): Promise<{ lockedA
 }
 
 describe('a SQLite file locked by another process', () => {
-  let t: TestApp | undefined;
-  let channel: Awaited<ReturnType<typeof startChannel>> | undefined;
-  afterEach(async () => {
-    await t?.stop();
-    await channel?.stop();
-    t = undefined;
+  let t: TestApp;
+  let channel: Awaited<ReturnType<typeof startChannel>>;
+  beforeAll(async () => {
+    t = await startTestApp({ STORE_TIMEOUT_MS: '500' });
+    channel = await startChannel();
+  });
+  afterAll(async () => {
+    await t.stop();
+    await channel.stop();
   });
 
   it('blocks no one: health says degraded at once, all five get an acknowledgement, and each suggestion exists once after the lock is gone', async () => {
-    t = await startTestApp({ STORE_TIMEOUT_MS: '500' });
-    channel = await startChannel();
     const app = t;
     const chat = channel;
     const users = SUGGESTIONS.map((_, i) => user(app.url, `locked-${i}`, chat.url));
+    const setupStarted = Date.now();
     await Promise.all(users.map((u, i) => upToLastQuestion(u, SUGGESTIONS[i] ?? '')));
+    const setupMs = Date.now() - setupStarted;
 
     const lock = await holdExclusiveLock(join(app.dir, 'test.sqlite'), 10_000);
     const health = pollHealth(app.url);
@@ -177,6 +110,7 @@ describe('a SQLite file locked by another process', () => {
 
     const during = health.samples.filter((s) => s.at >= lock.lockedAt && s.at <= releasedAt);
     const maxLatency = Math.max(0, ...during.map((s) => s.ms));
+    const medianLatency = [...during.map((s) => s.ms)].sort((a, b) => a - b)[Math.floor(during.length / 2)] ?? 0;
     const acknowledged = finals.filter((f) => f.text.includes('registreras så snart')).length;
 
     // The store answers again: the outbox is written (automatically, on recovery) and each user answers again.
@@ -192,7 +126,7 @@ describe('a SQLite file locked by another process', () => {
     const { stored, doubled, perText } = await countItems(app.app.store, MARKERS);
     console.log(
       `store outage (sqlite, BEGIN EXCLUSIVE in another process): acknowledged=${acknowledged} stored=${stored} doubled=${doubled}; ` +
-        `health during the outage: ${during.length} answers, max latency ${maxLatency} ms; the five last turns took ${finalsMs} ms; healthy again ${recoveredMs} ms after the release`,
+        `health during the outage: ${during.length} answers, max latency ${maxLatency} ms, median ${medianLatency} ms; the five last turns took ${finalsMs} ms; healthy again ${recoveredMs} ms after the release (setup ${setupMs} ms)`,
     );
 
     expect(during.some((s) => s.status === 503 && s.state === 'degraded' && !s.storeOk)).toBe(true);
