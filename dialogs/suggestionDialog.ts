@@ -16,7 +16,7 @@ import { feedbackKinds, type FeedbackKind, type SubmitterContact } from '../src/
 import type { ConversationAddress } from '../src/domain/ports';
 import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
-import { turnSession } from '../src/bot/bot';
+import { markAcknowledged, turnSession } from '../src/bot/bot';
 import { InterruptibleDialog } from './interruptibleDialog';
 
 export const SUGGESTION_DIALOG = 'suggestionDialog';
@@ -47,6 +47,8 @@ const stateSchema = z.object({
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
 const vals = (step: WaterfallStepContext) => step.values as Record<string, unknown>;
 const chosen = (result: unknown): string | undefined => (result as FoundChoice | undefined)?.value;
+/** The waterfall's instance id (botbuilder-dialogs sets it when the dialog begins; it is saved with the state). */
+const instanceOf = (step: WaterfallStepContext): string => z.string().min(1).parse(vals(step).instanceId);
 
 /**
  * "Gör <kommun> bättre": the suggestion, similar ones to support instead, its kind, the focus area
@@ -225,7 +227,9 @@ export class SuggestionDialog extends InterruptibleDialog {
         user: { channelId: activity.channelId, userId: activity.from.id },
         address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
         contact,
-        sourceKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}`,
+        // One item per dialog instance: a retried answer (new activity id) after a turn whose state
+        // could not be saved maps to the same item, as does a channel's repeated delivery.
+        sourceKey: `${activity.channelId}:${activity.conversation.id}:suggestion:${instanceOf(step)}`,
       });
       if (result.status === 'queued') {
         await step.context.sendActivity(this.t(step, 'feedback.queued'));
@@ -241,6 +245,7 @@ export class SuggestionDialog extends InterruptibleDialog {
           }),
         );
       }
+      markAcknowledged(step.context);
     } catch (error) {
       await step.context.sendActivity(this.t(step, 'feedback.failed', { switchboard: pack.municipality.switchboard }));
       throw error;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
 import { createBotRequestHandler } from './bot/processRequest';
-import { ForetagslotsenBot } from './bot/bot';
+import { ForetagslotsenBot, turnLanguage } from './bot/bot';
 import { LOCAL_CHANNEL_ID } from './bot/localChannel';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
 import { createRateLimits } from './rateLimits';
@@ -87,7 +87,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     );
   }
   const texts = createTexts(data.texts);
-  const store = overrides.store ?? (await createStore(config.store, { logger }));
+  const store = overrides.store ?? (await createStore(config.store, { logger, timeoutMs: config.storeTimeoutMs }));
 
   const modelCache =
     overrides.modelCache ??
@@ -106,8 +106,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   const defaultPack = data.packs.get(config.defaultMunicipality);
-  const { adapter, auth } = createBotAdapter(config, logger, conversationState, () =>
-    texts.t('sv', 'core.error', { switchboard: defaultPack?.municipality.switchboard ?? '' }),
+  const { adapter, auth } = createBotAdapter(
+    config,
+    logger,
+    conversationState,
+    () => texts.t('sv', 'core.error', { switchboard: defaultPack?.municipality.switchboard ?? '' }),
+    (context) => texts.t(turnLanguage(context), 'core.storeDown'),
   );
 
   const notify = createNotifier(adapter, config.bot.appId);
@@ -235,6 +239,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
   const flushTimer = setInterval(() => void flush(), 30_000);
   flushTimer.unref();
+  store.onAvailable(() => {
+    logger.info({ store: store.kind }, 'store available again');
+    void flush();
+  });
 
   // Each team's daily digest, once a day after 07:00 (the day's key in the store makes it once per day).
   const digest = async () => {

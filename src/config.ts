@@ -110,6 +110,15 @@ const envSchema = z
       emptyAsUnset,
       z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
     ),
+    STORE_TIMEOUT_MS: z.preprocess(
+      emptyAsUnset,
+      z.coerce
+        .number({ message: 'expected milliseconds as a whole number from 50 to 60000' })
+        .int('expected milliseconds as a whole number from 50 to 60000')
+        .min(50, 'expected milliseconds as a whole number from 50 to 60000')
+        .max(60000, 'expected milliseconds as a whole number from 50 to 60000')
+        .default(1000),
+    ),
   });
 
 /** Rules between variables, checked on the raw values so they are reported with every other problem. */
@@ -181,6 +190,11 @@ export interface Config {
   readonly rateLimits: RateLimitSettings;
   /** Longest message text (chat) or Open311 description that is read; longer ones are refused. */
   readonly maxMessageChars: number;
+  /**
+   * How long one store operation may wait (a locked SQLite file, a slow or unreachable Cosmos DB)
+   * before the store counts as unavailable: suggestions go to the outbox, /healthz says degraded.
+   */
+  readonly storeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -252,6 +266,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
       staffAuthWindowSeconds: e.RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS,
       trustProxy: e.TRUST_PROXY === 'true',
     },
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.defaultMunicipality).toBe('mora');
     expect(config.dataDir).toBe(path.join(root, 'data'));
     expect(Object.isFrozen(config.store)).toBe(true);
+    expect(config.storeTimeoutMs).toBe(1000);
   });
 
   it('treats empty strings as unset, as Bot Framework .env files have them', () => {
@@ -48,10 +49,12 @@ describe('loadConfig', () => {
         WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters',
         DEFAULT_MUNICIPALITY: 'borlange',
         LOG_LEVEL: 'debug',
+        STORE_TIMEOUT_MS: '250',
       },
       root,
     );
     expect(config.port).toBe(8080);
+    expect(config.storeTimeoutMs).toBe(250);
     expect(config.store).toEqual({
       kind: 'cosmos',
       endpoint: 'https://acct.documents.azure.com:443/',
@@ -74,6 +77,7 @@ describe('loadConfig', () => {
     [{ DEFAULT_MUNICIPALITY: 'Mora Kommun' }, 'DEFAULT_MUNICIPALITY: expected a data pack id in lower case, e.g. mora (got "Mora Kommun")'],
     [{ PUBLIC_URL: 'lotsen' }, 'PUBLIC_URL: expected an absolute http(s) URL, e.g. https://lotsen.example.se (got "lotsen")'],
     [{ WEBCHAT_TOKEN_SECRET: 'short' }, 'WEBCHAT_TOKEN_SECRET: expected at least 32 characters (a random secret)'],
+    [{ STORE_TIMEOUT_MS: '5' }, 'STORE_TIMEOUT_MS: expected milliseconds as a whole number from 50 to 60000 (got "5")'],
   ])('names the variable and what is expected: %j', (env, problem) => {
     expect(problemsOf(env)).toContain(problem);
   });

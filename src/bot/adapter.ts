@@ -1,4 +1,6 @@
 import {
+  ActivityEventNames,
+  ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -11,6 +13,18 @@ import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { LocalAwareAuthentication } from './localChannel';
+import { wasAcknowledged } from './bot';
+import { StoreUnavailableError } from '../domain/ports';
+
+/** True when the error, or what it wraps (botbuilder-dialogs' DialogContextError keeps it in `error`), is a store outage. */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof StoreUnavailableError) return true;
+    const wrapped = current as { error?: unknown; cause?: unknown };
+    current = wrapped.error ?? wrapped.cause;
+  }
+  return false;
+}
 
 /** The CloudAdapter, with a turn for a request that was authenticated beforehand (see processRequest.ts). */
 export class BotCloudAdapter extends CloudAdapter {
@@ -37,6 +51,7 @@ export function createBotAdapter(
   logger: Logger,
   conversationState: ConversationState,
   apology: (context: TurnContext) => string,
+  storeDown: (context: TurnContext) => string,
 ): BotAdapter {
   const options: ConfigurationBotFrameworkAuthenticationOptions = config.bot.authEnabled
     ? {
@@ -50,16 +65,29 @@ export function createBotAdapter(
   const adapter = new BotCloudAdapter(auth);
 
   // One turn-error handler: log, apologise, and clear the conversation state so the user is not stuck.
+  // A store outage is different: the state is not broken, only unsaved (clearing it would fail too),
+  // and the apology says so; when the turn already acknowledged a suggestion, that stays the one message.
   adapter.onTurnError = async (context, error) => {
-    logger.error(
-      { err: error, activityId: context.activity.id, channelId: context.activity.channelId },
-      'turn failed',
-    );
+    const outage = isStoreUnavailable(error);
+    const where = { activityId: context.activity.id, channelId: context.activity.channelId };
+    if (context.activity.type === ActivityTypes.Event && context.activity.name === ActivityEventNames.ContinueConversation) {
+      // A message the bot sends on its own (a queued receipt, a status change) failed: the user's
+      // conversation is not at fault, so its state (an open dialog) stays, and no apology is sent.
+      logger.warn({ err: error, ...where }, 'proactive message failed');
+      return;
+    }
+    if (outage) {
+      logger.warn({ err: error, ...where, acknowledged: wasAcknowledged(context) }, 'turn failed: the store is unavailable');
+      if (wasAcknowledged(context)) return;
+    } else {
+      logger.error({ err: error, ...where }, 'turn failed');
+    }
     try {
-      await context.sendActivity(apology(context));
+      await context.sendActivity(outage ? storeDown(context) : apology(context));
     } catch (sendError) {
       logger.warn({ err: sendError }, 'could not send the apology');
     }
+    if (outage) return;
     try {
       await conversationState.delete(context);
     } catch (deleteError) {

@@ -17,6 +17,7 @@ import { detectLanguage } from '../domain/text';
 
 export const LOGGER_KEY = Symbol('turnLogger');
 export const SESSION_KEY = Symbol('session');
+const ACKNOWLEDGED_KEY = Symbol('acknowledged');
 
 export interface BotOptions {
   conversationState: ConversationState;
@@ -49,6 +50,26 @@ export function turnSession(context: TurnContext): ConversationSession {
   const session = context.turnState.get(SESSION_KEY) as ConversationSession | undefined;
   if (!session) throw new Error('the session is resolved at the start of every turn');
   return session;
+}
+
+/** The turn's language: the session's once resolved, else the activity's locale, else Swedish. */
+export function turnLanguage(context: TurnContext): Language {
+  const session = context.turnState.get(SESSION_KEY) as ConversationSession | undefined;
+  return session?.language ?? languageFromLocale(context.activity.locale) ?? 'sv';
+}
+
+/**
+ * Records that this turn told the user their submission is kept (a receipt, or "saved, registered
+ * as soon as the store is back"). If the turn then fails because the store is down (its state could
+ * not be saved), that message stays the last word: no apology contradicts it, and the user's retried
+ * answer maps to the same item (the dialog instance is its idempotency key).
+ */
+export function markAcknowledged(context: TurnContext): void {
+  context.turnState.set(ACKNOWLEDGED_KEY, true);
+}
+
+export function wasAcknowledged(context: TurnContext): boolean {
+  return context.turnState.get(ACKNOWLEDGED_KEY) === true;
 }
 
 /**

@@ -77,7 +77,7 @@ async function exportSession(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
-  const store = await createStore(config.store, { logger: createLogger('error') });
+  const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
   try {
     const groups = createFocusGroups({
       data: loadDataSet(config.dataDir),
@@ -113,7 +113,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
-  const store = await createStore(config.store, { logger: createLogger('error') });
+  const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
   try {
     const items = (await store.feedback.list(municipality, { since: argValue(args, '--since') })).reverse();
     process.stdout.write(formatItems(items, format, delimiter));

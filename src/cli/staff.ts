@@ -37,7 +37,7 @@ export async function runStaffCommand(args: string[], env: Record<string, string
   const command = positional(args, ['--name', '--role', '--municipality', '--team', '--aad', '--id']);
   const config = loadConfig({ LOG_LEVEL: 'error', ...env });
   const data = loadDataSet(config.dataDir);
-  const store = await createStore(config.store, { logger: createLogger('error') });
+  const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
   try {
     switch (command) {
       case 'add': {

@@ -91,7 +91,7 @@ function bayesRanker(data: DataSet, municipality: string): Ranker {
 
 async function storedCorrections(municipality: string): Promise<Correction[]> {
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
-  const store = await createStore(config.store, { logger: createLogger('error') });
+  const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
   try {
     return correctionsFrom(await store.feedback.list(municipality));
   } finally {

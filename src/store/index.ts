@@ -10,13 +10,18 @@ import type { Store } from './types';
 
 export type { Store } from './types';
 
-export async function createStore(config: Config['store'], deps: { logger: Logger }): Promise<Store> {
+/**
+ * `timeoutMs` (STORE_TIMEOUT_MS) bounds every store operation; past it the store counts as
+ * unavailable and the circuit breaker (breaker.ts) answers at once until the store is back.
+ */
+export async function createStore(config: Config['store'], deps: { logger: Logger; timeoutMs?: number }): Promise<Store> {
+  const timeoutMs = deps.timeoutMs ?? 1000;
   if (config.kind === 'cosmos') {
-    const backend = await createCosmosBackend({ endpoint: config.endpoint, key: config.key, database: config.database });
+    const backend = await createCosmosBackend({ endpoint: config.endpoint, key: config.key, database: config.database, requestTimeoutMs: timeoutMs });
     deps.logger.info({ store: 'cosmos', endpoint: config.endpoint, database: config.database }, 'store ready');
     return storeOver(backend);
   }
-  const backend = createSqliteBackend(config.path);
+  const backend = createSqliteBackend(config.path, { timeoutMs });
   deps.logger.info({ store: 'sqlite', path: config.path }, 'store ready');
   return storeOver(backend);
 }

@@ -2,9 +2,13 @@
  * A local, durable outbox: one JSON file per waiting item, written atomically (temp file, fsync,
  * rename). Used when the store is unreachable, so a suggestion is never lost; flushed to the store
  * when it is back. Deliberately not the store itself: it must work when the store does not.
+ * Asynchronous file calls: it is written while the store is down, when many conversations may be
+ * finishing at once, and an fsync on the event loop would hold up all of them.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Outbox, OutboxEntry } from '../domain/feedback/outbox';
 
 const SAFE_ID = /^[a-zA-Z0-9_-]{1,100}$/;
@@ -18,21 +22,22 @@ export function createFileOutbox(dir: string): Outbox {
   return {
     async put(entry: OutboxEntry) {
       const target = file(entry.id);
-      const temp = `${target}.${process.pid}.tmp`;
-      const fd = openSync(temp, 'w', 0o600);
+      // Unique per write: two puts of one entry may now overlap (a repeated delivery while the first waits on fsync).
+      const temp = `${target}.${process.pid}.${randomUUID()}.tmp`;
+      const handle = await open(temp, 'w', 0o600);
       try {
-        writeSync(fd, JSON.stringify(entry));
-        fsyncSync(fd);
+        await handle.writeFile(JSON.stringify(entry));
+        await handle.sync();
       } finally {
-        closeSync(fd);
+        await handle.close();
       }
-      renameSync(temp, target);
+      await rename(temp, target);
     },
     async list() {
       const entries: OutboxEntry[] = [];
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
         try {
-          entries.push(JSON.parse(readFileSync(join(dir, name), 'utf8')) as OutboxEntry);
+          entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as OutboxEntry);
         } catch {
           // A half-written file cannot exist (rename is atomic); an unreadable one is left for a person.
         }
@@ -40,7 +45,7 @@ export function createFileOutbox(dir: string): Outbox {
       return entries.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
     },
     async remove(id: string) {
-      rmSync(file(id), { force: true });
+      await rm(file(id), { force: true });
     },
   };
 }

@@ -26,6 +26,7 @@ import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
 
 import { idFor } from '../domain/feedback/ids';
+import { withCircuitBreaker, type BreakerOptions } from './breaker';
 
 function withETag<T>(stored: Stored): T {
   return { ...stored.doc, eTag: stored.etag } as T;
@@ -344,8 +345,9 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
   };
 }
 
-/** A Store over one document back end. */
-export function storeOver(backend: DocumentBackend): Store {
+/** A Store over one document back end, behind a circuit breaker (breaker.ts). */
+export function storeOver(inner: DocumentBackend, options: BreakerOptions = {}): Store {
+  const backend = withCircuitBreaker(inner, options);
   return {
     kind: backend.kind,
     backend,
@@ -358,6 +360,7 @@ export function storeOver(backend: DocumentBackend): Store {
     apiKeys: createApiKeyRepository(backend),
     focusGroups: createFocusGroupRepository(backend),
     health: () => backend.health(),
+    onAvailable: (listener) => backend.onAvailable(listener),
     close: () => backend.close(),
   };
 }

@@ -23,6 +23,9 @@ export interface Store {
   /** Open311 API keys (hashed), per municipality. */
   apiKeys: ApiKeyRepository;
   focusGroups: FocusGroupRepository;
+  /** The last known state; never waits on the store (a background probe keeps it current). */
   health(): Promise<StoreHealth>;
+  /** Called each time the store answers again after an outage. */
+  onAvailable(listener: () => void): void;
   close(): Promise<void>;
 }

@@ -79,60 +79,87 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
   const stored = (resource: Envelope | undefined, etag?: string): Stored | undefined =>
     resource ? { doc: resource.doc, etag: etag ?? resource._etag ?? '' } : undefined;
 
+  /**
+   * Every operation gets one deadline (requestTimeoutMs), whatever the SDK's own retries would
+   * do (it retries reads on a reset connection ten times, a second apart): past it the request is
+   * aborted and the store counts as unavailable, so a turn never waits longer than that.
+   */
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const deadline = async <T>(what: string, work: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new StoreUnavailableError(`Cosmos DB did not answer within ${timeoutMs} ms (${what})`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([work(controller.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const collection = (name: CollectionName): DocumentCollection => {
     const c = container(name);
     return {
-      async get(pk, id) {
-        try {
-          const { resource } = await c.item(id, pk).read<Envelope>();
-          return stored(resource);
-        } catch (error) {
-          if (statusOf(error) === 404) return undefined;
-          return wrap(error, `${name} ${id}`);
-        }
-      },
-      async insert(pk, id, doc) {
-        try {
-          const { resource } = await c.items.create<Envelope>({ id, pk, doc });
-          return stored(resource);
-        } catch (error) {
-          if (statusOf(error) === 409) return undefined;
-          return wrap(error, `${name} ${id}`);
-        }
-      },
-      async replace(pk, id, doc, ifMatch) {
-        try {
-          const { resource } = await c
-            .item(id, pk)
-            .replace<Envelope>({ id, pk, doc }, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
-          const result = stored(resource);
-          if (!result) throw new ConcurrencyError(`${name} ${id}`);
-          return result;
-        } catch (error) {
-          if (error instanceof ConcurrencyError) throw error;
-          return wrap(error, `${name} ${id}`);
-        }
-      },
-      async upsert(pk, id, doc) {
-        try {
-          const { resource } = await c.items.upsert<Envelope>({ id, pk, doc });
-          const result = stored(resource);
-          if (!result) throw new StoreUnavailableError(`Cosmos DB returned no document for ${name} ${id}`);
-          return result;
-        } catch (error) {
-          if (error instanceof StoreUnavailableError) throw error;
-          return wrap(error, `${name} ${id}`);
-        }
-      },
-      async delete(pk, id) {
-        try {
-          await c.item(id, pk).delete();
-        } catch (error) {
-          if (statusOf(error) === 404) return;
-          wrap(error, `${name} ${id}`);
-        }
-      },
-      async query(pk, query: Query = {}) {
+      get: (pk, id) =>
+        deadline(`${name} read`, async (abortSignal) => {
+          try {
+            const { resource } = await c.item(id, pk).read<Envelope>({ abortSignal });
+            return stored(resource);
+          } catch (error) {
+            if (statusOf(error) === 404) return undefined;
+            return wrap(error, `${name} ${id}`);
+          }
+        }),
+      insert: (pk, id, doc) =>
+        deadline(`${name} create`, async (abortSignal) => {
+          try {
+            const { resource } = await c.items.create<Envelope>({ id, pk, doc }, { abortSignal });
+            return stored(resource);
+          } catch (error) {
+            if (statusOf(error) === 409) return undefined;
+            return wrap(error, `${name} ${id}`);
+          }
+        }),
+      replace: (pk, id, doc, ifMatch) =>
+        deadline(`${name} replace`, async (abortSignal) => {
+          try {
+            const { resource } = await c
+              .item(id, pk)
+              .replace<Envelope>({ id, pk, doc }, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch }, abortSignal } : { abortSignal });
+            const result = stored(resource);
+            if (!result) throw new ConcurrencyError(`${name} ${id}`);
+            return result;
+          } catch (error) {
+            if (error instanceof ConcurrencyError) throw error;
+            return wrap(error, `${name} ${id}`);
+          }
+        }),
+      upsert: (pk, id, doc) =>
+        deadline(`${name} upsert`, async (abortSignal) => {
+          try {
+            const { resource } = await c.items.upsert<Envelope>({ id, pk, doc }, { abortSignal });
+            const result = stored(resource);
+            if (!result) throw new StoreUnavailableError(`Cosmos DB returned no document for ${name} ${id}`);
+            return result;
+          } catch (error) {
+            if (error instanceof StoreUnavailableError) throw error;
+            return wrap(error, `${name} ${id}`);
+          }
+        }),
+      delete: (pk, id) =>
+        deadline(`${name} delete`, async (abortSignal) => {
+          try {
+            await c.item(id, pk).delete({ abortSignal });
+          } catch (error) {
+            if (statusOf(error) === 404) return;
+            wrap(error, `${name} ${id}`);
+          }
+        }),
+      query: (pk, query: Query = {}) => {
         const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
         let sql = 'SELECT * FROM c WHERE c.pk = @pk';
         (query.where ?? []).forEach((condition, index) => {
@@ -140,15 +167,17 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
           parameters.push({ name: `@p${index}`, value: condition.value });
         });
         if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;
-        try {
-          const { resources } = await c.items
-            .query<Envelope>({ query: sql, parameters }, { partitionKey: pk, maxItemCount: query.limit })
-            .fetchAll();
-          const list = resources.flatMap((r) => stored(r) ?? []);
-          return query.limit ? list.slice(0, query.limit) : list;
-        } catch (error) {
-          return wrap(error, `${name} query`);
-        }
+        return deadline(`${name} query`, async (abortSignal) => {
+          try {
+            const { resources } = await c.items
+              .query<Envelope>({ query: sql, parameters }, { partitionKey: pk, maxItemCount: query.limit, abortSignal })
+              .fetchAll();
+            const list = resources.flatMap((r) => stored(r) ?? []);
+            return query.limit ? list.slice(0, query.limit) : list;
+          } catch (error) {
+            return wrap(error, `${name} query`);
+          }
+        });
       },
     };
   };
@@ -156,15 +185,15 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
   return {
     kind: 'cosmos',
     collection,
-    async nextSequence(pk, name) {
+    nextSequence: (pk, name) => deadline('counter', async (abortSignal) => {
       const counters = container(COUNTERS);
       const id = name;
       for (let attempt = 0; attempt < 20; attempt += 1) {
         try {
-          const { resource } = await counters.item(id, pk).read<{ id: string; pk: string; value: number; _etag: string }>();
+          const { resource } = await counters.item(id, pk).read<{ id: string; pk: string; value: number; _etag: string }>({ abortSignal });
           if (!resource) {
             try {
-              await counters.items.create({ id, pk, value: 1 });
+              await counters.items.create({ id, pk, value: 1 }, { abortSignal });
               return 1;
             } catch (error) {
               if (statusOf(error) === 409) continue;
@@ -173,7 +202,7 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
           }
           const value = resource.value + 1;
           try {
-            await counters.item(id, pk).replace({ id, pk, value }, { accessCondition: { type: 'IfMatch', condition: resource._etag } });
+            await counters.item(id, pk).replace({ id, pk, value }, { accessCondition: { type: 'IfMatch', condition: resource._etag }, abortSignal });
             return value;
           } catch (error) {
             if (statusOf(error) === 412) continue;
@@ -182,7 +211,7 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
         } catch (error) {
           if (statusOf(error) === 404) {
             try {
-              await counters.items.create({ id, pk, value: 1 });
+              await counters.items.create({ id, pk, value: 1 }, { abortSignal });
               return 1;
             } catch (inner) {
               if (statusOf(inner) === 409) continue;
@@ -193,10 +222,10 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
         }
       }
       throw new StoreUnavailableError('Cosmos DB counter is too contended; try again');
-    },
+    }),
     async health() {
       try {
-        await database.read();
+        await deadline('health', (abortSignal) => database.read({ abortSignal }));
         return { ok: true, kind: 'cosmos' };
       } catch (error) {
         return { ok: false, kind: 'cosmos', detail: (error as Error).message };

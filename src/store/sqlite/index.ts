@@ -50,27 +50,54 @@ function unavailable(error: unknown, path: string): never {
   throw error;
 }
 
-export function createSqliteBackend(path: string): DocumentBackend {
+export interface SqliteOptions {
+  /**
+   * How long one operation may wait for a file that another process has locked before the store
+   * counts as unavailable (default 1000 ms). The wait is spent in asynchronous retries, not inside
+   * SQLite's busy handler: better-sqlite3 is synchronous, so a busy handler blocks the event loop
+   * (every conversation and /healthz) for as long as it waits.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * What one attempt may block the event loop waiting for a lock (SQLite's busy_timeout): nothing.
+ * A locked file fails the attempt at once and the retry waits asynchronously (guard below).
+ */
+const BUSY_WAIT_MS = 0;
+
+const isBusy = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? '');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createSqliteBackend(path: string, options: SqliteOptions = {}): DocumentBackend {
+  const timeoutMs = options.timeoutMs ?? 1000;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Database(path, { timeout: BUSY_WAIT_MS });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
     migrate(db);
   } catch (error) {
     throw new StoreUnavailableError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`, { cause: error });
   }
-  const guard = <T>(work: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      if (error instanceof ConcurrencyError) return Promise.reject(error);
+  /**
+   * Runs one statement; while another process holds the write lock it is retried with backoff
+   * (an attempt never waits inside SQLite) until timeoutMs, then the store is unavailable.
+   */
+  const guard = async <T>(work: () => T): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
       try {
+        return work();
+      } catch (error) {
+        if (error instanceof ConcurrencyError) throw error;
+        if (isBusy(error) && Date.now() + pause < deadline) {
+          await sleep(pause);
+          continue;
+        }
         unavailable(error, path);
-      } catch (wrapped) {
-        return Promise.reject(wrapped);
       }
     }
   };
@@ -141,7 +168,10 @@ export function createSqliteBackend(path: string): DocumentBackend {
     nextSequence: (pk, name) => guard(() => (statements.next.get(pk, name) as { value: number }).value),
     health: async () => {
       try {
-        db.prepare('SELECT 1').get();
+        // Can we write? Reads go on while another process holds the write lock (WAL), so `SELECT 1`
+        // would say ok to a store that cannot take a single suggestion.
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
         return { ok: true, kind: 'sqlite' };
       } catch (error) {
         return { ok: false, kind: 'sqlite', detail: (error as Error).message };
