@@ -126,10 +126,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'answer':
         await context.sendActivity(
-          MessageFactory.attachment(
-            processCard(decision.answer, pack.municipality, lang, this.deps.texts),
-            t('guide.answer.intro', { title: decision.answer.title[lang] }),
-          ),
+          MessageFactory.attachment(processCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
           municipality: session.municipality,
@@ -142,10 +139,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'scenario':
         await context.sendActivity(
-          MessageFactory.attachment(
-            scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts),
-            t('guide.scenario.intro', { title: decision.answer.scenario.title[lang] }),
-          ),
+          MessageFactory.attachment(scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
           municipality: session.municipality,
