@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TurnContext, type Activity } from 'botbuilder';
@@ -42,24 +39,6 @@ const RECORD_FRAMES = `(() => {
     }
   };
 })();`;
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function get(url: string, headers: Record<string, string>): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe.skipIf(!chromiumAvailable)('the web chat page', () => {
   let t: TestApp;
@@ -316,37 +295,7 @@ describe.skipIf(!chromiumAvailable)('the web chat page', () => {
   });
 
   describe('static assets', () => {
-    const bundle = readFileSync(join(__dirname, '..', '..', 'node_modules', 'botframework-webchat', 'dist', 'webchat.js'));
-
-    it('serves Web Chat compressed (brotli or gzip as accepted) with an ETag and Cache-Control, 304 when unchanged', async () => {
-      const br = await get(`${t.url}/webchat/webchat.js`, { 'accept-encoding': 'gzip, deflate, br' });
-      expect(br.status).toBe(200);
-      expect(br.headers['content-encoding']).toBe('br');
-      expect(br.headers.vary).toMatch(/accept-encoding/i);
-      expect(br.headers['cache-control']).toMatch(/max-age=\d+/);
-      expect(brotliDecompressSync(br.body).equals(bundle)).toBe(true);
-
-      const gz = await get(`${t.url}/webchat/webchat.js`, { 'accept-encoding': 'gzip;q=1.0, br;q=0' });
-      expect(gz.headers['content-encoding']).toBe('gzip');
-      expect(gunzipSync(gz.body).equals(bundle)).toBe(true);
-
-      const plain = await get(`${t.url}/webchat/webchat.js`, {});
-      expect(plain.headers['content-encoding']).toBeUndefined();
-      expect(plain.body.length).toBe(bundle.length);
-
-      const etag = String(br.headers.etag);
-      expect(etag).toMatch(/^"[\w-]+"$/);
-      expect(gz.headers.etag).toBe(etag);
-      const again = await get(`${t.url}/webchat/webchat.js`, { 'accept-encoding': 'br', 'if-none-match': etag });
-      expect(again.status).toBe(304);
-      expect(again.body.length).toBe(0);
-      console.log(`webchat.js: ${bundle.length} bytes, brotli ${br.body.length}, gzip ${gz.body.length}`);
-
-      const script = await get(`${t.url}/webchat/app.js`, { 'accept-encoding': 'gzip' });
-      expect(script.headers['content-encoding']).toBe('gzip');
-      expect(script.headers['cache-control']).toBe('no-cache');
-    });
-
+    // The HTTP details (encodings, ETag, 304) are in static.test.ts.
     it('reaches Chromium compressed', async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
