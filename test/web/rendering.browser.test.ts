@@ -244,6 +244,7 @@ describe.skipIf(!chromiumAvailable)('the web chat page', () => {
       console.log(`push-to-render at ${width} px: ${Math.round(renderedAt - pushedAt!)} ms`);
       // Web Chat holds an activity whose replyToId it has not seen for 5 s, warning when it gives up.
       expect(warnings.filter((w) => w.includes('Timed out while waiting for activity'))).toEqual([]);
+      await page.getByText(text).scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(shots, `status-push-${width}.png`) });
     });
 
