@@ -244,8 +244,23 @@ describe.skipIf(!chromiumAvailable)('the web chat page', () => {
       console.log(`push-to-render at ${width} px: ${Math.round(renderedAt - pushedAt!)} ms`);
       // Web Chat holds an activity whose replyToId it has not seen for 5 s, warning when it gives up.
       expect(warnings.filter((w) => w.includes('Timed out while waiting for activity'))).toEqual([]);
-      await page.getByText(text).scrollIntoViewIfNeeded();
+      await page.getByText(text, { exact: true }).last().scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(shots, `status-push-${width}.png`) });
+    });
+
+    it('links the crisis numbers for a tap to call as well', async () => {
+      const { page } = chat;
+      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      await input.fill('någon hotar mig utanför butiken just nu');
+      await input.press('Enter');
+      const emergency = page.locator('a[href="tel:112"]').last();
+      await emergency.waitFor({ timeout: 15_000 });
+      expect(await emergency.innerText()).toBe('112');
+      const hrefs = await page.locator('.webchat__basic-transcript__transcript a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      expect(hrefs.filter((href) => href === 'tel:112').length).toBeGreaterThan(0);
+      expect(hrefs.some((href) => /^tel:\+?\d{4,}$/.test(href ?? '') && href !== 'tel:+4625026000'), 'a help line besides 112 and the switchboard').toBe(true);
+      await emergency.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, `crisis-${width}.png`) });
     });
 
     it('switches the page, Web Chat and the welcome between Swedish and English, and tells the bot', async () => {
