@@ -83,7 +83,12 @@ function closing(answerActions: Json[], helpful: { question: string; yes: Json; 
   return [
     ...(answerActions.length > 0 ? [{ type: 'ActionSet', actions: answerActions }] : []),
     paragraph(helpful.question, { weight: 'Bolder', separator: true }),
-    { type: 'ActionSet', spacing: 'Small', actions: [helpful.yes, helpful.no] },
+    // Yes and no side by side: short labels, and the card stays shorter on a phone.
+    {
+      type: 'ColumnSet',
+      spacing: 'Small',
+      columns: [helpful.yes, helpful.no].map((action) => ({ type: 'Column', width: 'stretch', items: [{ type: 'ActionSet', actions: [action] }] })),
+    },
   ];
 }
 

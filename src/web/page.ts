@@ -78,8 +78,6 @@ export function renderPage(model: PageModel): string {
 // --- Static assets ---------------------------------------------------------------------------
 
 interface PreparedAsset {
-  /** mtime and size of the file it was made from (a changed file is prepared again). */
-  version: string;
   etag: string;
   identity: Buffer;
   gzip: Buffer;
@@ -109,7 +107,7 @@ export function chooseEncoding(header: string | undefined): Encoding {
   return best ?? 'identity';
 }
 
-async function prepare(file: string, version: string): Promise<PreparedAsset> {
+async function prepare(file: string): Promise<PreparedAsset> {
   const identity = await readFile(file);
   const [gz, br] = await Promise.all([
     gzipAsync(identity, { level: 9 }),
@@ -123,7 +121,7 @@ async function prepare(file: string, version: string): Promise<PreparedAsset> {
     }),
   ]);
   const etag = `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`;
-  return { version, etag, identity, gzip: gz, br };
+  return { etag, identity, gzip: gz, br };
 }
 
 const matchesEtag = (header: string | undefined, etag: string): boolean =>
@@ -134,24 +132,25 @@ const matchesEtag = (header: string | undefined, etag: string): boolean =>
 
 /**
  * Serves one file from disk, compressed (brotli or gzip, as the browser accepts) from copies made
- * once and kept in memory, with an ETag (304 when the browser has it) and the given Cache-Control.
+ * once per version of the file (mtime and size) and kept in memory, with an ETag (304 when the
+ * browser has it) and the given Cache-Control.
  */
 export function serveStatic(file: string, contentType: string, cacheControl = 'public, max-age=86400') {
-  let prepared: Promise<PreparedAsset> | undefined;
+  let cached: { version: string; asset: Promise<PreparedAsset> } | undefined;
   return async (req: Request, res: Response): Promise<void> => {
     let asset: PreparedAsset;
     try {
       const info = await stat(file);
       const version = `${info.mtimeMs}:${info.size}`;
-      const current = prepared ? await prepared : undefined;
-      if (!current || current.version !== version) {
-        const next = prepare(file, version);
-        prepared = next;
-        next.catch(() => {
-          if (prepared === next) prepared = undefined;
+      if (cached?.version !== version) {
+        const next = { version, asset: prepare(file) };
+        cached = next;
+        // A failed read is tried again on the next request.
+        next.asset.catch(() => {
+          if (cached === next) cached = undefined;
         });
       }
-      asset = await (prepared ?? prepare(file, version));
+      asset = await cached.asset;
     } catch {
       res.status(404);
       res.json({ error: { code: 'NotFound', message: 'asset missing on the server' } });

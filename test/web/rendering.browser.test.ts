@@ -208,7 +208,7 @@ describe.skipIf(!chromiumAvailable)('the web chat page', () => {
         }));
       });
       expect(order.filter((o) => !o.inOrder)).toEqual([]);
-      await lastCard(page).getByText('Hjälpte det här?').scrollIntoViewIfNeeded();
+      await lastCard(page).getByRole('button', { name: 'Nej', exact: true }).scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(shots, `answer-links-${width}.png`) });
     });
 
