@@ -39,8 +39,11 @@ export function telHref(phone: string): string {
   return `tel:${digits}`;
 }
 
-/** A phone number as a Markdown link, so a phone can call it with a tap. */
-export const phoneLink = (phone: string): string => `[${phone}](${telHref(phone)})`;
+/**
+ * A phone number as a Markdown link, so a phone can call it with a tap; shown with no-break spaces
+ * and hyphens, so a narrow screen never splits the number over two lines.
+ */
+export const phoneLink = (phone: string): string => `[${phone.replace(/ /g, '\u00a0').replace(/-/g, '\u2011')}](${telHref(phone)})`;
 
 /**
  * One fact as "**Label:** value" in a single text block. (A FactSet gives the label a column that
