@@ -12,7 +12,7 @@ import type { Texts } from '../src/domain/texts';
 import type { Language } from '../src/domain/packs/schema';
 import { turnSession, turnLogger } from '../src/bot/bot';
 import { parseButtonValue, type ButtonValue } from './buttons';
-import { button, choiceCard, clarifyCard, processCard, scenarioCard } from './cards';
+import { button, choiceCard, clarifyCard, phoneLink, processCard, scenarioCard } from './cards';
 import { HANDOFF_DIALOG } from './handoffDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -104,7 +104,7 @@ export class MainDialog extends ComponentDialog {
     switch (decision.kind) {
       case 'crisis': {
         const lines = decision.helpLines.map((line) =>
-          t('guide.crisis.line', { name: line.name[lang], phone: line.phone, when: line.when[lang] }),
+          t('guide.crisis.line', { name: line.name[lang], phone: phoneLink(line.phone), when: line.when[lang] }),
         );
         await context.sendActivity(`${t('guide.crisis.text')}\n\n${lines.map((l) => `- ${l}`).join('\n')}`);
         return step.endDialog();
@@ -126,10 +126,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'answer':
         await context.sendActivity(
-          MessageFactory.attachment(
-            processCard(decision.answer, pack.municipality, lang, this.deps.texts),
-            t('guide.answer.intro', { title: decision.answer.title[lang] }),
-          ),
+          MessageFactory.attachment(processCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
           municipality: session.municipality,
@@ -142,10 +139,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'scenario':
         await context.sendActivity(
-          MessageFactory.attachment(
-            scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts),
-            t('guide.scenario.intro', { title: decision.answer.scenario.title[lang] }),
-          ),
+          MessageFactory.attachment(scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
           municipality: session.municipality,

@@ -216,6 +216,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     store,
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
+    texts,
     runTurn: runLocalTurn,
     now,
     limits,

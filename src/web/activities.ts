@@ -26,6 +26,12 @@ export class Transcripts {
     return `${conversationId}|${String(ordinal).padStart(ORDINAL_WIDTH, '0')}`;
   }
 
+  /** Whether an id is one this transcript gives to an activity of the conversation. */
+  static isActivityOf(conversationId: string, activityId: string): boolean {
+    const prefix = `${conversationId}|`;
+    return activityId.startsWith(prefix) && /^\d+$/.test(activityId.slice(prefix.length));
+  }
+
   /** Stores an activity and returns it with its id, and its ordinal (the new watermark). */
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ activity: DirectLineActivity; ordinal: number }> {
     const ordinal = await this.backend.nextSequence(conversationId, 'transcript');

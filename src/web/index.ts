@@ -24,7 +24,8 @@ import { sendTooMany, type RateLimits } from '../rateLimits';
 import { Transcripts } from './activities';
 import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
-import { renderPage, serveStatic } from './page';
+import type { Texts } from '../domain/texts';
+import { pageLanguage, renderPage, serveStatic } from './page';
 
 export interface WebChatOptions {
   config: Config;
@@ -32,6 +33,8 @@ export interface WebChatOptions {
   store: Store;
   /** Pack id → display name. */
   municipalities: Map<string, { name: string }>;
+  /** The page's texts (data/texts/{sv,en}/web.json). */
+  texts: Texts;
   /** Runs an activity of the local channel through the bot. */
   runTurn(activity: Partial<Activity>): Promise<void>;
   now?: () => Date;
@@ -67,9 +70,25 @@ const sessionRequest = z
     municipality: z.string().max(50).optional(),
     /** The token this browser had before: continue that conversation. */
     resume: z.string().max(2000).optional(),
+    /** The page's language (sv-SE, en-US): the welcome of a new conversation comes in it. */
     locale: z.string().max(20).optional(),
   })
   .strict();
+
+const languageOfLocale = (locale: string | undefined): 'sv' | 'en' | undefined =>
+  locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('sv') ? 'sv' : undefined;
+
+/**
+ * A proactive message (a staff answer, a status change) "replies" to the continuation event the
+ * adapter made up for it, which is never in the transcript. Web Chat holds an activity whose
+ * replyToId it has not seen for up to 5 seconds before rendering it, so such a replyToId is
+ * dropped; replies to activities of the conversation keep theirs.
+ */
+export function withoutDanglingReply(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+  if (!activity.replyToId || Transcripts.isActivityOf(conversationId, activity.replyToId)) return activity;
+  const { replyToId: _dangling, ...rest } = activity;
+  return rest;
+}
 
 function bearer(req: Request): string | undefined {
   const header = req.header('authorization');
@@ -131,7 +150,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
         streams.push(conversationId, { activities: [{ ...activity, id } as never], watermark: '' }, undefined);
         return id;
       }
-      const { activity: stored, ordinal } = await transcripts.append(conversationId, { ...activity, from: activity.from ?? BOT_ACCOUNT });
+      const { activity: stored, ordinal } = await transcripts.append(conversationId, {
+        ...withoutDanglingReply(conversationId, activity),
+        from: activity.from ?? BOT_ACCOUNT,
+      });
       streams.push(conversationId, { activities: [stored], watermark: String(ordinal) }, ordinal);
       return stored.id;
     },
@@ -164,13 +186,15 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     const query = req.query as Record<string, unknown> | undefined;
     const requested = typeof query?.municipality === 'string' ? query.municipality : config.defaultMunicipality;
     const found = options.municipalities.get(requested);
+    const language = pageLanguage(query?.lang);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss: https://directline.botframework.com wss://directline.botframework.com");
     if (!found) {
       res.status(404);
       res.end(
         renderPage({
-          title: 'Företagslotsen',
+          language,
+          texts: options.texts,
           municipality: undefined,
           known: [...options.municipalities].map(([id, m]) => ({ id, name: m.name })),
         }),
@@ -180,7 +204,8 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     res.status(200);
     res.end(
       renderPage({
-        title: `Företagslotsen – ${found.name}`,
+        language,
+        texts: options.texts,
         municipality: { id: requested, name: found.name },
         known: [...options.municipalities].map(([id, m]) => ({ id, name: m.name })),
       }),
@@ -191,8 +216,9 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     res.end();
   });
   server.get('/webchat/webchat.js', serveStatic(bundle, 'application/javascript; charset=utf-8'));
-  server.get('/webchat/app.js', serveStatic(join(root, 'src', 'web', 'public', 'app.js'), 'application/javascript; charset=utf-8'));
-  server.get('/webchat/app.css', serveStatic(join(root, 'src', 'web', 'public', 'app.css'), 'text/css; charset=utf-8'));
+  // The page's own script and style change with a deploy: revalidated (ETag) on every load.
+  server.get('/webchat/app.js', serveStatic(join(root, 'src', 'web', 'public', 'app.js'), 'application/javascript; charset=utf-8', 'no-cache'));
+  server.get('/webchat/app.css', serveStatic(join(root, 'src', 'web', 'public', 'app.css'), 'text/css; charset=utf-8', 'no-cache'));
 
   // --- Session: a token for a new or a resumed conversation -----------------------------------
   server.post('/webchat/session', async (req: Request, res: Response) => {
@@ -227,7 +253,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       const subject = resumable
         ? { conversationId: resumable.conv, userId: resumable.uid, municipality }
         : { conversationId: `lc-${randomBytes(12).toString('base64url')}`, userId: `u-${randomBytes(9).toString('base64url')}`, municipality };
-      const { token, expiresIn } = tokens.issue(subject);
+      const { token, expiresIn } = tokens.issue({ ...subject, language: languageOfLocale(parsed.data.locale) });
       res.json({
         mode: 'local',
         domain: `${baseUrl(req, config)}/v3/directline`,
@@ -260,7 +286,14 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       if (isNew) {
         await store.kv.write({ [startedKey(claims.conv)]: { at: new Date().toISOString(), eTag: '*' } });
         const user = { id: claims.uid, role: 'user' } as Activity['from'];
-        await options.runTurn(turnActivity(claims, { type: 'conversationUpdate', membersAdded: [BOT_ACCOUNT as Activity['from'], user] } as Partial<Activity>));
+        await options.runTurn(
+          turnActivity(claims, {
+            type: 'conversationUpdate',
+            membersAdded: [BOT_ACCOUNT as Activity['from'], user],
+            // The welcome comes in the page's language.
+            locale: claims.lang === 'en' ? 'en-US' : claims.lang === 'sv' ? 'sv-SE' : undefined,
+          } as Partial<Activity>),
+        );
       }
     } catch (error) {
       logger.error({ err: error }, 'web chat conversation start failed');
@@ -319,7 +352,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     if (!(await withinIpLimit(req, res))) return;
     const claims = await authorize(req, res);
     if (!claims) return;
-    const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun });
+    const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun, language: claims.lang });
     res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
   });
 

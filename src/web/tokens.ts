@@ -23,6 +23,8 @@ const claimsSchema = z.object({
   uid: z.string().min(1),
   /** Municipality pack id of the conversation. */
   mun: z.string().min(1),
+  /** Language of the page that started the conversation (its welcome comes in it). */
+  lang: z.enum(['sv', 'en']).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
   iss: z.literal('foretagslotsen-webchat'),
@@ -46,12 +48,16 @@ export class TokenSigner {
     if (secret.length < 32) throw new Error('the web chat token secret needs at least 32 bytes');
   }
 
-  issue(subject: { conversationId: string; userId: string; municipality: string }): { token: string; expiresIn: number } {
+  issue(subject: { conversationId: string; userId: string; municipality: string; language?: 'sv' | 'en' }): {
+    token: string;
+    expiresIn: number;
+  } {
     const iat = Math.floor(this.now().getTime() / 1000);
     const claims: TokenClaims = {
       conv: subject.conversationId,
       uid: subject.userId,
       mun: subject.municipality,
+      ...(subject.language ? { lang: subject.language } : {}),
       iat,
       exp: iat + TOKEN_LIFETIME_SECONDS,
       iss: 'foretagslotsen-webchat',

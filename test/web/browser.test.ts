@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable)('web chat in Chromium', () => {
     await page.getByText(/Företagslotsen/).first().waitFor();
     await input.fill('ska öppna pizzeria, vad behöver jag?');
     await input.press('Enter');
-    await page.getByText(/livsmedel/i).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/din checklista/i).first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(shots, 'webchat-answer.png'), fullPage: true });
 
     const conversationId = await page.evaluate(() => (window as unknown as { foretagslotsen: { conversationId: string } }).foretagslotsen.conversationId);

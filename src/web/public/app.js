@@ -6,13 +6,16 @@
   var storageKey = 'foretagslotsen:' + config.municipality;
   var root = document.getElementById('webchat');
   var params = new URLSearchParams(location.search);
-  var locale = params.get('lang') === 'en' ? 'en-US' : 'sv-SE';
+  // The server rendered the page in this language (?lang=en|sv); Web Chat, and every activity it
+  // sends (so the bot's replies), follow it.
+  var language = config.language === 'en' ? 'en' : 'sv';
+  var locale = language === 'en' ? 'en-US' : 'sv-SE';
 
   function saved() {
     try { return JSON.parse(localStorage.getItem(storageKey) || 'null'); } catch (e) { return null; }
   }
-  function remember(token, conversationId) {
-    try { localStorage.setItem(storageKey, JSON.stringify({ token: token, conversationId: conversationId })); } catch (e) { /* private mode */ }
+  function remember(state) {
+    try { localStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
   function fail(message) {
     root.innerHTML = '';
@@ -29,6 +32,8 @@
   });
 
   var previous = saved();
+  // Switched language before writing anything: start over, so even the welcome is in the new language.
+  if (previous && previous.language && previous.language !== language && !previous.talked) previous = null;
   fetch('/webchat/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -39,7 +44,14 @@
       return response.json();
     })
     .then(function (session) {
-      remember(session.token, session.conversationId);
+      var state = {
+        token: session.token,
+        conversationId: session.conversationId,
+        language: language,
+        talked: Boolean(session.resumed && previous && previous.talked)
+      };
+      var switched = Boolean(session.resumed && previous && previous.language && previous.language !== language);
+      remember(state);
       var directLine = window.WebChat.createDirectLine({
         token: session.token,
         domain: session.domain,
@@ -48,26 +60,42 @@
       });
       // Direct Line refreshes its token every 15 minutes; keep the newest one to resume with.
       setInterval(function () {
-        if (directLine.token && directLine.token !== session.token) {
-          session.token = directLine.token;
-          remember(session.token, session.conversationId);
+        if (directLine.token && directLine.token !== state.token) {
+          state.token = directLine.token;
+          remember(state);
         }
       }, 60 * 1000);
       window.foretagslotsen = { conversationId: session.conversationId, resumed: session.resumed };
       // /?join=CODE: join a focus group as soon as the conversation is connected.
       var join = params.get('join');
-      if (join && /^[A-Za-z0-9]{6}$/.test(join)) {
-        var joined = false;
-        directLine.connectionStatus$.subscribe(function (status) {
-          if (status === 2 && !joined) {
-            joined = true;
-            directLine.postActivity({ type: 'event', name: 'join', value: join.toUpperCase(), from: { id: session.userId } }).subscribe(function () {});
-          }
-        });
-      }
+      var connected = false;
+      directLine.connectionStatus$.subscribe(function (status) {
+        if (status !== 2 || connected) return;
+        connected = true;
+        // The language changed in a conversation that goes on: tell the bot, so its replies follow.
+        if (switched) {
+          directLine.postActivity({ type: 'event', name: 'language', value: language, locale: locale, from: { id: session.userId } }).subscribe(function () {});
+        }
+        if (join && /^[A-Za-z0-9]{6}$/.test(join)) {
+          directLine.postActivity({ type: 'event', name: 'join', value: join.toUpperCase(), locale: locale, from: { id: session.userId } }).subscribe(function () {});
+        }
+      });
+      // Once the user has written, a language switch keeps the conversation instead of starting over.
+      var store = window.WebChat.createStore({}, function () {
+        return function (next) {
+          return function (action) {
+            if (action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload && action.payload.activity && action.payload.activity.type === 'message' && !state.talked) {
+              state.talked = true;
+              remember(state);
+            }
+            return next(action);
+          };
+        };
+      });
       window.WebChat.renderWebChat(
         {
           directLine: directLine,
+          store: store,
           userID: session.userId,
           locale: locale,
           styleOptions: {
@@ -76,7 +104,13 @@
             accent: '#0b4f6c',
             bubbleBorderRadius: 8,
             bubbleFromUserBorderRadius: 8,
-            suggestedActionLayout: 'flow'
+            suggestedActionLayout: 'flow',
+            // Card titles wrap instead of ending in "…" on a phone.
+            richCardWrapTitle: true,
+            // A long answer opens at its start: following the new messages stops once the first of
+            // them reaches the top of the view (not at the end of a card taller than the screen).
+            autoScrollSnapOnPage: true,
+            autoScrollSnapOnPageOffset: -8
           }
         },
         root
@@ -84,6 +118,6 @@
       root.setAttribute('data-ready', 'true');
     })
     .catch(function () {
-      fail('Chatten kunde inte starta just nu. Försök igen om en stund, eller ring kommunens växel.');
+      fail(config.texts.startFailed);
     });
 })();
