@@ -136,7 +136,11 @@ describe('a SQLite file locked by another process', () => {
       expect(final.text).not.toContain('gick fel');
       expect(final.count).toBe(1);
     }
-    for (const reply of again) expect(reply.text).toMatch(/redan registrerat \(MORA-20\d\d-\d{6}\)/);
+    // A new answer finds the one item; a redelivered activity gets the replies of its first delivery again.
+    again.forEach((reply, i) => {
+      if (i < 3) expect(reply.text).toMatch(/redan registrerat \(MORA-20\d\d-\d{6}\)/);
+      else expect(reply.text).toBe(finals[i]?.text);
+    });
     // Each user got the reference in the chat once, when the store was back.
     for (const u of users) expect(chat.received.get(u.conversation)).toEqual([expect.stringMatching(/nu registrerat med referensnummer MORA-20\d\d-\d{6}/)]);
     expect(perText).toEqual([1, 1, 1, 1, 1]);
