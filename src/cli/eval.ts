@@ -1,6 +1,7 @@
 /**
  * npm run eval -- routing FILE [--municipality ID] [--baseline bayes|nlpjs]
  * npm run eval -- tagging FILE --municipality ID
+ * npm run eval -- masking FILE [--misses]
  * Prints a report, and as its last line one JSON object with the numbers.
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
@@ -16,10 +17,15 @@ async function main(argv: string[]): Promise<number> {
       const { runTaggingEval } = await import('../eval/taggingEval');
       return runTaggingEval(rest);
     }
+    case 'masking': {
+      const { runMaskingEval } = await import('../eval/maskingEval');
+      return runMaskingEval(rest);
+    }
     default:
       process.stderr.write(
         'usage: npm run eval -- routing FILE [--municipality ID] [--baseline bayes|nlpjs]\n' +
-          '       npm run eval -- tagging FILE --municipality ID\n',
+          '       npm run eval -- tagging FILE --municipality ID\n' +
+          '       npm run eval -- masking FILE [--misses]\n',
       );
       return 2;
   }
