@@ -30,6 +30,7 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   ['my personal identity number is 850312-1235', '850312-1235', 'personal-identity-number'],
   ['850312-1235 är mitt personnummer', '850312-1235', 'personal-identity-number'],
   // a sole trader's organisationsnummer is their personnummer
+  ['personnummer 900101/0017', '900101/0017', 'personal-identity-number'],
   ['Enskild firma, org nr 900101-0017', '900101-0017', 'personal-identity-number'],
   // phone numbers
   ['Ring 070-123 45 67', '123 45 67', 'phone'],
@@ -51,6 +52,9 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   ['isländskt +354 555 1234', '555 1234', 'phone'],
   ['0047 912 34 567 funkar', '912 34 567', 'phone'],
   ['tel. 0701234567', '0701234567', 'phone'],
+  // a word ending in a keyword's letters (Göteborg, partner) says nothing
+  ['kontoret i Göteborg är 031-12 34 56', '12 34 56', 'phone'],
+  ['vår partner +358 40 123 4567', '123 4567', 'phone'],
   // e-mail
   ['mejla anna.berg@foretag.se', 'anna.berg', 'email'],
   ['mejla åsa.öberg@företag.se', 'åsa.öberg', 'email'],
@@ -63,6 +67,7 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   ['anna punkt berg at foretag punkt se', 'berg at foretag', 'email'],
   ['anna (at) foretag (dot) se', 'anna (at) foretag', 'email'],
   ['anna @ foretag.se', 'anna @ foretag', 'email'],
+  ['anna @ foretag . se utan mellanslag', 'anna @ foretag', 'email'],
   ['ANNA AT FORETAG DOT COM', 'ANNA AT FORETAG', 'email'],
   // bank accounts and IBAN
   ['Betala till konto 8327-9, 123 456 789-0', '123 456 789', 'bank-account'],
@@ -71,6 +76,8 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   ['sätt in på 3300-1234567', '1234567', 'bank-account'],
   ['kontonummer: 5050 123 4567', '123 4567', 'bank-account'],
   ['IBAN SE45 5000 0000 0583 9825 7466', '0583 9825 7466', 'bank-account'],
+  ['till IBAN SE4550000000058398257467 tack', 'SE4550000000058398257467', 'bank-account'],
+  ['iban se45 5000 0000 0583 9825 7466', '0583 9825 7466', 'bank-account'],
   ['iban: SE4550000000058398257466', 'SE4550000000058398257466', 'bank-account'],
   ['my account is DE89 3704 0044 0532 0130 00', '0532 0130 00', 'bank-account'],
 ];
@@ -93,6 +100,9 @@ const mustKeep: Array<[string, string]> = [
   ['från 05/11/2024 till 07/11/2024', '05/11/2024'],
   ['öppet 08.00–17.00 vardagar', '08.00–17.00'],
   ['öppet 08.00 - 16.30', '08.00 - 16.30'],
+  ['öppet kl 0900-1700', '0900-1700'],
+  ['stängt 2025-12-20–2026-01-06', '2025-12-20–2026-01-06'],
+  ['perioden 2026-06-01 - 2026-08-31', '2026-06-01 - 2026-08-31'],
   ['beloppet 0 500 000 kr', '0 500 000 kr'],
   ['postnummer 792 30 Mora', '792 30'],
   ['Box 123, 792 30 Mora', '792 30'],
@@ -101,6 +111,7 @@ const mustKeep: Array<[string, string]> = [
   ['bankgiro 5050-1055', '5050-1055'],
   ['bg 123-4567', '123-4567'],
   ['momsreg.nr SE556677889901', 'SE556677889901'],
+  ['momsnummer SE556677889901 (inte ett IBAN)', 'SE556677889901'],
   ['VAT SE 5566 7788 9901', 'SE 5566 7788 9901'],
   ['Vi startade 2019 och har 2 000 000 kr i omsättning', '2 000 000 kr'],
   ['budget 2025 1 500 000 kr', '1 500 000 kr'],

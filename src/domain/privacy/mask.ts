@@ -38,7 +38,7 @@ const CLOSE = '[\\)\\]\\}>]';
 const AT_WORD = '(?:at|snabel-?a|snabela|@|a)';
 const DOT_WORD = '(?:dot|punkt|pkt|\\.)';
 const AT = `(?:\\s?${OPEN}\\s?${AT_WORD}\\s?${CLOSE}\\s?|\\s(?:at|snabel-?a|snabela)\\s|\\s?@\\s?)`;
-const DOT = `(?:\\s?${OPEN}\\s?${DOT_WORD}\\s?${CLOSE}\\s?|\\s(?:dot|punkt)\\s|\\.)`;
+const DOT = `(?:\\s?${OPEN}\\s?${DOT_WORD}\\s?${CLOSE}\\s?|\\s(?:dot|punkt)\\s|\\s?\\.\\s?)`;
 const TLD = '(?:se|nu|com|net|org|eu|info|io|fi|no|dk|is|de|uk|biz|me|app|co|ax|fo|gl)';
 /** Spelled-out and bracketed addresses; the top-level domain must be a known one. */
 const EMAIL_SPELLED = new RegExp(
@@ -47,7 +47,7 @@ const EMAIL_SPELLED = new RegExp(
 );
 
 // ------------------------------------------------------------------------------------------ IBAN
-const IBAN = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![\p{L}\p{N}])/gu;
+const IBAN = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]{4}){2,7}(?:\s?[A-Za-z0-9]{1,3})?(?![\p{L}\p{N}])/gu;
 const IBAN_LENGTH: Record<string, number> = { SE: 24, NO: 15, DK: 18, FI: 18, IS: 26, FO: 18, GL: 18, DE: 22, GB: 22, NL: 18, FR: 27, ES: 24, EE: 20, LV: 21, LT: 20, PL: 28 };
 
 function validIban(compact: string): boolean {
@@ -65,7 +65,7 @@ function validIban(compact: string): boolean {
 
 // ---------------------------------------------------------------------------------- personnummer
 const DATE_SEP = `(?:[./ ]|${DASH})?`;
-const SERIAL_SEP = `(?:\\s{0,2}(?:${DASH}|\\+)\\s{0,2}|\\s)?`;
+const SERIAL_SEP = `(?:\\s{0,2}(?:${DASH}|[+/])\\s{0,2}|\\s)?`;
 // 19900101-0017, 900101-0017, 199001010017, 900101+0017, 1990-01-01-0017, 90.01.01-0017, 900101 – 0017
 const IDENTITY = new RegExp(
   `(?<!\\p{N}|\\p{N}${DASH})((?:19|20)\\d{2}|\\d{2})${DATE_SEP}(0[1-9]|1[0-2])${DATE_SEP}([0-3]\\d|[6-9]\\d)(${SERIAL_SEP})(\\d{4})(?!\\p{N}|${DASH}\\p{N})`,
@@ -124,10 +124,14 @@ const PHONE_INTERNATIONAL = new RegExp(
 
 /** Words right before a number that say it is no phone number (nor bank account). */
 const NOT_PERSONAL_BEFORE =
-  /(?:order|best[äa]llning|faktura|invoice|ocr|referens|ref|ärende|arende|diarie|kund|customer|artikel|art|medlem|avtal|bankgiro|plusgiro|giro|bg|pg|postnummer|postnr|org|organisations|moms|vat|serie|produkt|lägenhet|fastighet|objekt|beteckning|id|case|ticket|booking|bokning)[\p{L}.-]{0,12}\s?(?:nr|nummer|no|number)?\.?\s?[:#]?\s?(?:är\s|is\s)?$/iu;
+  /(?<!\p{L})(?:order|best[äa]llning|faktura|invoice|ocr|referens|ref|ärende|arende|diarie|kund|customer|artikel|art|medlem|avtal|bankgiro|plusgiro|giro|bg|pg|postnummer|postnr|org|organisations|moms|vat|serie|produkt|lägenhet|fastighet|objekt|beteckning|id|case|ticket|booking|bokning)[\p{L}.-]{0,12}\s?(?:nr|nummer|no|number)?\.?\s?[:#]?\s?(?:är\s|is\s)?$/iu;
 const AMOUNT_AFTER = /^\s?(?:kr\b|kronor|sek\b|:-|%|st\b|stycken|m2|m²|kvm|tkr|mkr|miljoner|euro|eur\b|€|\$)/iu;
 const DATE_LIKE = /^\(?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/u;
 const TIME_LIKE = new RegExp(`^\\d{1,2}[.:]\\d{2}\\s?(?:${DASH}|till)?\\s?\\d{1,2}[.:]\\d{2}`, 'u');
+/** 0800-1600: opening hours (a 4-digit area code takes 5–6 more digits, so this is never a phone number) */
+const HOURS_LIKE = new RegExp(`^(?:[01]\\d|2[0-3])[0-5]\\d\\s?${DASH}\\s?(?:[01]\\d|2[0-3])[0-5]\\d$`, 'u');
+/** 2026-06-01: an ISO date is no clearing number */
+const ISO_DATE_START = new RegExp(`^(?:19|20)\\d{2}${DASH}(?:0[1-9]|1[0-2])${DASH}[0-3]\\d`, 'u');
 
 function contextBefore(text: string, offset: number, length = 40): string {
   return text.slice(Math.max(0, offset - length), offset);
@@ -149,7 +153,12 @@ export function maskPersonalData(input: string): MaskResult {
   let text = input.replace(EMAIL, () => mask('email'));
   text = text.replace(EMAIL_SPELLED, () => mask('email'));
 
-  text = text.replace(IBAN, (match) => (validIban(match.replace(/\s/g, '')) ? mask('bank-account') : match));
+  text = text.replace(IBAN, (match, offset: number, whole: string) =>
+    // a mistyped check digit is still an account when the writer calls it an IBAN
+    validIban(match.replace(/\s/g, '').toUpperCase()) || /iban\s?(?:nr|nummer|number)?\s?[:.]?\s?(?:är\s|is\s)?$/iu.test(contextBefore(whole, offset))
+      ? mask('bank-account')
+      : match,
+  );
 
   text = text.replace(IDENTITY, (match, yy: string, mm: string, dd: string, sep: string, serial: string, offset: number, whole: string) => {
     if (!plausibleDate(yy, mm, dd)) return match;
@@ -161,7 +170,7 @@ export function maskPersonalData(input: string): MaskResult {
 
   text = text.replace(BANK_BY_WORD, (_match, word: string) => `${word}${mask('bank-account')}`);
   text = text.replace(BANK, (match, offset: number, whole: string) => {
-    if (NOT_PERSONAL_BEFORE.test(contextBefore(whole, offset))) return match;
+    if (ISO_DATE_START.test(match) || NOT_PERSONAL_BEFORE.test(contextBefore(whole, offset))) return match;
     if (AMOUNT_AFTER.test(whole.slice(offset + match.length, offset + match.length + 12))) return match;
     return mask('bank-account');
   });
@@ -169,7 +178,7 @@ export function maskPersonalData(input: string): MaskResult {
   const phone = (min: number, max: number) => (match: string, offset: number, whole: string) => {
     const digits = digitCount(match);
     if (digits < min || digits > max) return match;
-    if (DATE_LIKE.test(match) || TIME_LIKE.test(match)) return match;
+    if (DATE_LIKE.test(match) || TIME_LIKE.test(match) || HOURS_LIKE.test(match)) return match;
     if (NOT_PERSONAL_BEFORE.test(contextBefore(whole, offset))) return match;
     if (AMOUNT_AFTER.test(whole.slice(offset + match.length, offset + match.length + 12))) return match;
     return mask('phone');
