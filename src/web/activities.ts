@@ -4,6 +4,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { DocumentBackend, DocumentCollection } from '../store/documents';
+import { maskDeep, maskPersonalData } from '../domain/privacy/mask';
 
 export type DirectLineActivity = Omit<Partial<Activity>, "timestamp"> & { id: string; timestamp?: string };
 
@@ -14,6 +15,17 @@ export interface ActivitySet {
 }
 
 const ORDINAL_WIDTH = 7;
+
+/**
+ * What is stored (and echoed back) of a user's activity: its text and submitted values with personal
+ * data masked, like every other stored text. The turn itself runs on the activity as sent.
+ */
+export function maskedUserActivity(activity: Partial<Activity>): Partial<Activity> {
+  const masked: Partial<Activity> = { ...activity };
+  if (typeof activity.text === 'string') masked.text = maskPersonalData(activity.text).text;
+  if (activity.value !== undefined) masked.value = maskDeep(activity.value);
+  return masked;
+}
 
 export class Transcripts {
   private readonly collection: DocumentCollection;

@@ -188,3 +188,11 @@ export function maskPersonalData(input: string): MaskResult {
 
   return { text, masked: [...counts].map(([kind, count]) => ({ kind, count })) };
 }
+
+/** Masks every string inside a JSON-like value (a card's submitted data, an activity's value). */
+export function maskDeep(value: unknown): unknown {
+  if (typeof value === 'string') return maskPersonalData(value).text;
+  if (Array.isArray(value)) return value.map(maskDeep);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskDeep(inner)]));
+  return value;
+}
