@@ -22,6 +22,7 @@ import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
 import { distinctiveTerms } from '../domain/staff/themes';
 import { formatItems } from '../cli/export';
+import { contactRequestForStaff } from '../domain/guide/contactRequest';
 import { sendError } from '../server';
 import { serveStatic } from './page';
 
@@ -221,8 +222,8 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const list = municipality ? [municipality] : allowed;
       if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${municipality}`);
       const requests = [];
-      for (const m of list) requests.push(...(await store.contactRequests.list(m)));
-      res.json({ count: requests.length, requests: requests.map((r) => ({ ...r, submitter: { language: r.submitter.language } })) });
+      for (const m of list) requests.push(...(await store.contactRequests.list(m)).map((r) => contactRequestForStaff(r, canAct(member, m))));
+      res.json({ count: requests.length, requests });
     }),
   );
 
@@ -232,7 +233,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const parsed = z.object({ status: z.enum(contactRequestStatuses) }).safeParse(req.body ?? {});
       if (!parsed.success) return sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}');
       const updated = await staff.setRequestStatus(member, String(req.params.municipality), String(req.params.id), parsed.data.status);
-      res.json(updated);
+      res.json(contactRequestForStaff(updated, true));
     }),
   );
 

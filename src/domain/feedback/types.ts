@@ -149,9 +149,11 @@ export interface ContactRequest extends Handling {
   language: Language;
   consentAt: string;
   status: ContactRequestStatus;
+  /** Set when the contact details (name, company, reach) were erased: retention or the submitter's request. */
+  contactErasedAt?: string;
 }
 
-export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt'> & {
+export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt' | 'contactErasedAt'> & {
   referencePrefix: string;
 };
 

@@ -173,7 +173,7 @@
       tbody.textContent = '';
       body.requests.forEach(function (r) {
         var row = el('tr');
-        [r.reference, r.createdAt.slice(0, 10), r.name, r.company || '–', r.reach, r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
+        [r.reference, r.createdAt.slice(0, 10), r.name || '–', r.company || '–', r.reach || '–', r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
           .forEach(function (v) { row.appendChild(el('td', v)); });
         tbody.appendChild(row);
       });
