@@ -30,6 +30,9 @@ import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/templ
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
 import { join } from 'node:path';
+import { createPrivacyRights, type PrivacyRights } from './domain/privacy/rights';
+import { Transcripts } from './web/activities';
+import { PrivacyDialog } from '../dialogs/privacyDialog';
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -55,6 +58,8 @@ export interface AppContext {
   feedback: FeedbackService;
   staff: StaffService;
   focusGroups: FocusGroups;
+  /** A submitter's extract and erasure (GDPR art. 15 and 17). */
+  privacy: PrivacyRights;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
   http: HttpServer;
@@ -141,6 +146,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     tag: (municipality, text) => feedback.tagger(municipality).tag(text).focusArea,
   });
 
+  const privacy = createPrivacyRights({
+    store: { feedback: store.feedback, contactRequests: store.contactRequests, kv: store.kv },
+    transcripts: new Transcripts(store.backend),
+    now,
+  });
+
   const mainDialog = new MainDialog({
     guide,
     texts,
@@ -148,6 +159,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     suggestion: new SuggestionDialog(feedback, guide.pack, texts),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
+    privacy: new PrivacyDialog(privacy, guide.pack, texts),
   });
   const bot = new ForetagslotsenBot({
     conversationState,
@@ -192,7 +204,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, privacy, now });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;
@@ -241,6 +253,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     staff,
     focusGroups,
+    privacy,
     bot,
     adapter,
     http,

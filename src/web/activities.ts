@@ -80,6 +80,17 @@ export class Transcripts {
     };
   }
 
+  async count(conversationId: string): Promise<number> {
+    return (await this.collection.query(conversationId)).length;
+  }
+
+  /** Deletes a conversation's whole transcript; resolves how many activities were deleted. */
+  async erase(conversationId: string): Promise<number> {
+    const all = await this.collection.query(conversationId);
+    for (const row of all) await this.collection.delete(conversationId, String(row.doc.ordinal as number).padStart(ORDINAL_WIDTH, '0'));
+    return all.length;
+  }
+
   async exists(conversationId: string): Promise<boolean> {
     return (await this.collection.query(conversationId, { limit: 1 })).length > 0;
   }

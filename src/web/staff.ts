@@ -25,6 +25,8 @@ import { formatItems } from '../cli/export';
 import { contactRequestForStaff } from '../domain/guide/contactRequest';
 import { sendError } from '../server';
 import { serveStatic } from './page';
+import { registerStaffPrivacy } from './staffPrivacy';
+import type { PrivacyRights } from '../domain/privacy/rights';
 
 export interface StaffWebDeps {
   logger: Logger;
@@ -33,6 +35,8 @@ export interface StaffWebDeps {
   staff: StaffService;
   feedback: FeedbackService;
   focusGroups: FocusGroups;
+  /** A submitter's extract and erasure (/api/staff/privacy/…); absent, the routes are not there. */
+  privacy?: PrivacyRights;
   now: () => Date;
 }
 
@@ -104,6 +108,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
     }
   };
+  if (deps.privacy) registerStaffPrivacy(server, guard, deps.privacy);
 
   const present = (item: FeedbackItem) => ({
     ...item,

@@ -123,6 +123,8 @@ export interface FeedbackRepository {
   update(item: FeedbackItem): Promise<FeedbackItem>;
   /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
   addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
+  /** Forgets who gave a support (the count stays, as part of the public record). */
+  forgetSupporter(municipality: string, id: string, supporterKey: string): Promise<void>;
   getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
   /** Erases the contact details of an item (retention); the item itself stays, anonymised. */
   deleteContact(municipality: string, id: string): Promise<void>;
