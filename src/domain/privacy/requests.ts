@@ -15,11 +15,13 @@ const PATTERNS: Array<{ request: PrivacyRequest; pattern: RegExp }> = [
   { request: 'erase', pattern: /\b(?:glom mig|glom bort mig|radera mig|ta bort mig)\b/ },
   { request: 'extract', pattern: new RegExp(`\\b(?:vilka|vad for|vad har ni for|vad har ni|vad finns det for|vad sparar ni|vad vet ni)\\b.{0,30}\\b(?:${DATA}|sparat|lagrat|registrerat)\\b.{0,20}\\b(?:om mig|om mej|pa mig)\\b`) },
   { request: 'extract', pattern: /\bregisterutdrag\b/ },
+  { request: 'extract', pattern: /\b(?:gdpr|integritetspolicy|personuppgiftspolicy|dataskydd)\b|\bhur (?:hanterar|behandlar|sparar) ni (?:mina )?(?:person)?uppgifter\b/ },
   { request: 'extract', pattern: new RegExp(`\\butdrag\\b.{0,30}\\b(?:${DATA}|mig|mej)\\b`) },
   { request: 'extract', pattern: new RegExp(`\\b(?:se|visa|fa se|fa ut|begara ut)\\b.{0,10}\\b${DATA}\\b`) },
   // en
   { request: 'erase', pattern: /\b(?:delete|erase|remove|forget|wipe)\b.{0,20}\b(?:my (?:personal )?(?:data|details|information|info)|me)\b/ },
   { request: 'extract', pattern: /\b(?:what|which)\b.{0,30}\b(?:data|information|info|details)\b.{0,30}\b(?:about me|on me|of mine)\b/ },
+  { request: 'extract', pattern: /\b(?:privacy policy|how do you (?:handle|process|store) my (?:personal )?data)\b/ },
   { request: 'extract', pattern: /\b(?:what do you (?:store|keep|have|know) about me|(?:show|see|access|export|get) my (?:personal )?(?:data|details|information|info)|subject access request)\b/ },
 ];
 
