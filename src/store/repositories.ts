@@ -221,6 +221,7 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
     get,
     async list(municipality, filter = {}) {
       const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
+      if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       const found = await requests.query(municipality, { where, newestFirstBy: 'createdAt' });
       return found.map((s) => withETag<ContactRequest>(s));
     },

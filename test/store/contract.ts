@@ -174,6 +174,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.contactRequests.list('mora', { status: 'in-progress' })).map((r) => r.id)).toEqual([updated.id]);
         expect(await store.contactRequests.list('mora')).toHaveLength(2);
       });
+
+      it("lists a submitter's requests (for their extract and erasure)", async () => {
+        const store = await open();
+        const mine = await store.contactRequests.create(contactRequest({ submitter: { userKey: 'webchat:me', language: 'sv' } }));
+        await store.contactRequests.create(contactRequest());
+        expect((await store.contactRequests.list('mora', { submitterKey: 'webchat:me' })).map((r) => r.id)).toEqual([mine.request.id]);
+      });
     });
 
     describe('staff and team channels', () => {

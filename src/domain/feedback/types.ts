@@ -163,7 +163,7 @@ export interface ContactRequestRepository {
   /** Idempotent on (municipality, sourceKey), like FeedbackRepository.create. */
   create(request: NewContactRequest): Promise<{ request: ContactRequest; created: boolean }>;
   get(municipality: string, id: string): Promise<ContactRequest | undefined>;
-  list(municipality: string, filter?: { status?: ContactRequestStatus }): Promise<ContactRequest[]>;
+  list(municipality: string, filter?: { status?: ContactRequestStatus; submitterKey?: string }): Promise<ContactRequest[]>;
   /** eTag-checked like FeedbackRepository.update. */
   update(request: ContactRequest): Promise<ContactRequest>;
 }

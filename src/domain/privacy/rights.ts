@@ -101,7 +101,8 @@ export function createPrivacyRights(deps: PrivacyRightsDeps): PrivacyRights {
 
   const gather = async (subject: Subject) => {
     const own = await feedback.list(subject.municipality, { submitterKey: subject.userKey });
-    const requests = (await contactRequests.list(subject.municipality)).filter((r) => r.submitter.userKey === subject.userKey);
+    const requests = await contactRequests.list(subject.municipality, { submitterKey: subject.userKey });
+    // Supporters are kept as an array of hashes on the item, which no index answers: read the municipality's items.
     const all = (await feedback.list(subject.municipality)) as WithSupporters[];
     const supported = await supportedBy(subject.userKey, all);
     const conversations = new Map<string, Conversation>();
