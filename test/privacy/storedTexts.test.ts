@@ -65,6 +65,17 @@ describe('personal data in free text is masked in every stored document', () => 
     expect(await participant('1')).toContain('Fråga 3 av 4');
     expect(await participant(`Snabbare handläggning, ${SECRETS}`)).toContain('Påstående 1 av 4');
 
+    // 4. An inspel waiting for "send it as a suggestion too?", left unanswered (it sits in the dialog state).
+    const started2 = await user(t, 'facilitator-2', { aadObjectId: 'aad-facilitator' })('starta fokusgrupp company-dialogue');
+    const code2 = /Koden är ([A-Z0-9]{6})/.exec(started2)?.[1] ?? '';
+    const inspel = user(t, 'inspel-participant');
+    const joinedReply = await inspel(`delta ${code2.toLowerCase()}`);
+    expect(joinedReply, started2).toContain('Vill du delta');
+    let reply = await inspel('Ja, jag vill delta');
+    for (let i = 0; i < 20 && !reply.includes('konkret förslag'); i += 1) reply = await inspel(reply.includes('Fortsätt') ? 'Fortsätt' : 'Hoppa över');
+    expect(reply).toContain('konkret förslag');
+    expect(await inspel(`Fler lunchställen i centrum, ${SECRETS}`)).toMatch(/skicka ditt inspel/);
+
     // Every collection of the store, read straight from the SQLite file.
     const db = new Database(join(t.dir, 'test.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT collection, id, doc FROM documents').all() as Array<{ collection: string; id: string; doc: string }>;
