@@ -35,9 +35,9 @@ const EMAIL = /(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]{1,64}\s?@\s?[\p{L}\p{N}
 const LABEL = '[\\p{L}\\p{N}_%+\\-]{1,64}';
 const OPEN = '[\\(\\[\\{<]';
 const CLOSE = '[\\)\\]\\}>]';
-const AT_WORD = '(?:at|snabel-?a|snabela|@|a)';
+const AT_WORD = '(?:at|snabel[- ]?a|snabela|@|a)';
 const DOT_WORD = '(?:dot|punkt|pkt|\\.)';
-const AT = `(?:\\s?${OPEN}\\s?${AT_WORD}\\s?${CLOSE}\\s?|\\s(?:at|snabel-?a|snabela)\\s|\\s?@\\s?)`;
+const AT = `(?:\\s?${OPEN}\\s?${AT_WORD}\\s?${CLOSE}\\s?|\\s(?:at|snabel[- ]?a|snabela)\\s|\\s?@\\s?)`;
 const DOT = `(?:\\s?${OPEN}\\s?${DOT_WORD}\\s?${CLOSE}\\s?|\\s(?:dot|punkt)\\s|\\s?\\.\\s?)`;
 const TLD = '(?:se|nu|com|net|org|eu|info|io|fi|no|dk|is|de|uk|biz|me|app|co|ax|fo|gl)';
 /** Spelled-out and bracketed addresses; the top-level domain must be a known one. */
