@@ -38,13 +38,26 @@ const CLOSE = '[\\)\\]\\}>]';
 const AT_WORD = '(?:at|snabel[- ]?a|snabela|@|a)';
 const DOT_WORD = '(?:dot|punkt|pkt|\\.)';
 const AT = `(?:\\s?${OPEN}\\s?${AT_WORD}\\s?${CLOSE}\\s?|\\s(?:at|snabel[- ]?a|snabela)\\s|\\s?@\\s?)`;
-const DOT = `(?:\\s?${OPEN}\\s?${DOT_WORD}\\s?${CLOSE}\\s?|\\s(?:dot|punkt)\\s|\\s?\\.\\s?)`;
+const DOT = `(?:\\s?${OPEN}\\s?${DOT_WORD}\\s?${CLOSE}\\s?|\\s(?:dot|punkt)\\s|\\s\\.\\s|\\.)`; // "foretag . se", not a sentence's full stop
 const TLD = '(?:se|nu|com|net|org|eu|info|io|fi|no|dk|is|de|uk|biz|me|app|co|ax|fo|gl)';
 /** Spelled-out and bracketed addresses; the top-level domain must be a known one. */
 const EMAIL_SPELLED = new RegExp(
   `(?<![\\p{L}\\p{N}_%+.\\-@])${LABEL}(?:${DOT}${LABEL}){0,3}${AT}${LABEL}(?:${DOT}${LABEL}){0,3}${DOT}${TLD}(?![\\p{L}\\p{N}])`,
   'giu',
 );
+
+/** English words that come before "at" in running text ("look at mora.se", "we met at Mora dot …"), not a mailbox. */
+const NOT_A_MAILBOX = new Set(
+  ('look looking looked arrive arrived arrives meet met meeting see seen be is are was were am m live lives lived work works worked working ' +
+    'stay staying here there me us them you him her it we i they find found available online visit visited more open located apply ' +
+    'read check out click go good best great price prices sell sold buy bought book booked register registered up aimed starting start starts')
+    .split(' '),
+);
+
+function spelledMailbox(match: string): boolean {
+  const word = /^([\p{L}\p{N}_%+\-]+)\s(?:at|snabel[- ]?a|snabela)\s/iu.exec(match);
+  return !(word?.[1] && NOT_A_MAILBOX.has(word[1].toLowerCase()));
+}
 
 // ------------------------------------------------------------------------------------------ IBAN
 const IBAN = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]{4}){2,7}(?:\s?[A-Za-z0-9]{1,3})?(?![\p{L}\p{N}])/gu;
@@ -151,7 +164,7 @@ export function maskPersonalData(input: string): MaskResult {
   };
 
   let text = input.replace(EMAIL, () => mask('email'));
-  text = text.replace(EMAIL_SPELLED, () => mask('email'));
+  text = text.replace(EMAIL_SPELLED, (match) => (spelledMailbox(match) ? mask('email') : match));
 
   text = text.replace(IBAN, (match, offset: number, whole: string) =>
     // a mistyped check digit is still an account when the writer calls it an IBAN
