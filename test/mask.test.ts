@@ -55,6 +55,10 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   // a word ending in a keyword's letters (Göteborg, partner) says nothing
   ['kontoret i Göteborg är 031-12 34 56', '12 34 56', 'phone'],
   ['vår partner +358 40 123 4567', '123 4567', 'phone'],
+  ['ring Ida 070-123 45 67', '123 45 67', 'phone'],
+  ['kontakta Arthur 070-123 45 67', '123 45 67', 'phone'],
+  ['ring mig idag 070-123 45 67', '123 45 67', 'phone'],
+  ['hör av dig till kunden, 070-123 45 67', '123 45 67', 'phone'],
   // e-mail
   ['mejla anna.berg@foretag.se', 'anna.berg', 'email'],
   ['mejla åsa.öberg@företag.se', 'åsa.öberg', 'email'],
@@ -100,6 +104,11 @@ const mustKeep: Array<[string, string]> = [
   ['fakturanummer 0123456789', '0123456789'],
   ['OCR 0301234567 på fakturan', '0301234567'],
   ['kundnummer 0701234567', '0701234567'],
+  ['Ordernumret är 0701234567', '0701234567'],
+  ['art.nr 0812345678', '0812345678'],
+  ['org.nr 0812345678', '0812345678'],
+  ['medlemsnummer 0701234568', '0701234568'],
+  ['bokningsnr: 0701234561', '0701234561'],
   ['mötet 03.12.2024 kl 10', '03.12.2024'],
   ['från 05/11/2024 till 07/11/2024', '05/11/2024'],
   ['öppet 08.00–17.00 vardagar', '08.00–17.00'],

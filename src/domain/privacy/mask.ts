@@ -137,7 +137,7 @@ const PHONE_INTERNATIONAL = new RegExp(
 
 /** Words right before a number that say it is no phone number (nor bank account). */
 const NOT_PERSONAL_BEFORE =
-  /(?<!\p{L})(?:order|best[äa]llning|faktura|invoice|ocr|referens|ref|ärende|arende|diarie|kund|customer|artikel|art|medlem|avtal|bankgiro|plusgiro|giro|bg|pg|postnummer|postnr|org|organisations|moms|vat|serie|produkt|lägenhet|fastighet|objekt|beteckning|id|case|ticket|booking|bokning)[\p{L}.-]{0,12}\s?(?:nr|nummer|no|number)?\.?\s?[:#]?\s?(?:är\s|is\s)?$/iu;
+  /(?<!\p{L})(?:order|best[äa]llning|faktura|invoice|ocr|referens|reference|ref|ärende|arende|diarie|kund|customer|artikel|art|medlem|avtal|bankgiro|plusgiro|giro|bg|pg|postnummer|postnr|org|organisations|organisation|moms|momsreg|momsregistrerings|vat|serie|produkt|lägenhet|fastighet|objekt|beteckning|id|case|ticket|booking|bokning)(?:s|en|et|n|er|ns|ets)?[.-]?\s?(?:nummer|numret|nr|number|no|beteckning)?\.?\s?[:#]?\s?(?:är\s|is\s)?$/iu;
 const AMOUNT_AFTER = /^\s?(?:kr\b|kronor|sek\b|:-|%|st\b|stycken|m2|m²|kvm|tkr|mkr|miljoner|euro|eur\b|€|\$)/iu;
 const DATE_LIKE = /^\(?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/u;
 const TIME_LIKE = new RegExp(`^\\d{1,2}[.:]\\d{2}\\s?(?:${DASH}|till)?\\s?\\d{1,2}[.:]\\d{2}`, 'u');
