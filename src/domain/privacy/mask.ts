@@ -188,13 +188,20 @@ export function maskPersonalData(input: string): MaskResult {
     return mask('bank-account');
   });
 
-  const phone = (min: number, max: number) => (match: string, offset: number, whole: string) => {
-    const digits = digitCount(match);
-    if (digits < min || digits > max) return match;
-    if (DATE_LIKE.test(match) || TIME_LIKE.test(match) || HOURS_LIKE.test(match)) return match;
-    if (NOT_PERSONAL_BEFORE.test(contextBefore(whole, offset))) return match;
-    if (AMOUNT_AFTER.test(whole.slice(offset + match.length, offset + match.length + 12))) return match;
-    return mask('phone');
+  const phone = (min: number, max: number) => (found: string, offset: number, whole: string) => {
+    // The pattern is greedy: "070-123 45 67 7 dagar" takes the 7 too. Cut whole groups off the end until it fits.
+    let match = found;
+    while (digitCount(match) > max) {
+      const cut = match.search(/(?:\s|[./\-\u2010-\u2015\u2212])+\d+$/u);
+      if (cut <= 0) return found;
+      match = match.slice(0, cut);
+    }
+    const rest = found.slice(match.length);
+    if (digitCount(match) < min) return found;
+    if (DATE_LIKE.test(match) || TIME_LIKE.test(match) || HOURS_LIKE.test(match)) return found;
+    if (NOT_PERSONAL_BEFORE.test(contextBefore(whole, offset))) return found;
+    if (AMOUNT_AFTER.test(whole.slice(offset + found.length, offset + found.length + 12))) return found;
+    return mask('phone') + rest;
   };
   text = text.replace(PHONE_INTERNATIONAL, phone(8, 15));
   text = text.replace(PHONE_NATIONAL, phone(8, 10));
