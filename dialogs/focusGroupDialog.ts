@@ -15,6 +15,7 @@ import type { FeedbackService } from '../src/domain/feedback/service';
 import type { Language } from '../src/domain/packs/schema';
 import type { ConversationAddress } from '../src/domain/ports';
 import { fold } from '../src/domain/text';
+import { maskPersonalData } from '../src/domain/privacy/mask';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 
@@ -222,7 +223,8 @@ export class FocusGroupDialog extends ComponentDialog {
         return step.replaceDialog(LOOP, state);
       }
       await this.groups.answer(state.sessionId, state.participant, current.id, value);
-      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: value.text });
+      // the inspel waits in the dialog state for the answer: only masked, like every stored text
+      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text });
       return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
     } catch (error) {
       if (error instanceof FocusGroupError && error.reason === 'not-open') {

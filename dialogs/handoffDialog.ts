@@ -74,7 +74,7 @@ export class HandoffDialog extends InterruptibleDialog {
     const yes = this.t(step, 'handoff.consentYes');
     const no = this.t(step, 'handoff.consentNo');
     return step.prompt(CONSENT, {
-      prompt: ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent')),
+      prompt: ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent', { days: String(this.guide.pack(session.municipality).staff.retentionDays) })),
       choices: [
         { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp'] },
         { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä'] },

@@ -14,6 +14,7 @@ import { turnSession, turnLogger } from '../src/bot/bot';
 import { parseButtonValue, type ButtonValue } from './buttons';
 import { button, choiceCard, clarifyCard, phoneLink, processCard, scenarioCard } from './cards';
 import { HANDOFF_DIALOG } from './handoffDialog';
+import { recognisePrivacyRequest } from '../src/domain/privacy/requests';
 
 export const MAIN_DIALOG = 'mainDialog';
 
@@ -28,6 +29,8 @@ export interface MainDialogDeps {
   mySuggestions?: Dialog;
   /** A participant's focus group dialogue (joined with "delta KOD" or the page's join event). */
   focusGroup?: Dialog;
+  /** "Vilka uppgifter har ni om mig?" / "radera mina uppgifter" (privacyDialog). */
+  privacy?: Dialog;
 }
 
 const JOIN = /^(?:delta|join|ga med i?)\s+([a-z0-9]{6})$/i;
@@ -43,6 +46,7 @@ export class MainDialog extends ComponentDialog {
     if (deps.suggestion) this.addDialog(deps.suggestion);
     if (deps.mySuggestions) this.addDialog(deps.mySuggestions);
     if (deps.focusGroup) this.addDialog(deps.focusGroup);
+    if (deps.privacy) this.addDialog(deps.privacy);
     this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [this.act.bind(this), this.finish.bind(this)]));
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
   }
@@ -57,6 +61,8 @@ export class MainDialog extends ComponentDialog {
       if (code) return step.beginDialog(this.deps.focusGroup.id, { code: code.toUpperCase() });
     }
     if (context.activity.type !== 'message') return step.endDialog();
+    const privacyRequest = this.deps.privacy && context.activity.value === undefined ? recognisePrivacyRequest(context.activity.text ?? '') : undefined;
+    if (privacyRequest && this.deps.privacy) return step.beginDialog(this.deps.privacy.id, { request: privacyRequest });
     const value = parseButtonValue(context.activity.value);
     const decision = value
       ? this.fromButton(session.municipality, session.language, value)

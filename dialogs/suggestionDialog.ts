@@ -11,6 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { isReachable } from '../src/domain/guide/contactRequest';
+import { MASKED_KINDS, maskPersonalData } from '../src/domain/privacy/mask';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import { feedbackKinds, type FeedbackKind, type SubmitterContact } from '../src/domain/feedback/types';
 import type { ConversationAddress } from '../src/domain/ports';
@@ -42,6 +43,7 @@ const stateSchema = z.object({
   kind: z.enum(feedbackKinds),
   focusArea: z.string(),
   place: z.string().optional(),
+  masked: z.array(z.object({ kind: z.enum(MASKED_KINDS), count: z.number() })).optional(),
 });
 
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
@@ -107,6 +109,8 @@ export class SuggestionDialog extends InterruptibleDialog {
 
   private async askText(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { text } = optionsSchema.parse(step.options ?? {});
+    // The options live in the dialog state until the dialog ends: keep only the masked text there.
+    if (text && step.options) Object.assign(step.options, { text: maskPersonalData(text).text });
     if (text && words(text) >= 3) return step.next(text);
     return step.prompt(TEXT, { prompt: this.t(step, 'feedback.ask'), retryPrompt: this.t(step, 'feedback.tooShort') });
   }
@@ -115,7 +119,8 @@ export class SuggestionDialog extends InterruptibleDialog {
     const text = String(step.result).trim();
     const session = turnSession(step.context);
     const understanding = await this.feedback.understand(session.municipality, text, session.language);
-    Object.assign(vals(step), { text, tag: understanding.tag, topic: understanding.topic });
+    // Only the masked text is kept in the dialog state (an abandoned dialog must not keep the raw text).
+    Object.assign(vals(step), { text: understanding.masked.text, masked: understanding.masked.masked, tag: understanding.tag, topic: understanding.topic });
     if (understanding.masked.masked.length > 0) {
       const what = understanding.masked.masked.map((m) => this.t(step, `feedback.maskedKind.${m.kind}`)).join(', ');
       await step.context.sendActivity(this.t(step, 'feedback.masked', { what }));
@@ -194,7 +199,7 @@ export class SuggestionDialog extends InterruptibleDialog {
   private async askContact(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const place = String(step.result ?? '').trim();
     const skipWords = [this.t(step, 'feedback.skip').toLowerCase(), 'hoppa över', 'hoppa over', 'skip', 'nej', 'no', '-'];
-    vals(step).place = place && !skipWords.includes(place.toLowerCase()) ? place : undefined;
+    vals(step).place = place && !skipWords.includes(place.toLowerCase()) ? maskPersonalData(place).text : undefined;
     const choices = this.choices(step, [
       { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes'] },
       { value: 'no', title: this.t(step, 'feedback.contactNo'), synonyms: ['nej', 'no', 'anonym', 'anonymous'] },
@@ -218,6 +223,7 @@ export class SuggestionDialog extends InterruptibleDialog {
       const result = await this.feedback.submit({
         municipality: session.municipality,
         text: state.text,
+        masked: state.masked,
         kind: state.kind,
         place: state.place,
         language: session.language,

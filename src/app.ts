@@ -35,6 +35,9 @@ import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
 import { join } from 'node:path';
 import { createThemeLayer } from './domain/themes/layer';
+import { createPrivacyRights, type PrivacyRights } from './domain/privacy/rights';
+import { Transcripts } from './web/activities';
+import { PrivacyDialog } from '../dialogs/privacyDialog';
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -62,6 +65,8 @@ export interface AppContext {
   feedback: FeedbackService;
   staff: StaffService;
   focusGroups: FocusGroups;
+  /** A submitter's extract and erasure (GDPR art. 15 and 17). */
+  privacy: PrivacyRights;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
   http: HttpServer;
@@ -162,6 +167,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     themes,
   });
 
+  const privacy = createPrivacyRights({
+    store: { feedback: store.feedback, contactRequests: store.contactRequests, kv: store.kv },
+    transcripts: new Transcripts(store.backend),
+    now,
+  });
+
   const mainDialog = new MainDialog({
     guide,
     texts,
@@ -169,6 +180,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     suggestion: new SuggestionDialog(feedback, guide.pack, texts),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
+    privacy: new PrivacyDialog(privacy, guide.pack, texts),
   });
   const bot = new ForetagslotsenBot({
     conversationState,
@@ -222,7 +234,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, now, limits, maxTextChars: config.maxMessageChars });
+  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;
@@ -289,6 +301,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     staff,
     focusGroups,
+    privacy,
     bot,
     adapter,
     http,

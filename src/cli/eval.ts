@@ -2,6 +2,7 @@
  * npm run eval -- routing FILE [--municipality ID] [--baseline bayes|nlpjs]
  * npm run eval -- tagging FILE|DIR [--municipality ID] [--baseline bayes]
  * npm run eval -- themes [FILE] [--folds K]
+ * npm run eval -- masking FILE [--misses]
  * Prints a report, and as its last line one JSON object with the numbers.
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
@@ -21,11 +22,16 @@ async function main(argv: string[]): Promise<number> {
       const { runThemesEval } = await import('../eval/themesEval');
       return runThemesEval(rest);
     }
+    case 'masking': {
+      const { runMaskingEval } = await import('../eval/maskingEval');
+      return runMaskingEval(rest);
+    }
     default:
       process.stderr.write(
         'usage: npm run eval -- routing FILE [--municipality ID] [--baseline bayes|nlpjs]\n' +
           '       npm run eval -- tagging FILE|DIR [--municipality ID] [--baseline bayes]\n' +
-          '       npm run eval -- themes [FILE] [--folds K]\n',
+          '       npm run eval -- themes [FILE] [--folds K]\n' +
+          '       npm run eval -- masking FILE [--misses]\n',
       );
       return 2;
   }

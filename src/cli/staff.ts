@@ -4,7 +4,7 @@
  * npm run staff -- list
  * npm run staff -- disable --id ID
  * npm run staff -- retention [--municipality ID]
- *                    erases contact details of items closed longer ago than the pack's retentionDays
+ *                    erases contact details of items and contact requests closed longer ago than the pack's retentionDays
  * npm run staff -- apikey add --municipality ID --name "System name"
  *                    prints a new Open311 API key for that jurisdiction once (only its hash is stored)
  * npm run staff -- apikey list | apikey revoke --id ID
@@ -96,8 +96,8 @@ export async function runStaffCommand(args: string[], env: Record<string, string
         });
         const only = argValue(args, '--municipality');
         for (const id of only ? [only] : [...data.packs.keys()]) {
-          const { erased } = await staff.applyRetention(id, 'retention');
-          out(`${id}: contact details erased for ${erased} item(s)`);
+          const { erased, requestsErased } = await staff.applyRetention(id, 'retention');
+          out(`${id}: contact details erased for ${erased} item(s) and ${requestsErased} contact request(s)`);
         }
         return 0;
       }

@@ -175,6 +175,22 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       }
       throw new ConcurrencyError('feedback support');
     },
+    async forgetSupporter(municipality, id, supporterKey) {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const item = await get(municipality, id);
+        if (!item) return;
+        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const key = idFor(supporterKey);
+        if (!supporters.includes(key)) return;
+        try {
+          await items.replace(municipality, id, withoutETag({ ...item, supporters: supporters.filter((s) => s !== key) }), item.eTag);
+          return;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      throw new ConcurrencyError('feedback support');
+    },
     async getContact(municipality, id) {
       const stored = await contacts.get(municipality, id);
       return stored ? (stored.doc as SubmitterContact) : undefined;
@@ -212,6 +228,7 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
     get,
     async list(municipality, filter = {}) {
       const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
+      if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       const found = await requests.query(municipality, { where, newestFirstBy: 'createdAt' });
       return found.map((s) => withETag<ContactRequest>(s));
     },

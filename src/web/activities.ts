@@ -4,6 +4,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { DocumentBackend, DocumentCollection } from '../store/documents';
+import { maskDeep, maskPersonalData } from '../domain/privacy/mask';
 
 export type DirectLineActivity = Omit<Partial<Activity>, "timestamp"> & { id: string; timestamp?: string };
 
@@ -14,6 +15,17 @@ export interface ActivitySet {
 }
 
 const ORDINAL_WIDTH = 7;
+
+/**
+ * What is stored (and echoed back) of a user's activity: its text and submitted values with personal
+ * data masked, like every other stored text. The turn itself runs on the activity as sent.
+ */
+export function maskedUserActivity(activity: Partial<Activity>): Partial<Activity> {
+  const masked: Partial<Activity> = { ...activity };
+  if (typeof activity.text === 'string') masked.text = maskPersonalData(activity.text).text;
+  if (activity.value !== undefined) masked.value = maskDeep(activity.value);
+  return masked;
+}
 
 export class Transcripts {
   private readonly collection: DocumentCollection;
@@ -72,6 +84,17 @@ export class Transcripts {
       activities: rows.filter((row) => row.ordinal > watermark).map((row) => row.activity),
       watermark: String(Math.max(last, watermark)),
     };
+  }
+
+  async count(conversationId: string): Promise<number> {
+    return (await this.collection.query(conversationId)).length;
+  }
+
+  /** Deletes a conversation's whole transcript; resolves how many activities were deleted. */
+  async erase(conversationId: string): Promise<number> {
+    const all = await this.collection.query(conversationId);
+    for (const row of all) await this.collection.delete(conversationId, String(row.doc.ordinal as number).padStart(ORDINAL_WIDTH, '0'));
+    return all.length;
   }
 
   async exists(conversationId: string): Promise<boolean> {

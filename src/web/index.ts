@@ -21,7 +21,7 @@ import type { Store } from '../store/types';
 import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalOutbound } from '../bot/localChannel';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
-import { Transcripts } from './activities';
+import { Transcripts, maskedUserActivity } from './activities';
 import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
 import type { Texts } from '../domain/texts';
@@ -338,7 +338,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
         return;
       }
       // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back).
-      const { activity: stored, ordinal } = await transcripts.append(claims.conv, activity);
+      const { activity: stored, ordinal } = await transcripts.append(claims.conv, maskedUserActivity(activity));
       streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
       await options.runTurn({ ...activity, id: stored.id });
       res.json({ id: stored.id });

@@ -25,9 +25,12 @@ import type { ThemeLayer } from '../domain/themes/layer';
 import { checkApiKey } from '../domain/staff/apiKeys';
 import { formatItems } from '../cli/export';
 import { csvDelimiters } from '../domain/csv';
+import { contactRequestForStaff } from '../domain/guide/contactRequest';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
+import { registerStaffPrivacy } from './staffPrivacy';
+import type { PrivacyRights } from '../domain/privacy/rights';
 
 export interface StaffWebDeps {
   logger: Logger;
@@ -38,6 +41,8 @@ export interface StaffWebDeps {
   focusGroups: FocusGroups;
   /** The shared theme layer: what the suggestions of each focus area are about. */
   themes: ThemeLayer;
+  /** A submitter's extract and erasure (/api/staff/privacy/…); absent, the routes are not there. */
+  privacy?: PrivacyRights;
   now: () => Date;
   limits: RateLimits;
   /** Longest Open311 description accepted (MAX_MESSAGE_CHARS). */
@@ -124,6 +129,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
     }
   };
+  if (deps.privacy) registerStaffPrivacy(server, guard, deps.privacy);
 
   const present = (item: FeedbackItem) => ({
     ...item,
@@ -242,8 +248,8 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const list = municipality ? [municipality] : allowed;
       if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${municipality}`);
       const requests = [];
-      for (const m of list) requests.push(...(await store.contactRequests.list(m)));
-      res.json({ count: requests.length, requests: requests.map((r) => ({ ...r, submitter: { language: r.submitter.language } })) });
+      for (const m of list) requests.push(...(await store.contactRequests.list(m)).map((r) => contactRequestForStaff(r, canAct(member, m))));
+      res.json({ count: requests.length, requests });
     }),
   );
 
@@ -253,7 +259,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const parsed = z.object({ status: z.enum(contactRequestStatuses) }).safeParse(req.body ?? {});
       if (!parsed.success) return sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}');
       const updated = await staff.setRequestStatus(member, String(req.params.municipality), String(req.params.id), parsed.data.status);
-      res.json(updated);
+      res.json(contactRequestForStaff(updated, true));
     }),
   );
 

@@ -108,6 +108,8 @@ describe('suggestion dialog ("Gör Mora bättre")', () => {
     expect(item?.text).not.toContain('811218');
     expect(item?.text).not.toContain('070-123');
     expect(item?.text).toContain('[personnummer]');
+    // the dialog keeps only the masked text in its state; the item still records what was masked
+    expect(item?.masked).toEqual(expect.arrayContaining([{ kind: 'phone', count: 1 }, { kind: 'personal-identity-number', count: 1 }]));
     expect(item?.hasContact).toBe(true);
     expect(JSON.stringify(item)).not.toContain('anna@foretaget.se');
     expect(await app.store.feedback.getContact('mora', item?.id ?? '')).toEqual({ email: 'anna@foretaget.se' });

@@ -145,6 +145,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(after.supports).toBe(1);
       });
 
+      it('forgets who supported (erasure) but keeps the count', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        const supported = await store.feedback.addSupport('mora', item.id, 'webchat:u2');
+        const before = JSON.stringify(supported);
+        await store.feedback.forgetSupporter('mora', item.id, 'webchat:u2');
+        const after = await store.feedback.get('mora', item.id);
+        expect(after?.supports).toBe(1);
+        expect(JSON.stringify(after).length).toBeLessThan(before.length);
+        await store.feedback.forgetSupporter('mora', item.id, 'webchat:u2');
+        expect((await store.feedback.get('mora', item.id))?.supports).toBe(1);
+      });
+
       it('keeps contact details apart from the item', async () => {
         const store = await open();
         const { item } = await store.feedback.create(feedback(), { name: 'Anna', email: 'anna@example.se' });
@@ -173,6 +186,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await expect(store.contactRequests.update({ ...first.request, status: 'done' })).rejects.toBeInstanceOf(ConcurrencyError);
         expect((await store.contactRequests.list('mora', { status: 'in-progress' })).map((r) => r.id)).toEqual([updated.id]);
         expect(await store.contactRequests.list('mora')).toHaveLength(2);
+      });
+
+      it("lists a submitter's requests (for their extract and erasure)", async () => {
+        const store = await open();
+        const mine = await store.contactRequests.create(contactRequest({ submitter: { userKey: 'webchat:me', language: 'sv' } }));
+        await store.contactRequests.create(contactRequest());
+        expect((await store.contactRequests.list('mora', { submitterKey: 'webchat:me' })).map((r) => r.id)).toEqual([mine.request.id]);
       });
     });
 

@@ -32,6 +32,8 @@ export interface SubmitInput {
   municipality: string;
   /** The text as the user wrote it; masked again here, whatever the caller did. */
   text: string;
+  /** What the caller masked already (when `text` is the masked text), so the item still says so. */
+  masked?: MaskResult['masked'];
   kind: FeedbackKind;
   place?: string;
   language: Language;
@@ -170,7 +172,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         referencePrefix: p.municipality.referencePrefix,
         kind: input.kind,
         text: masked.text,
-        masked: masked.masked,
+        masked: mergeMasked(input.masked ?? [], masked.masked),
         place: input.place ? maskPersonalData(input.place.trim()).text.slice(0, 200) : undefined,
         language: input.language,
         focusArea: input.focusArea,
@@ -233,4 +235,10 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       return { written, waiting };
     },
   };
+}
+
+function mergeMasked(...lists: Array<MaskResult['masked']>): MaskResult['masked'] {
+  const counts = new Map<MaskResult['masked'][number]['kind'], number>();
+  for (const list of lists) for (const { kind, count } of list) counts.set(kind, (counts.get(kind) ?? 0) + count);
+  return [...counts].map(([kind, count]) => ({ kind, count }));
 }

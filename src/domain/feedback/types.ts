@@ -125,6 +125,8 @@ export interface FeedbackRepository {
   update(item: FeedbackItem): Promise<FeedbackItem>;
   /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
   addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
+  /** Forgets who gave a support (the count stays, as part of the public record). */
+  forgetSupporter(municipality: string, id: string, supporterKey: string): Promise<void>;
   getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
   /** Erases the contact details of an item (retention); the item itself stays, anonymised. */
   deleteContact(municipality: string, id: string): Promise<void>;
@@ -151,9 +153,11 @@ export interface ContactRequest extends Handling {
   language: Language;
   consentAt: string;
   status: ContactRequestStatus;
+  /** Set when the contact details (name, company, reach) were erased: retention or the submitter's request. */
+  contactErasedAt?: string;
 }
 
-export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt'> & {
+export type NewContactRequest = Omit<ContactRequest, 'id' | 'reference' | 'status' | 'updatedAt' | 'history' | 'eTag' | 'assignee' | 'firstResponseAt' | 'closedAt' | 'contactErasedAt'> & {
   referencePrefix: string;
 };
 
@@ -161,7 +165,7 @@ export interface ContactRequestRepository {
   /** Idempotent on (municipality, sourceKey), like FeedbackRepository.create. */
   create(request: NewContactRequest): Promise<{ request: ContactRequest; created: boolean }>;
   get(municipality: string, id: string): Promise<ContactRequest | undefined>;
-  list(municipality: string, filter?: { status?: ContactRequestStatus }): Promise<ContactRequest[]>;
+  list(municipality: string, filter?: { status?: ContactRequestStatus; submitterKey?: string }): Promise<ContactRequest[]>;
   /** eTag-checked like FeedbackRepository.update. */
   update(request: ContactRequest): Promise<ContactRequest>;
 }

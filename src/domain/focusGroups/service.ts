@@ -13,6 +13,13 @@ import { idFor } from '../feedback/ids';
 import type { CsvDelimiter } from '../csv';
 import { summarise, toCsv, type Answer, type AnswerValue, type RankingItem, type StepResult } from './results';
 import { templatesFor, type DialogueStep, type DialogueTemplate } from './template';
+import { maskPersonalData } from '../privacy/mask';
+
+/** Free text in an answer is stored masked, like every other stored text. */
+function maskedAnswer(value: AnswerValue): AnswerValue {
+  if (value.kind === 'open' || value.kind === 'inspel' || value.kind === 'statement-new') return { ...value, text: maskPersonalData(value.text).text };
+  return value;
+}
 
 export const sessionStatuses = ['open', 'paused', 'closed'] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
@@ -221,7 +228,7 @@ export function createFocusGroups(deps: {
       const template = templateOf(s);
       const index = template.steps.findIndex((step: DialogueStep) => step.id === stepId);
       if (index < 0) throw new FocusGroupError('unknown-template', `no step ${stepId}`);
-      await deps.repo.addAnswer(sessionId, { participant, stepId, value, at: at() });
+      await deps.repo.addAnswer(sessionId, { participant, stepId, value: maskedAnswer(value), at: at() });
       const advance = value.kind !== 'vote' && value.kind !== 'statement-new';
       const position = advance ? Math.max(current.position, index + 1) : current.position;
       const next: Participation = {

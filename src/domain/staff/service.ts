@@ -9,6 +9,7 @@ import type { Language } from '../packs/schema';
 import { ConcurrencyError, type ConversationAddress } from '../ports';
 import type { Texts } from '../texts';
 import { maskPersonalData } from '../privacy/mask';
+import { withoutContactDetails } from '../guide/contactRequest';
 import type {
   ContactRequest,
   ContactRequestRepository,
@@ -74,8 +75,8 @@ export interface StaffService {
   isOverdue(item: FeedbackItem): boolean;
   dueAt(item: FeedbackItem): string;
   followUp(municipality: string, items: FeedbackItem[]): FollowUpRow[];
-  /** Erases contact details of items closed longer ago than the pack's retention period. */
-  applyRetention(municipality: string, by: string): Promise<{ erased: number }>;
+  /** Erases contact details of items and contact requests closed longer ago than the pack's retention period. */
+  applyRetention(municipality: string, by: string): Promise<{ erased: number; requestsErased: number }>;
   pack(municipality: string): Pack;
   /** Tells each team with a registered channel what is new and what is overdue. */
   teamDigest(municipality: string): Promise<{ teams: number; items: number }>;
@@ -371,7 +372,14 @@ export function createStaffService(deps: StaffDeps): StaffService {
         });
         erased += 1;
       }
-      return { erased };
+      let requestsErased = 0;
+      for (const request of await deps.store.contactRequests.list(municipality, { status: 'done' })) {
+        if (request.contactErasedAt || !request.closedAt || new Date(request.closedAt).getTime() > cutoff) continue;
+        const note = `contact details erased after ${p.staff.retentionDays} days (retention)`;
+        await deps.store.contactRequests.update(withoutContactDetails(request, at(), by, note));
+        requestsErased += 1;
+      }
+      return { erased, requestsErased };
     },
   };
 }

@@ -47,7 +47,7 @@
   }
 
   function show(view) {
-    ['signin', 'inbox', 'item', 'requests', 'followup', 'groups'].forEach(function (id) { $(id).hidden = id !== view; });
+    ['signin', 'inbox', 'item', 'requests', 'followup', 'groups', 'privacy'].forEach(function (id) { $(id).hidden = id !== view; });
     Array.prototype.forEach.call(document.querySelectorAll('nav [data-view]'), function (b) {
       if (b.getAttribute('data-view') === view) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
     });
@@ -77,6 +77,7 @@
       me = profile;
       $('who').textContent = me.name + ' (' + me.role + ')';
       $('nav').hidden = false;
+      document.querySelector('nav [data-view=privacy]').hidden = me.role !== 'admin';
       var f = $('filters');
       fillSelect(f.municipality, me.municipalities.map(function (m) { return [m.id, m.name]; }), false);
       fillSelect($('followup-form').municipality, me.municipalities.map(function (m) { return [m.id, m.name]; }), false);
@@ -173,7 +174,7 @@
       tbody.textContent = '';
       body.requests.forEach(function (r) {
         var row = el('tr');
-        [r.reference, r.createdAt.slice(0, 10), r.name, r.company || '–', r.reach, r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
+        [r.reference, r.createdAt.slice(0, 10), r.name || '–', r.company || '–', r.reach || '–', r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
           .forEach(function (v) { row.appendChild(el('td', v)); });
         tbody.appendChild(row);
       });
@@ -303,6 +304,25 @@
       if (view === 'groups') loadGroups();
     });
   });
+
+  // A submitter's extract and erasure (admins only), by reference.
+  function privacyPath(suffix) {
+    return '/api/staff/privacy/' + encodeURIComponent(municipality().id) + '/' + encodeURIComponent($('privacy-form').reference.value.trim()) + suffix;
+  }
+  function privacyFailed(error) { $('privacy-status').textContent = error.message; }
+  $('privacy-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    $('privacy-status').textContent = '';
+    api(privacyPath('')).then(function (extract) { $('privacy-extract').textContent = JSON.stringify(extract, null, 2); }, privacyFailed);
+  });
+  $('privacy-erase').addEventListener('click', function () {
+    if (!$('privacy-form').reportValidity() || !window.confirm('Radera personuppgifterna för ' + $('privacy-form').reference.value + '?')) return;
+    api(privacyPath('/erase'), { method: 'POST' }).then(function (body) {
+      $('privacy-extract').textContent = JSON.stringify(body.erased, null, 2);
+      $('privacy-status').textContent = 'Raderat.';
+    }, privacyFailed);
+  });
+  document.querySelector('nav [data-view=privacy]').addEventListener('click', function () { show('privacy'); });
 
   if (token()) start().catch(signOut); else show('signin');
 })();
