@@ -5,6 +5,8 @@ import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { button, choiceCard } from './cards';
+import { reply } from './reply';
+import { plainText } from '../src/domain/text/plain';
 
 export const MY_SUGGESTIONS_DIALOG = 'mySuggestionsDialog';
 
@@ -27,7 +29,9 @@ export class MySuggestionsDialog extends ComponentDialog {
     try {
       const items = await this.feedback.mine(session.municipality, { channelId: activity.channelId, userId: activity.from.id });
       if (items.length === 0) {
-        await step.context.sendActivity(
+        await reply(
+          step.context,
+          'my-suggestions',
           MessageFactory.attachment(choiceCard(t('feedback.mine.none'), [button(t('guide.welcome.suggest'), { action: 'feedback' })])),
         );
         return step.endDialog();
@@ -42,10 +46,10 @@ export class MySuggestionsDialog extends ComponentDialog {
         const answer = [...item.history].reverse().find((h) => h.action === 'answered')?.note;
         return answer ? [line, `  ${t('feedback.mine.answer', { answer })}`] : [line];
       });
-      await step.context.sendActivity(`${t('feedback.mine.title')}\n\n${lines.map((l) => (l.startsWith('  ') ? l : `- ${l}`)).join('\n')}`);
+      await reply(step.context, 'my-suggestions', `${t('feedback.mine.title')}\n\n${lines.map((l) => (l.startsWith('  ') ? l : `- ${l}`)).join('\n')}`);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      await step.context.sendActivity(t('feedback.storeDown'));
+      await reply(step.context, 'my-suggestions', t('feedback.storeDown'));
     }
     return step.endDialog();
   }

@@ -29,6 +29,8 @@ import { createFocusGroups, type FocusGroups } from './domain/focusGroups/servic
 import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/template';
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
+import { PrivacyDialog } from '../dialogs/privacyDialog';
+import { crisisResponder } from '../dialogs/crisis';
 import { join } from 'node:path';
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -145,9 +147,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     guide,
     texts,
     handoff: new HandoffDialog(guide, texts),
-    suggestion: new SuggestionDialog(feedback, guide.pack, texts),
+    suggestion: new SuggestionDialog(feedback, guide.pack, texts, guide.interpret),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
+    privacy: new PrivacyDialog(store, texts),
+    data,
   });
   const bot = new ForetagslotsenBot({
     conversationState,
@@ -157,6 +161,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Set(data.packs.keys()),
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
+    crisis: crisisResponder({ data, texts, store }),
     staff: staffTeams,
     focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
   });

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { detectCrisis } from '../domain/guide/crisis';
 import { repoRoot } from '../config';
 import type { Logger } from '../log';
 import type { DataSet } from '../domain/packs/loader';
@@ -418,9 +419,23 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
       return;
     }
+    const input = parsed.data;
+    // A crisis text is answered with help lines and stored nowhere (only counted).
+    if (detectCrisis(`${input.description}\n${input.address_string ?? ''}`, deps.data.shared.crisis)) {
+      const lang = input.lang ?? 'sv';
+      await deps.store.backend.nextSequence(input.jurisdiction_id, 'crisis').catch(() => undefined);
+      res.status(422);
+      res.json([
+        {
+          code: 422,
+          description: deps.data.shared.crisis.helpLines.map((line) => `${line.name[lang]}: ${line.phone} – ${line.when[lang]}`).join(' | '),
+          help_lines: deps.data.shared.crisis.helpLines.map((line) => ({ name: line.name[lang], phone: line.phone, when: line.when[lang] })),
+        },
+      ]);
+      return;
+    }
     const id = jurisdiction(req, res);
     if (!id) return;
-    const input = parsed.data;
     const pack = staff.pack(id);
     if (!pack.focusAreas.some((a) => a.id === input.service_code)) {
       res.status(400);

@@ -4,8 +4,9 @@ import type { Contact, ContactRole, Language } from '../packs/schema';
 import type { ConversationAddress, GuideEvent, GuideEventRepository } from '../ports';
 import type { ContactRequest, ContactRequestRepository } from '../feedback/types';
 import { maskPersonalData } from '../privacy/mask';
-import { detectLanguage, fold } from '../text';
+import { detectLanguage } from '../text';
 import { detectCrisis } from './crisis';
+import { conversationIntent, feedbackOpening } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
@@ -45,27 +46,6 @@ export interface GuideDeps {
   onEventError?: (error: unknown) => void;
   /** Called for every newly stored contact request (routing to a team). */
   onContactRequest?: (request: ContactRequest) => Promise<void>;
-}
-
-const HANDOFF = [
-  /\b(prata|tala|snacka|chatta|kontakt|kontakta)\b.{0,25}\b(manniska|person|handlaggare|nan|lots|foretagslots|naringslivskontor\w*)\b/,
-  /\b(boka|vill ha|begar)\b.{0,20}\b(lotsmote|mote|samtal|mote med)\b/,
-  /\bringa (upp )?mig\b|\bring mig\b|\bkontakta mig\b|\bbli kontaktad\b/,
-  /\b(talk|speak|chat)\b.{0,20}\b(human|person|someone|somebody|officer|agent)\b/,
-  /\b(call me|contact me|book a (meeting|call))\b/,
-  /^(manniska|person|human|agent)$/,
-];
-const MY_SUGGESTIONS = [/\bmina (forslag|synpunkter|arenden|inspel|klagomal)\b/, /\bmy (suggestions|feedback|cases|complaints)\b/, /\bstatus (pa|for) mitt (forslag|arende)\b/];
-const FEEDBACK_START = [
-  /^(jag|vi) (har|vill (ge|lamna|skicka)) (ett |en )?(forslag|synpunkt|klagomal|inspel|tips)\b/,
-  /^(lamna|ge|skicka) (ett |en )?(forslag|synpunkt|klagomal|inspel)\b/,
-  /^(i|we) (have|want to (give|leave|make|send)) (a |some )?(suggestion|complaint|feedback|idea)\b/,
-  /^(leave|give|send) (a |some )?(suggestion|complaint|feedback)\b/,
-  /^(forslag|synpunkt|klagomal|suggestion|feedback|complaint)$/,
-];
-
-function matches(patterns: RegExp[], folded: string): boolean {
-  return patterns.some((pattern) => pattern.test(folded));
 }
 
 export function createGuide(deps: GuideDeps): Guide {
@@ -153,21 +133,36 @@ export function createGuide(deps: GuideDeps): Guide {
 
   const interpret = (municipality: string, raw: string): GuideDecision => {
     const text = raw.trim();
-    const folded = fold(text).replace(/\s+/g, ' ');
-    const { language, ranked } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [] };
+    const { language, ranked, offTopic } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [], offTopic: 0 };
     if (!text) return { kind: 'unknown', language };
     if (detectCrisis(text, data.shared.crisis)) return { kind: 'crisis', language, helpLines: data.shared.crisis.helpLines };
-    if (matches(MY_SUGGESTIONS, folded)) return { kind: 'my-suggestions', language };
-    if (matches(HANDOFF, folded)) return { kind: 'handoff', language };
-    const prefix = FEEDBACK_START.map((p) => p.exec(folded)).find((m) => m !== null);
-    if (prefix) {
-      // The suggestion is what follows "jag har ett förslag:", as the user wrote it.
-      const normalized = text.replace(/\s+/g, ' ');
-      const rest = normalized.slice(prefix[0].length).replace(/^[\s:,.;!-]+/, '').trim();
-      return { kind: 'feedback', language, text: rest.split(' ').length >= 3 ? rest.charAt(0).toUpperCase() + rest.slice(1) : '' };
+    const intent = conversationIntent(text);
+    switch (intent) {
+      case 'my-suggestions':
+        return { kind: 'my-suggestions', language };
+      case 'handoff':
+        return { kind: 'handoff', language };
+      case 'privacy-info':
+        return { kind: 'privacy', language, what: 'info' };
+      case 'privacy-erase':
+        return { kind: 'privacy', language, what: 'erase' };
+      case 'cancel':
+      case 'restart':
+        return { kind: 'cancel', language };
+      case 'help':
+      case 'greeting':
+      case 'thanks':
+      case 'smalltalk':
+        return { kind: 'capabilities', language, reason: intent };
+      case undefined:
+        break;
     }
+    const opening = feedbackOpening(text);
+    if (opening) return { kind: 'feedback', language, text: opening.rest };
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };
+    // Outside what the bot is for (general knowledge, shop prices): say so rather than guess a topic.
+    if (offTopic >= ROUTER_THRESHOLDS.offTopic && offTopic > top.confidence) return { kind: 'unknown', language };
     const second = ranked[1];
     const clear = top.confidence >= ROUTER_THRESHOLDS.answer && (!second || top.confidence - second.confidence >= 0.1);
     if (top.topic === 'give-feedback' && clear) return { kind: 'feedback', language, text };

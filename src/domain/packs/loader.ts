@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import {
+  OFF_TOPIC_INTENT,
   contactList,
   crisisConfig,
   focusAreaList,
@@ -199,7 +200,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
     const scenarioIds = new Set(scenarios.map((s) => s.id));
     const phrasingFile = join(sharedDir, 'phrasings.json');
     phrasings.forEach((set, index) => {
-      const ok = set.intent.startsWith('scenario:') ? scenarioIds.has(set.intent.slice(9)) : topics.has(set.intent);
+      const ok = set.intent === OFF_TOPIC_INTENT || (set.intent.startsWith('scenario:') ? scenarioIds.has(set.intent.slice(9)) : topics.has(set.intent));
       if (!ok) reader.problem(phrasingFile, `[${index}].intent`, `"${set.intent}" is neither a topic nor a scenario`);
     });
   }
