@@ -14,6 +14,7 @@ import type { Store } from './store/types';
 import { registerWebChat } from './web';
 import { registerStaffWeb } from './web/staff';
 import { createGuide, type Guide } from './domain/guide/guide';
+import { detectCrisis } from './domain/guide/crisis';
 import { MainDialog } from '../dialogs/mainDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { sendWelcome } from '../dialogs/welcome';
@@ -195,6 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     runTurn: runLocalTurn,
     now,
+    isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
   auth.attachLocalOutbound(webchat.outbound);
   registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, now });

@@ -34,6 +34,8 @@ export interface WebChatOptions {
   /** Runs an activity of the local channel through the bot. */
   runTurn(activity: Partial<Activity>): Promise<void>;
   now?: () => Date;
+  /** Crisis signals: such a user text is not kept in the transcript (the bot answers with help lines). */
+  isCrisis?: (text: string) => boolean;
 }
 
 export interface WebChat {
@@ -290,8 +292,11 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
         res.json({ id: '' });
         return;
       }
-      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back).
-      const { activity: stored, ordinal } = await transcripts.append(claims.conv, activity);
+      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back),
+      // except a crisis text: it is kept nowhere, so the transcript holds a placeholder instead.
+      const crisis = typeof activity.text === 'string' && options.isCrisis?.(activity.text) === true;
+      const kept = crisis ? { ...activity, text: '…', value: undefined } : activity;
+      const { activity: stored, ordinal } = await transcripts.append(claims.conv, kept);
       streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
       await options.runTurn({ ...activity, id: stored.id });
       res.json({ id: stored.id });
