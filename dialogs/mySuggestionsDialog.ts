@@ -36,12 +36,13 @@ export class MySuggestionsDialog extends ComponentDialog {
         );
         return step.endDialog();
       }
+      const me = `${activity.channelId}:${activity.from.id}`;
       const lines = items.slice(0, 10).flatMap((item) => {
-        const line = t('feedback.mine.line', {
+        const line = t(item.submitter.userKey === me ? 'feedback.mine.line' : 'feedback.mine.supportedLine', {
           reference: item.reference,
           kind: t(`feedback.kind.${item.kind}`),
           status: t(`feedback.status.${item.status}`),
-          text: item.text.length > 80 ? `${item.text.slice(0, 77)}…` : item.text,
+          text: plainText(item.text.length > 80 ? `${item.text.slice(0, 77)}…` : item.text),
         });
         const answer = [...item.history].reverse().find((h) => h.action === 'answered')?.note;
         return answer ? [line, `  ${t('feedback.mine.answer', { answer })}`] : [line];

@@ -140,7 +140,7 @@ describe('a crisis text anywhere is answered with help lines and stored nowhere'
     await nothingKept('zxq3');
     expect(await t.app.store.contactRequests.list('mora')).toHaveLength(0);
 
-    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: 'f-1' });
+    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: { userKey: 'teams:f-1', name: 'Facilitator' } });
     const participant = new HttpChat(t.url);
     await participant.say(`delta ${session.code}`);
     await participant.say('ja');

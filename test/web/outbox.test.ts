@@ -23,6 +23,7 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     list: (m, f) => guard(() => real.feedback.list(m, f)),
     update: (i) => guard(() => real.feedback.update(i)),
     addSupport: (m, id, k) => guard(() => real.feedback.addSupport(m, id, k)),
+    supportedBy: (m, k) => guard(() => real.feedback.supportedBy(m, k)),
     getContact: (m, id) => guard(() => real.feedback.getContact(m, id)),
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
   };

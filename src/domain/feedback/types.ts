@@ -121,6 +121,8 @@ export interface FeedbackRepository {
    * Returns the stored item with its new eTag.
    */
   update(item: FeedbackItem): Promise<FeedbackItem>;
+  /** Items `supporterKey` supported, newest first ("mina förslag" shows them too). */
+  supportedBy(municipality: string, supporterKey: string): Promise<FeedbackItem[]>;
   /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
   addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
   getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
