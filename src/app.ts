@@ -164,7 +164,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
     crisis: crisisResponder({ data, texts, store }),
     staff: staffTeams,
-    focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
+    focusGroups: createFocusGroupCommands({
+      groups: focusGroups,
+      staff: store.staff,
+      texts,
+      config,
+      focusAreaName: (municipality, id, language) => feedback.focusAreaName(municipality, id)[language],
+    }),
   });
 
   const health = async (): Promise<HealthStatus> => {

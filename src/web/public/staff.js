@@ -152,8 +152,9 @@
       fillSelect($('answer-form').template, [['', '–']].concat(m.templates.map(function (t) { return [t.id, t.title.sv]; })), false);
       var history = $('item-history');
       history.textContent = '';
-      item.history.forEach(function (h) {
-        history.appendChild(el('li', h.at.slice(0, 16).replace('T', ' ') + ' · ' + h.by + ' · ' + h.action + (h.from ? ' ' + h.from + ' →' : '') + (h.to ? ' ' + h.to : '') + (h.note ? ' · ' + h.note : '')));
+      // The server words the history for staff (names, not ids; Swedish labels).
+      (item.readable ? item.readable.sv.history : []).forEach(function (line) {
+        history.appendChild(el('li', line));
       });
       $('item-message').textContent = '';
       show('item');
@@ -227,7 +228,7 @@
     if (step.type === 'single' || step.type === 'multiple') return [q].concat(step.options.map(function (o) { return '  ' + o.label.sv + ': ' + o.count + ' (' + Math.round(o.share * 100) + ' %)'; }));
     if (step.type === 'scale') return [q, '  n = ' + step.n + ', medel ' + (step.mean === null ? '–' : step.mean.toFixed(2)) + ', median ' + (step.median === null ? '–' : step.median) + ', sd ' + (step.sd === null ? '–' : step.sd.toFixed(2))];
     if (step.type === 'ranking') return [q].concat(step.items.map(function (item, i) { return '  ' + (i + 1) + '. ' + item.label.sv + ' (' + item.points + ' p)'; }));
-    if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + st.classification; }));
+    if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + (st.classificationLabel ? st.classificationLabel.sv : st.classification); }));
     return [q, '  ' + step.n + ' svar. Teman: ' + step.themes.map(function (t) { return t.term + ' (' + t.count + ')'; }).join(', ')];
   }
 
@@ -248,7 +249,7 @@
               var pre = el('pre', describe(step).join('\n'));
               box.appendChild(pre);
               var tags = r.focusAreas[step.stepId];
-              if (tags && tags.length) box.appendChild(el('p', 'Fokusområden: ' + tags.map(function (t) { return t.focusArea + ': ' + t.count; }).join(', ')));
+              if (tags && tags.length) box.appendChild(el('p', 'Fokusområden: ' + tags.map(function (t) { return areaName(municipality(), t.focusArea) + ': ' + t.count; }).join(', ')));
             });
           });
         });
