@@ -37,12 +37,14 @@ const loopSchema = z.object({
   /** 'consent' before joining, then 'step'; sub-states of the current step. */
   phase: z.enum(['consent', 'step', 'statement-new', 'inspel-send']),
   statementIndex: z.number().int().default(0),
+  /** Answers at the current step that could not be understood (the second one moves on). */
+  invalid: z.number().int().default(0),
   pendingInspel: z.string().optional(),
 });
 type LoopState = z.infer<typeof loopSchema>;
 
-const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over']);
-const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende']);
+const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over', 'skippa', 'skip it', 'skip this', 'next', 'nasta', 'nasta fraga', 'hoppa over den', 'hoppa over fragan', 'vet inte', 'ingen aning', 'no idea', 'dont know', "don't know", 'i dont know', "i don't know", 'pass']);
+const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende', 'ga tillbaka', 'go back', 'previous', 'forra fragan', 'foregaende fraga']);
 
 function numbers(text: string): number[] {
   return (text.match(/\d+/g) ?? []).map(Number);
@@ -124,6 +126,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
       language: this.lang(step),
       phase: joined.participation.consentAt ? 'step' : 'consent',
       statementIndex: 0,
+      invalid: 0,
     };
     if (joined.participation.consentAt && joined.participation.position > 0) await reply(step.context, 'focus-step', this.t(step, 'focus.resumed'));
     return step.replaceDialog(LOOP, state);
@@ -247,12 +250,18 @@ export class FocusGroupDialog extends InterruptibleDialog {
       }
       const value = this.parse(state, current, text, lang);
       if (!value) {
+        if (state.invalid >= 1) {
+          // Never stuck on a question: after a second answer that does not fit, the step is skipped.
+          await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+          await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
+          return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
+        }
         await reply(step.context, 'focus-step', this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
-        return step.replaceDialog(LOOP, state);
+        return step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       await this.groups.answer(state.sessionId, state.participant, current.id, value);
-      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: value.text });
-      return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: value.text, invalid: 0 });
+      return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
     } catch (error) {
       if (error instanceof FocusGroupError && error.reason === 'not-open') {
         const session = await this.groups.session(state.sessionId);

@@ -48,7 +48,7 @@ export class HandoffDialog extends InterruptibleDialog {
   ) {
     super(HANDOFF_DIALOG, texts, {
       name: 'handoff',
-      freeTextPrompts: new Set([QUESTION]),
+      questionPrompts: new Set([QUESTION]),
       interpret: (municipality, text) => guide.interpret(municipality, text),
       stepKind: 'handoff-step',
     });
@@ -84,8 +84,8 @@ export class HandoffDialog extends InterruptibleDialog {
     return step.prompt(CONSENT, {
       prompt: kinded(ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent')), 'handoff'),
       choices: [
-        { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp'] },
-        { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä'] },
+        { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp', 'absolut', 'visst', 'gärna', 'garna', 'sure', 'yes please', 'fine'] },
+        { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä', 'na', 'nä vill inte', 'vill inte', 'nej tack', 'no thanks', 'helst inte', 'inte', 'don\'t', 'do not', 'nope'] },
       ],
       style: ListStyle.none,
     });

@@ -48,6 +48,8 @@ export interface InterruptibleOptions {
   name: string;
   /** Prompt ids whose answer is free text: a question there is content, unless the guide can clearly answer it. */
   freeTextPrompts?: ReadonlySet<string>;
+  /** Prompt ids whose answer is a question itself ("Vad vill du ha hjälp med?"): questions there never interrupt. */
+  questionPrompts?: ReadonlySet<string>;
   /** The guide's reading of a message (to tell a real question from content). */
   interpret?: (municipality: string, text: string) => GuideDecision;
   /** The kind of this dialog's re-prompts (for the reply kinds after "hjälp"). */
@@ -115,7 +117,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     }
 
     // A long answer at a free-text prompt is content ("…ring mig på 070…" in a suggestion), not a command.
-    const freeText = this.interruptOptions.freeTextPrompts?.has(active.id) ?? false;
+    const asksQuestion = this.interruptOptions.questionPrompts?.has(active.id) ?? false;
+    const freeText = asksQuestion || (this.interruptOptions.freeTextPrompts?.has(active.id) ?? false);
     const long = text.trim().split(/\s+/).length > 12;
     const intent = freeText && long ? undefined : conversationIntent(text);
     switch (intent) {
@@ -146,6 +149,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     }
 
     // A question (or a clear question on a topic) where the bot waits for something else.
+    if (asksQuestion) return undefined;
     const choices = (active.state as { options?: { choices?: Array<string | Choice> } }).options?.choices;
     if (choices && choices.length > 0 && recognizeChoices(text, choices).length > 0) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);

@@ -48,6 +48,8 @@ const stateSchema = z.object({
 });
 
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
+/** Enough to act on: two words ("fler företagsträffar") of some length. */
+const enough = (text: string) => words(text) >= 2 && text.trim().length >= 10;
 /** The suggestion itself: an opening ("jag har ett förslag:") typed again at the prompt is dropped. */
 const suggestionOf = (text: string): string => {
   const opening = feedbackOpening(text);
@@ -70,7 +72,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     interpret?: (municipality: string, text: string) => GuideDecision,
   ) {
     super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, stepKind: 'suggestion-step' });
-    this.addDialog(new TextPrompt(TEXT, async (prompt) => words(suggestionOf(prompt.recognized.value ?? '')) >= 3))
+    this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
       .addDialog(new ChoicePrompt(CHOICE))
       .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
@@ -99,7 +101,8 @@ export class SuggestionDialog extends InterruptibleDialog {
     return items.map((item) => ({
       value: item.value,
       action: { type: 'imBack', title: item.title, value: item.title },
-      synonyms: [item.title, ...(item.synonyms ?? [])],
+      // Typed without å/ä/ö too ("klagomal").
+      synonyms: [...new Set([item.title, ...(item.synonyms ?? [])].flatMap((synonym) => [synonym, fold(synonym)]))],
     }));
   }
 
@@ -115,7 +118,7 @@ export class SuggestionDialog extends InterruptibleDialog {
 
   private async askText(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { text } = optionsSchema.parse(step.options ?? {});
-    if (text && words(suggestionOf(text)) >= 3) return step.next(text);
+    if (text && enough(suggestionOf(text))) return step.next(text);
     return step.prompt(TEXT, {
       prompt: kinded(this.t(step, 'feedback.ask'), 'suggestion-ask'),
       retryPrompt: kinded(this.t(step, 'feedback.tooShort'), 'suggestion-ask'),

@@ -4,9 +4,9 @@ import type { Contact, ContactRole, Language } from '../packs/schema';
 import type { ConversationAddress, GuideEvent, GuideEventRepository } from '../ports';
 import type { ContactRequest, ContactRequestRepository } from '../feedback/types';
 import { maskPersonalData } from '../privacy/mask';
-import { detectLanguage } from '../text';
+import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
-import { conversationIntent, feedbackOpening } from './intents';
+import { conversationIntent, feedbackOpening, isVagueQuestion } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
@@ -47,6 +47,8 @@ export interface GuideDeps {
   /** Called for every newly stored contact request (routing to a team). */
   onContactRequest?: (request: ContactRequest) => Promise<void>;
 }
+
+const FEEDBACK_WORDS = /\b(forslag|synpunkt\w*|klagomal|klaga|tips|ide|ideer|inspel|feedback|suggestion|opinion|idea|complaint|complain|tycka till|tyck till|tycker till)\b/;
 
 export function createGuide(deps: GuideDeps): Guide {
   const { data } = deps;
@@ -159,13 +161,18 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     const opening = feedbackOpening(text);
     if (opening) return { kind: 'feedback', language, text: opening.rest };
+    if (isVagueQuestion(text)) return ranked.length > 0 ? { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) } : { kind: 'unknown', language };
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };
     // Outside what the bot is for (general knowledge, shop prices): say so rather than guess a topic.
     if (offTopic >= ROUTER_THRESHOLDS.offTopic && offTopic > top.confidence) return { kind: 'unknown', language };
     const second = ranked[1];
     const clear = top.confidence >= ROUTER_THRESHOLDS.answer && (!second || top.confidence - second.confidence >= 0.1);
-    if (top.topic === 'give-feedback' && clear) return { kind: 'feedback', language, text };
+    if (top.topic === 'give-feedback' && clear) {
+      // "har en idé", "tycker till lite": wanting to give feedback without saying what yet.
+      const onlyIntent = text.split(/\s+/).length <= 6 && FEEDBACK_WORDS.test(fold(text));
+      return { kind: 'feedback', language, text: onlyIntent ? '' : text };
+    }
     if (clear) {
       if (top.intent.startsWith('scenario:')) {
         const answer = scenarioAnswer(municipality, top.intent.slice(9));

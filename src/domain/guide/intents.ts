@@ -57,7 +57,10 @@ const TABLE: Row[] = [
     intent: 'handoff',
     maxWords: 30,
     patterns: [
-      new RegExp(`\\b(prata|tala|snacka|chatta|kontakt|kontakta|traffa|mota|ringa|skriva|fa tag pa|komma i kontakt)\\b.{0,40}\\b${PERSON}\\b`),
+      new RegExp(`\\b(prata|tala|snacka|chatta|kontakta|traffa|mota|ringa|skriva|fa tag pa|komma i kontakt)\\b.{0,40}\\b${PERSON}\\b`),
+      new RegExp(`\\b(finns det|har ni|kan jag fa|fa|nan|nagon)\\b.{0,15}\\b${PERSON}\\b.{0,25}\\b(prata|tala|snacka|chatta|hjalpa mig|ringa)\\b`),
+      new RegExp(`\\b(is there|can i get|could i get|i need|i want|i d like|id like)\\b.{0,15}\\b${PERSON}\\b.{0,30}\\b(talk|speak|chat|call|help me)\\b`),
+      /\b(vill ha|fa|onskar|behover) (en |personlig )?kontakt med (en|nagon|er|handlaggare)\b/,
       /\b(boka|vill ha|begar|fa|onskar)\b.{0,25}\b(lotsmote|mote|samtal|mote med|telefonsamtal|traff|lots)\b/,
       /\b(lotsmote|foretagslots|foretagslotsen kontakt)\b/,
       /\b(ring|ringa|kontakta|maila|mejla) (upp )?(mig|mej|oss)\b|\bbli kontaktad\b|\bhora av (er|sig|dig)\b/,
@@ -77,6 +80,11 @@ const TABLE: Row[] = [
       /\bstatus (pa|for|om) (mitt|min|mina)\b/,
       /\bmy (suggestions?|feedback|cases?|complaints?|ideas?|reports?)\b/,
       /\bwhat happened (to|with) my\b/,
+      /\b(vilka|vad for|vad har|hur manga) (forslag|synpunkter|inspel|klagomal|arenden)?.{0,12}\b(har )?(jag|ja|vi) (har )?(skickat|lamnat|skickat in|lamnat in|gett|gjort|stottat)\b/,
+      /\bvad har (jag|ja|vi) (skickat|lamnat)( in)?\b/,
+      /\bwhat (have|did) (i|we) (submit|submitted|send|sent|suggest|suggested|leave|left|support|supported)\b/,
+      /\b(show|list|see) (me )?(my|our) (suggestions?|submissions?|feedback|complaints?)\b/,
+      /\b(visa|se|lista) (mina|vara) (forslag|inspel|synpunkter|arenden)\b/,
     ],
   },
   {
@@ -104,6 +112,12 @@ const TABLE: Row[] = [
       /\b(forget it|forget about it|never ?mind|nvm|i changed my mind|changed my mind|drop it|leave it|don t bother|dont bother|scrap that|scratch that|not anymore|call it off|i give up)\b/,
       /\b(stop|cancel|quit|end) (this|that|it|the dialog|everything)\b/,
       /\bi (don t|dont|do not) want to (continue|go on|do this|send|leave)\b/,
+      /\b(orkar|hinner|vill) inte (med )?(det har|detta|det|nu|mer|langre)\b/,
+      /\bjag (vill|ska) (sluta|avsluta|ga|lamna|hoppa av)( nu| har| detta| det har)?$/,
+      /^(skit samma|strunt samma|samma sak|glom det hela|glom alltihop|nej nej|nej det var inget|det var inget|inget|ingenting|aldrig mind|ah nej)$/,
+      /\b(forget|drop|skip|scrap|cancel) (the whole thing|everything|all of it|the lot)\b/,
+      /\b(i want to|i d like to|let me|i ll) (stop|quit|leave|exit)( now| this| here)?$/,
+      /\b(not now|maybe later|some other time|another time|ett annat tillfalle|en annan gang|nagon annan gang|senare kanske|kanske senare)\b/,
     ],
   },
   {
@@ -116,27 +130,31 @@ const TABLE: Row[] = [
       /\b(jag )?(forstar|fattar) (inte|ingenting|noll)\b/,
       /\bvad gor (du|man har|jag nu)\b|\bvad ar det har\b/,
       /\b(what can you do|what do you do|how does (this|it) work|how do i use|i don t understand|i dont understand|what is this|what are you for|how can you help)\b/,
+      /\b(va|vad) kan (du|ja|jag|man) (gora|hjalpa|fraga|fa hjalp med)\b|^va kan du\b/,
+      /\bwhat (can|could|should) i (ask|do|say)( you| here)?\b|\bwhat (can|do) you help( me)? with\b|^(can|could) you help( me)?( please)?$/,
+      /^(vad|va) (ar|e) (du|detta|det har)( for (en|nagot|nat|nanting|slags sak))?$/,
     ],
   },
   {
     intent: 'thanks',
     maxWords: 7,
     patterns: [
-      /^(tack|tackar|tack tack|tusen tack|stort tack|tack sa mycket|tack sa hemskt mycket|tack ska du ha|tackar sa mycket|perfekt tack|bra tack|okej tack|ok tack|toppen tack|schysst tack|thanks|thank you|thank you so much|thx|ty|cheers|many thanks|great thanks|perfect thanks)( (sa mycket|for hjalpen|for svaret|for det|for infon|for informationen|for your help|for the help|a lot|so much|hej|bye|hej da))*( (hej|hejda|hej da|bye))?$/,
+      /^(ok |okej |okay |fair enough |alright |all right |aha |jaha |ah |nej men |ja )?(tack|tackar|tack tack|tusen tack|stort tack|tack sa mycket|tack sa hemskt mycket|tack ska du ha|tackar sa mycket|perfekt tack|bra tack|okej tack|ok tack|toppen tack|schysst tack|thanks|thank you|thank you so much|thx|ty|cheers|many thanks|great thanks|perfect thanks|thanks anyway|thank you anyway|thanks though)( (sa mycket|for hjalpen|for svaret|for det|for infon|for informationen|for your help|for the help|a lot|so much|hej|bye|hej da|anda|i alla fall|anyway|though|then|anyways))*( (hej|hejda|hej da|bye))?$/,
+      /^(ok|okej|okay|fair enough|alright|jaha|aha|fint|bra)( (then|da|anda|anyway))? (thanks|thank you|tack)( (anyway|anda|though|then|sa mycket))?$/,
     ],
   },
   {
     intent: 'greeting',
     maxWords: 6,
     patterns: [
-      /^(hej|hejsan|hejhej|hej hej|halla|hallo|tjena|tjenare|tja|tjabba|morsning|god morgon|godmorgon|god dag|goddag|god kvall|gomorron|hi|hello|hey|hiya|good morning|good afternoon|good evening|yo|hei)( (pa dig|pa er|allihopa|dar|bot|boten|lotsen|foretagslotsen|there|you|all))?( (hur mar du|hur ar det|laget|how are you))?$/,
+      /^(hej|hejsan|hejhej|hej hej|halla|hallo|tjena|tjenare|tja|tjabba|morsning|god morgon|godmorgon|god morron|gomorron|go morron|gomorn|god dag|goddag|god kvall|god eftermiddag|hallaa|heja|hi|hello|hey|hiya|howdy|good morning|good afternoon|good evening|yo|hei)( (pa dig|pa er|allihopa|dar|bot|boten|lotsen|foretagslotsen|there|you|all))?( (hur mar du|hur ar det|laget|how are you))?$/,
     ],
   },
   {
     intent: 'smalltalk',
     maxWords: 8,
     patterns: [
-      /^(hur mar du|hur ar laget|laget|vem ar du|vad heter du|ar du en (robot|bot|manniska|ai)|ar du riktig|how are you|who are you|what is your name|are you a (bot|robot|human|person)|are you real|ok|okej|okey|oki|bra|fint|najs|nice|cool|kul|fine|good|great|hej da|hejda|adjo|bye|goodbye|vi ses|see you)$/,
+      /^(hur mar du|hur ar laget|laget|vem ar du|vem e du|vad heter du|va heter du|ar du en (robot|bot|manniska|ai)|e du en (robot|bot|manniska)|ar du riktig|how are you|how are you doing|how are you doing today|how s it going|hows it going|who are you|what are you|what is your name|what s your name|are you a (bot|robot|human|person)|are you real|ok|okej|okey|oki|bra|fint|najs|nice|cool|kul|fine|good|great|hej da|hejda|adjo|bye|goodbye|vi ses|see you)( idag| today| da| then)?$/,
     ],
   },
 ];
@@ -172,6 +190,14 @@ export function conversationIntent(text: string): ConversationIntent | undefined
 const QUESTION_WORDS =
   /^(hur|var|vart|varifran|vad|vem|vems|nar|varfor|vilken|vilket|vilka|kan jag|kan man|kan ni|kan du|far jag|far man|maste jag|maste man|behover jag|behover man|ska jag|finns det|galler det|stammer det|ar det|how|what|where|who|whom|whose|why|when|which|can i|can you|can we|could i|could you|do i|do you|does|is there|are there|is it|should i|may i|will)\b/;
 
+const VAGUE =
+  /^(?:(?:men|och|ok|okej|so|and|but) )?(?:vad|hur mycket|hur lang tid|hur lange|nar|var|what|how much|how long|when|where)(?: (?:kostar|tar|ar|galler|does|do|is|will))? (?:det|den|detta|dom|de|it|that|this|they)(?: (?:cost|take|kosta|ta))?$/;
+
+/** A question about something not named ("vad kostar det?"): the bot asks back instead of guessing. */
+export function isVagueQuestion(text: string): boolean {
+  return VAGUE.test(normalize(text));
+}
+
 /** Whether a message reads as a question (a question mark or a question word first). */
 export function looksLikeQuestion(text: string): boolean {
   const trimmed = text.trim();
@@ -185,20 +211,22 @@ export interface FeedbackOpening {
   rest: string;
 }
 
-const GREETING_LEAD = /^(?:(?:hej|hejsan|halla|hallo|tjena|tja|god morgon|goddag|hi|hello|hey|good morning)(?:\s+(?:pa dig|dar|there|allihopa))?[\s,.!:;-]+)?/;
+const GREETING_LEAD =
+  /^(?:(?:hej|hejsan|halla|hallo|tjena|tjenare|tja|god morgon|goddag|hi|hello|hey|good morning|ok|okej|okay|so|sa|ja|yes|well|nu|thanks for the help( earlier)?|tack for hjalpen( nyss| innan)?|tack)(?:\s+(?:pa dig|dar|there|allihopa|again|igen))?[\s,.!:;-]+)?/;
 const OPENINGS: RegExp[] = [
-  /^(?:jag|vi)(?: skulle)?(?: har| hade| vill| ville| skulle vilja| onskar| tanker| tankte| kommer att)(?: garna)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
-  /^(?:jag|vi) (?:vill|ville|skulle vilja) (?:tycka till|klaga|beromma|ge berom|framfora (?:nagot|en sak))\b/,
+  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja) (?:tycka till|tyck till|tycka|klaga|beromma|ge berom|framfora (?:nagot|en sak))(?: (?:om|pa) (?:en grej|nagot|nat|en sak|saker|er|kommunen))?\b/,
   /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:ge|lamna|skicka|komma med|framfora|tycka till)(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)?\b/,
   /^(?:lamna|ge|skicka|registrera|gora|ny|nytt)(?: ett| en| mitt| min| nytt| ny)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|felanmalan)\b/,
   /^(?:gor|gora) (?:mora|borlange|hedemora|hallstahammar|kommunen|\w+) battre\b/,
-  /^(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen))?\s*(?:[:,.!-]|$)/,
+  /^(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
   /^(?:i|we)(?: would| d)?(?: like| want| wanna| wish| have| had| got)(?: to)?(?: give| leave| make| send| share| submit| offer| file| register| voice| add)?(?: you)?(?: a| an| some| my| our| one)?(?: small| quick| little| short)?\s*(?:suggestion|suggestions|complaint|complaints|feedback|idea|ideas|opinion|opinions|comment|comments|praise|proposal|thought|thoughts)\b(?:\s+(?:for|to|about|on)\s+(?:you|the municipality|the council|\w+))?/,
   /^(?:i|we) (?:would like|want|wish|d like) to (?:complain|comment|give praise|have my say|say something|tell you something)\b/,
   /^(?:can|could|may) (?:i|we) (?:give|leave|make|send|share|submit|offer)(?: you)?(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
   /^(?:leave|give|send|submit|make|new)(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
   /^(?:make|improve) (?:mora|borlange|hedemora|hallstahammar|the municipality|\w+) better\b/,
-  /^(?:suggestion|complaint|feedback|idea|opinion|proposal)\s*(?:[:,.!-]|$)/,
+  /^(?:suggestion|complaint|feedback|idea|opinion|proposal)(?:\s+(?:for|to)\s+(?:the municipality|the council|you|\w+))?\s*(?:[:,.!-]|$)/,
+  /^(?:i|we) (?:want|would like|d like) to use (?:gor|make) \w+ (?:battre|better)\b/,
 ];
 
 /**
@@ -220,7 +248,7 @@ export function feedbackOpening(text: string): FeedbackOpening | undefined {
     rest = rest.replace(/^(?:och det (?:ar|galler)|det (?:ar|galler)|som (?:ar|galler)|om att|att|om|pa att|och|so|and|that|about|regarding|here it is|here goes|it is|it s|its)\b[\s:,.-]*/i, '').trim();
     if (/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i.test(rest)) rest = rest.replace(/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i, '').trim();
     const words = rest.split(/\s+/).filter(Boolean).length;
-    if (words < 3 || /^(?:till|to|for|för|er|you|kommunen|the municipality)\b/i.test(rest) && words < 4) return { rest: '' };
+    if (words < 2 || rest.length < 10 || (/^(?:till|to|for|för|er|you|kommunen|the municipality)\b/i.test(rest) && words < 4)) return { rest: '' };
     return { rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
   }
   return undefined;
