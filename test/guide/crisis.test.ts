@@ -76,6 +76,9 @@ const ROWS: Array<[string, boolean]> = [
   ['ska öppna café, vad behöver jag?', false],
   ['jag vill lämna ett klagomål på handläggaren', false],
   ['vi vill ha en skyddsrumsinventering', false],
+  ['Någon har sprayat tags på vår lastbil', false],
+  ['Någon har klottrat på vår fasad igen, vem ska sanera?', false],
+  ['kan vi få ett möte med handläggaren och chefen?', false],
 ];
 
 describe('crisis signals (data/shared/crisis.json)', () => {

@@ -37,6 +37,7 @@ const TABLE: Row[] = [
     patterns: [
       /\b(radera|ta bort|tabort|rensa|stryk|glom|sudda ut)\b.{0,30}\b(mina|mig|mej|om mig|allt om mig|mitt)\b.{0,20}(uppgift\w*|data|personuppgift\w*|kontaktuppgift\w*|information|info|\bmig\b|\bmej\b)/,
       /\b(glom|radera) (mig|mej)\b/,
+      /\b(radera|ta bort|tabort|rensa|stryk|sudda ut)\b.{0,25}\b(om mig|om mej|om oss|om mitt foretag)$/,
       /\b(delete|erase|remove|wipe|forget)\b.{0,20}\b(my|me|about me)\b.{0,20}(data|details|information|info|personal|\bme\b)/,
       /\bforget (about )?me\b/,
       /\bright to (be forgotten|erasure)\b/,
@@ -126,9 +127,9 @@ const TABLE: Row[] = [
     patterns: [
       /^(hjalp|help|hjalpa|\?+|hjalp mig|help me|hjalp!?)$/,
       /\bvad kan (du|jag|man)\b.{0,15}\b(gora|hjalpa|fraga|fa hjalp|anvanda)\b|\bvad kan du\b/,
-      /\bhur (funkar|fungerar|anvander)\b.{0,15}\b(det|du|detta|den|boten|chatten|tjansten|man)\b/,
+      /^hur (funkar|fungerar|anvander (man|jag)) (det har|detta|du|dig|boten|chatten|tjansten|det|den har|det har verktyget)( har)?$/,
       /\b(jag )?(forstar|fattar) (inte|ingenting|noll)\b/,
-      /\bvad gor (du|man har|jag nu)\b|\bvad ar det har\b/,
+      /^(vad gor (du|man har|jag nu)|vad ar det har|vad ar detta)$/,
       /\b(what can you do|what do you do|how does (this|it) work|how do i use|i don t understand|i dont understand|what is this|what are you for|how can you help)\b/,
       /\b(va|vad) kan (du|ja|jag|man) (gora|hjalpa|fraga|fa hjalp med)\b|^va kan du\b/,
       /\bwhat (can|could|should) i (ask|do|say)( you| here)?\b|\bwhat (can|do) you help( me)? with\b|^(can|could) you help( me)?( please)?$/,
