@@ -50,6 +50,7 @@ export class HandoffDialog extends InterruptibleDialog {
       name: 'handoff',
       questionPrompts: new Set([QUESTION]),
       interpret: (municipality, text) => guide.interpret(municipality, text),
+      intentOf: (text, options) => guide.intent(text, options),
       stepKind: 'handoff-step',
     });
     this.addDialog(new ChoicePrompt(CONSENT))

@@ -8,7 +8,7 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { conversationIntent, looksLikeQuestion, normalize } from '../src/domain/guide/intents';
+import { conversationIntent, looksLikeQuestion, normalize, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
@@ -50,6 +50,8 @@ export interface InterruptibleOptions {
   freeTextPrompts?: ReadonlySet<string>;
   /** Prompt ids whose answer is a question itself ("Vad vill du ha hjälp med?"): questions there never interrupt. */
   questionPrompts?: ReadonlySet<string>;
+  /** The conversation intent of a message (default: the table of src/domain/guide/intents.ts). */
+  intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
   /** The guide's reading of a message (to tell a real question from content). */
   interpret?: (municipality: string, text: string) => GuideDecision;
   /** The kind of this dialog's re-prompts (for the reply kinds after "hjälp"). */
@@ -120,7 +122,15 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const asksQuestion = this.interruptOptions.questionPrompts?.has(active.id) ?? false;
     const freeText = asksQuestion || (this.interruptOptions.freeTextPrompts?.has(active.id) ?? false);
     const long = text.trim().split(/\s+/).length > 12;
-    const intent = freeText && long ? undefined : conversationIntent(text);
+    // The text is one of the prompt's own choices, as written ("ok", "Förslag"): an answer, not a command.
+    const choices = (active.state as { options?: { choices?: Array<string | Choice> } }).options?.choices;
+    const said = normalize(text);
+    const exactChoice = (choices ?? []).some((choice) =>
+      typeof choice === 'string' ? normalize(choice) === said : [choice.value, ...(choice.synonyms ?? [])].some((synonym) => normalize(synonym) === said),
+    );
+    // At a text prompt only the table decides (a short answer such as a name or "inget" is not a command).
+    const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
+    const intent = exactChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
     switch (intent) {
       case 'cancel':
         await reply(inner.context, 'cancelled', t(this.texts.has(lang, `guide.cancelled.${this.interruptOptions.name}`) ? `guide.cancelled.${this.interruptOptions.name}` : 'guide.cancelled'));
@@ -150,7 +160,6 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
     // A question (or a clear question on a topic) where the bot waits for something else.
     if (asksQuestion) return undefined;
-    const choices = (active.state as { options?: { choices?: Array<string | Choice> } }).options?.choices;
     if (choices && choices.length > 0 && recognizeChoices(text, choices).length > 0) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
     const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';

@@ -20,7 +20,7 @@ import { turnSession } from '../src/bot/bot';
 import { fold } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
-import { feedbackOpening } from '../src/domain/guide/intents';
+import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import { plainText } from '../src/domain/text/plain';
 
@@ -70,8 +70,9 @@ export class SuggestionDialog extends InterruptibleDialog {
     private readonly packOf: (municipality: string) => Pack,
     texts: Texts,
     interpret?: (municipality: string, text: string) => GuideDecision,
+    intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined,
   ) {
-    super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, stepKind: 'suggestion-step' });
+    super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf, stepKind: 'suggestion-step' });
     this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
       .addDialog(new ChoicePrompt(CHOICE))

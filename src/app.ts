@@ -148,7 +148,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     guide,
     texts,
     handoff: new HandoffDialog(guide, texts),
-    suggestion: new SuggestionDialog(feedback, guide.pack, texts, guide.interpret),
+    suggestion: new SuggestionDialog(feedback, guide.pack, texts, guide.interpret, guide.intent),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
     privacy: new PrivacyDialog(store, texts),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conversationIntent, feedbackOpening, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
+import { conversationIntent, createIntentReader, feedbackOpening, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
+import { testData } from '../helpers/app';
 
 /** [message, intent] — Swedish with and without å/ä/ö, English; undefined = an ordinary message. */
 const INTENTS: Array<[string, ConversationIntent | undefined]> = [
@@ -63,5 +64,31 @@ describe('conversation intents (src/domain/guide/intents.ts)', () => {
     expect(looksLikeQuestion('fler bänkar på torget')).toBe(false);
     expect(isVagueQuestion('vad kostar det?')).toBe(true);
     expect(isVagueQuestion('vad kostar ett bygglov?')).toBe(false);
+  });
+});
+
+describe('the intent classifier where words are not enough (data/shared/conversation.json)', () => {
+  const read = createIntentReader(testData().shared.conversation);
+  it.each([
+    ['låt det vara', 'cancel'],
+    ['det får vara', 'cancel'],
+    ["I'd rather not", 'cancel'],
+    ["let's stop here", 'cancel'],
+    ['jag vill bli uppringd', 'handoff'],
+    ['morrn', 'greeting'],
+    ['cheers mate', 'thanks'],
+    ['vilken information sparar ni', 'privacy-info'],
+    // ordinary answers at prompts stay answers
+    ['Förslag', undefined],
+    ['Storgatan 5', undefined],
+    ['Maria Svensson', undefined],
+    ['inget', undefined],
+    ['fler soptunnor', undefined],
+    ['det gäller bygglovet', undefined],
+  ] as Array<[string, ConversationIntent | undefined]>)('%s → %s', (text, intent) => {
+    expect(read(text)).toBe(intent);
+  });
+  it('decides nothing at text prompts (table only)', () => {
+    expect(read('låt det vara', { tableOnly: true })).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { ContactRequest, ContactRequestRepository } from '../feedback/types
 import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
-import { conversationIntent, feedbackOpening, isVagueQuestion } from './intents';
+import { createIntentReader, feedbackOpening, isVagueQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
@@ -27,6 +27,8 @@ export interface Guide {
   pack(municipality: string): Pack;
   /** Ranked topics for a message, from the same router the conversation uses (for evaluation). */
   rank(municipality: string, text: string): { language: Language; ranked: RankedTopic[] };
+  /** The conversation's own intent of a message (stop, help, a person…); tableOnly for answers at text prompts. */
+  intent(text: string, options?: { tableOnly?: boolean }): ConversationIntent | undefined;
   /** What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback… */
   interpret(municipality: string, text: string): GuideDecision;
   topicAnswer(municipality: string, topic: string): ProcessAnswer | undefined;
@@ -70,6 +72,7 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     return found;
   };
+  const readIntent = createIntentReader(data.shared.conversation);
   // Train every pack's router at start, not on the first question.
   for (const id of data.packs.keys()) router(id);
 
@@ -138,7 +141,7 @@ export function createGuide(deps: GuideDeps): Guide {
     const { language, ranked, offTopic } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [], offTopic: 0 };
     if (!text) return { kind: 'unknown', language };
     if (detectCrisis(text, data.shared.crisis)) return { kind: 'crisis', language, helpLines: data.shared.crisis.helpLines };
-    const intent = conversationIntent(text);
+    const intent = readIntent(text);
     switch (intent) {
       case 'my-suggestions':
         return { kind: 'my-suggestions', language };
@@ -209,6 +212,7 @@ export function createGuide(deps: GuideDeps): Guide {
   return {
     pack,
     rank: (municipality, text) => router(municipality).rank(text),
+    intent: (text, options) => readIntent(text, options),
     interpret,
     topicAnswer,
     scenarioAnswer,

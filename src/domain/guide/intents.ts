@@ -5,6 +5,8 @@
  * Patterns run on folded text (lower case, å/ä → a, ö → o, punctuation as spaces).
  */
 import { fold } from '../text';
+import { trainClassifier } from '../text/classifier';
+import type { ConversationExamples } from '../packs/schema';
 
 export const conversationIntents = [
   'cancel',
@@ -115,7 +117,7 @@ const TABLE: Row[] = [
       /\bi (don t|dont|do not) want to (continue|go on|do this|send|leave)\b/,
       /\b(orkar|hinner|vill) inte (med )?(det har|detta|det|nu|mer|langre)\b/,
       /\bjag (vill|ska) (sluta|avsluta|ga|lamna|hoppa av)( nu| har| detta| det har)?$/,
-      /^(skit samma|strunt samma|samma sak|glom det hela|glom alltihop|nej nej|nej det var inget|det var inget|inget|ingenting|aldrig mind|ah nej)$/,
+      /^(skit samma|strunt samma|samma sak|glom det hela|glom alltihop|nej nej|nej det var inget|det var inget|aldrig mind|ah nej)$/,
       /\b(forget|drop|skip|scrap|cancel) (the whole thing|everything|all of it|the lot)\b/,
       /\b(i want to|i d like to|let me|i ll) (stop|quit|leave|exit)( now| this| here)?$/,
       /\b(not now|maybe later|some other time|another time|ett annat tillfalle|en annan gang|nagon annan gang|senare kanske|kanske senare)\b/,
@@ -254,3 +256,36 @@ export function feedbackOpening(text: string): FeedbackOpening | undefined {
   }
   return undefined;
 }
+
+/**
+ * The table first; where words are not enough, a classifier trained on example wordings
+ * (data/shared/conversation.json) with ordinary answers as a 'none' class. It decides only short
+ * messages, and only when it is sure, so an answer at a prompt is not taken for a command.
+ */
+export type IntentReader = (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
+
+export function createIntentReader(examples?: ConversationExamples): IntentReader {
+  const sets = Object.entries(examples?.examples ?? {});
+  if (sets.length < 2) return (text) => conversationIntent(text);
+  const classifier = trainClassifier(
+    sets.map(([label, set]) => ({ label, examples: [...set.sv, ...set.en], keywords: [] })),
+    { epochs: 40 },
+  );
+  const known = new Set<string>(conversationIntents);
+  return (text, options = {}) => {
+    const fromTable = conversationIntent(text);
+    if (fromTable || options.tableOnly) return fromTable;
+    // "Förslag!" opens a suggestion; it is not "mina förslag".
+    if (feedbackOpening(text)) return undefined;
+    const folded = normalize(text);
+    const words = folded.split(' ').filter(Boolean).length;
+    if (words === 0 || words > 6) return undefined;
+    const { scored, coverage } = classifier.classify(text);
+    const top = scored[0];
+    if (!top || top.label === 'none' || !known.has(top.label) || top.probability < CLASSIFIER_SURE || coverage < 0.5) return undefined;
+    return top.label as ConversationIntent;
+  };
+}
+
+/** How sure the classifier must be before a short message counts as a command. */
+export const CLASSIFIER_SURE = 0.7;

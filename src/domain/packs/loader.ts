@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import {
   OFF_TOPIC_INTENT,
+  conversationExamples,
+  type ConversationExamples,
   contactList,
   crisisConfig,
   focusAreaList,
@@ -59,6 +61,8 @@ export interface SharedData {
   contacts: Contact[];
   phrasings: PhrasingSet[];
   crisis: CrisisConfig;
+  /** Examples for the conversation-intent classifier (data/shared/conversation.json); optional. */
+  conversation?: ConversationExamples;
 }
 
 export interface DataSet {
@@ -178,6 +182,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   const sharedContacts = reader.read(join(sharedDir, 'contacts.json'), contactList) ?? [];
   const phrasings = reader.read(join(sharedDir, 'phrasings.json'), phrasingList) ?? [];
   const crisis = reader.read(join(sharedDir, 'crisis.json'), crisisConfig);
+  const conversation = reader.read(join(sharedDir, 'conversation.json'), conversationExamples, { optional: true });
   const texts = loadTexts(reader, join(dataDir, 'texts'));
 
   const topics = new Set(Object.keys(taxonomy?.topics ?? {}));
@@ -288,7 +293,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   return {
     dataDir,
     taxonomy,
-    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis },
+    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis, conversation },
     packs,
     texts,
     notes,

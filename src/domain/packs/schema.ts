@@ -311,3 +311,11 @@ export const staffSetup = z
   })
   .strict();
 export type StaffSetup = z.infer<typeof staffSetup>;
+
+/** Example wordings of the conversation's own intents (stop, help, a person…) and of ordinary answers ('none'). */
+export const conversationExamples = z
+  .object({
+    examples: z.record(z.string().regex(/^[a-z-]+$/), z.object({ sv: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict()),
+  })
+  .strict();
+export type ConversationExamples = z.infer<typeof conversationExamples>;
