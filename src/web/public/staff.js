@@ -6,6 +6,12 @@
   var me = null;
   var current = null;
   var statusNames = { 'new': 'Nytt', received: 'Mottaget', 'in-progress': 'Under behandling', done: 'Klart', closed: 'Avslutat' };
+  var requestStatusNames = { 'new': 'Ny', 'in-progress': 'Pågår', done: 'Klar' };
+  var sessionStatusNames = { open: 'Öppen', paused: 'Pausad', closed: 'Avslutad' };
+  function topicName(id) {
+    var found = (me && me.topics ? me.topics : []).filter(function (t) { return t.id === id; })[0];
+    return found ? found.name.sv.split(':')[0] : id;
+  }
   var kindNames = { suggestion: 'Förslag', opinion: 'Synpunkt', complaint: 'Klagomål', praise: 'Beröm' };
 
   function $(id) { return document.getElementById(id); }
@@ -134,9 +140,10 @@
         ['Status', statusNames[item.status] || item.status],
         ['Fokusområde', areaName(m, item.focusArea) + ' (' + Math.round(item.focusConfidence * 100) + ' %)'],
         ['Sekundärt område', item.secondaryArea ? areaName(m, item.secondaryArea) : '–'],
-        ['Ämne', item.topic || '–'],
+        ['Ämne', item.topic ? topicName(item.topic) : '–'],
         ['Tjänstefaktor', item.serviceFactor || '–'],
-        ['Team', teamName(m, item.assignment && item.assignment.team) + (item.assignment ? ' (' + item.assignment.reason + ')' : '')],
+        ['Team', teamName(m, item.assignment && item.assignment.team) + (item.readable && item.readable.sv.reason ? ' (' + item.readable.sv.reason + ')' : '')],
+        ['Handläggare', item.readable && item.readable.sv.assignee ? item.readable.sv.assignee : '–'],
         ['Plats', item.place || '–'],
         ['Stöd', item.supports],
         ['Svar senast', item.dueAt.slice(0, 10) + (item.overdue ? ' – försenat' : '')],
@@ -174,7 +181,7 @@
       tbody.textContent = '';
       body.requests.forEach(function (r) {
         var row = el('tr');
-        [r.reference, r.createdAt.slice(0, 10), r.name, r.company || '–', r.reach, r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
+        [r.reference, r.createdAt.slice(0, 10), r.name, r.company || '–', r.reach, r.question, teamName(municipality(), r.assignment && r.assignment.team), requestStatusNames[r.status] || r.status]
           .forEach(function (v) { row.appendChild(el('td', v)); });
         tbody.appendChild(row);
       });
@@ -239,7 +246,7 @@
       $('group-results').textContent = '';
       body.sessions.forEach(function (g) {
         var row = el('tr', null, { 'data-ref': g.code });
-        [g.code, g.title ? g.title.sv : '', g.status, g.progress.joined, g.progress.finished, g.createdAt.slice(0, 10)].forEach(function (v) { row.appendChild(el('td', v)); });
+        [g.code, g.title ? g.title.sv : '', sessionStatusNames[g.status] || g.status, g.progress.joined, g.progress.finished, g.createdAt.slice(0, 10)].forEach(function (v) { row.appendChild(el('td', v)); });
         row.addEventListener('click', function () {
           api('/api/staff/focus-groups/' + encodeURIComponent(g.id)).then(function (r) {
             var box = $('group-results');
