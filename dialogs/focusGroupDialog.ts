@@ -61,7 +61,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
     private readonly feedback: FeedbackService,
     texts: Texts,
   ) {
-    super(FOCUS_GROUP_DIALOG, texts, { name: 'focus', freeTextPrompts: new Set([OPEN]), stepKind: 'focus-step' });
+    super(FOCUS_GROUP_DIALOG, texts, { name: 'focus', freeTextPrompts: new Set([OPEN]) });
     this.addDialog(new TextPrompt(INPUT));
     this.addDialog(new TextPrompt(OPEN));
     this.addDialog(new WaterfallDialog(`${FOCUS_GROUP_DIALOG}.start`, [this.join.bind(this)]));

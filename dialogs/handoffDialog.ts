@@ -51,7 +51,6 @@ export class HandoffDialog extends InterruptibleDialog {
       questionPrompts: new Set([QUESTION]),
       interpret: (municipality, text) => guide.interpret(municipality, text),
       intentOf: (text, options) => guide.intent(text, options),
-      stepKind: 'handoff-step',
     });
     this.addDialog(new ChoicePrompt(CONSENT))
       .addDialog(new TextPrompt(TEXT, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))

@@ -13,7 +13,7 @@ import type { GuideDecision } from '../src/domain/guide/types';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { parseButtonValue, type ButtonValue } from './buttons';
-import { reply, type ReplyKind } from './reply';
+import { reply } from './reply';
 
 /** What a dialog hands back to the main dialog when the user turned to another goal mid-way. */
 export interface Reroute {
@@ -54,8 +54,6 @@ export interface InterruptibleOptions {
   intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
   /** The guide's reading of a message (to tell a real question from content). */
   interpret?: (municipality: string, text: string) => GuideDecision;
-  /** The kind of this dialog's re-prompts (for the reply kinds after "hjälp"). */
-  stepKind: ReplyKind;
 }
 
 /**
@@ -68,7 +66,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   protected constructor(
     id: string,
     protected readonly texts: Texts,
-    private readonly interruptOptions: InterruptibleOptions = { name: 'dialog', stepKind: 'notice' },
+    private readonly interruptOptions: InterruptibleOptions = { name: 'dialog' },
   ) {
     super(id);
   }
@@ -79,8 +77,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   /** Starting over: the dialog begins again from its first question (subclasses may keep their options). */
-  protected restartOptions(inner: DialogContext): object {
-    void inner;
+  protected restartOptions(_inner: DialogContext): object {
     return {};
   }
 

@@ -18,7 +18,7 @@ export class PrivacyDialog extends InterruptibleDialog {
     private readonly subjects: SubjectDeps,
     texts: Texts,
   ) {
-    super(PRIVACY_DIALOG, texts, { name: 'privacy', stepKind: 'privacy-confirm' });
+    super(PRIVACY_DIALOG, texts, { name: 'privacy' });
     this.addDialog(new ChoicePrompt(CONFIRM));
     this.addDialog(new WaterfallDialog(`${PRIVACY_DIALOG}.steps`, [this.start.bind(this), this.erase.bind(this)]));
     this.initialDialogId = `${PRIVACY_DIALOG}.steps`;

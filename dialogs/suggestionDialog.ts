@@ -72,7 +72,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     interpret?: (municipality: string, text: string) => GuideDecision,
     intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined,
   ) {
-    super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf, stepKind: 'suggestion-step' });
+    super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf });
     this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
       .addDialog(new ChoicePrompt(CHOICE))

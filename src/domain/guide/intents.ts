@@ -168,7 +168,7 @@ export function normalize(text: string): string {
     .replace(/[’'`´]/g, ' ')
     .replace(/[^a-z0-9?@ ]+/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/\s*\?+\s*$/, (m) => (m.trim() && m.trim() === '?' ? '' : ''))
+    .replace(/\s*\?+\s*$/, '')
     .trim();
 }
 
