@@ -1,7 +1,7 @@
 import { CardFactory, MessageFactory, TurnContext, type CardAction } from 'botbuilder';
 import {
-  ComponentDialog,
   TextPrompt,
+  type DialogContext,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
@@ -18,14 +18,19 @@ import { fold } from '../src/domain/text';
 import { maskPersonalData } from '../src/domain/privacy/mask';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { InterruptibleDialog } from './interruptibleDialog';
+import { kinded, reply, type ReplyKind } from './reply';
 
 export const FOCUS_GROUP_DIALOG = 'focusGroupDialog';
 const LOOP = `${FOCUS_GROUP_DIALOG}.loop`;
 const INPUT = `${FOCUS_GROUP_DIALOG}.input`;
+/** The prompt of open questions, inspel and new statements: a question typed there is an answer. */
+const OPEN = `${FOCUS_GROUP_DIALOG}.open`;
 
 const startSchema = z.object({ code: z.string() });
 const loopSchema = z.object({
   sessionId: z.string(),
+  code: z.string().optional(),
   participant: z.string(),
   templateId: z.string(),
   municipality: z.string(),
@@ -33,12 +38,14 @@ const loopSchema = z.object({
   /** 'consent' before joining, then 'step'; sub-states of the current step. */
   phase: z.enum(['consent', 'step', 'statement-new', 'inspel-send']),
   statementIndex: z.number().int().default(0),
+  /** Answers at the current step that could not be understood (the second one moves on). */
+  invalid: z.number().int().default(0),
   pendingInspel: z.string().optional(),
 });
 type LoopState = z.infer<typeof loopSchema>;
 
-const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over']);
-const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende']);
+const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over', 'skippa', 'skip it', 'skip this', 'next', 'nasta', 'nasta fraga', 'hoppa over den', 'hoppa over fragan', 'vet inte', 'ingen aning', 'no idea', 'dont know', "don't know", 'i dont know', "i don't know", 'pass']);
+const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende', 'ga tillbaka', 'go back', 'previous', 'forra fragan', 'foregaende fraga']);
 
 function numbers(text: string): number[] {
   return (text.match(/\d+/g) ?? []).map(Number);
@@ -49,14 +56,15 @@ function numbers(text: string): number[] {
  * buttons where they fit; "hoppa över" skips, "tillbaka" goes back, and closing the window and
  * joining again resumes where they were (the position is stored with the session).
  */
-export class FocusGroupDialog extends ComponentDialog {
+export class FocusGroupDialog extends InterruptibleDialog {
   constructor(
     private readonly groups: FocusGroups,
     private readonly feedback: FeedbackService,
-    private readonly texts: Texts,
+    texts: Texts,
   ) {
-    super(FOCUS_GROUP_DIALOG);
+    super(FOCUS_GROUP_DIALOG, texts, { name: 'focus', freeTextPrompts: new Set([OPEN]) });
     this.addDialog(new TextPrompt(INPUT));
+    this.addDialog(new TextPrompt(OPEN));
     this.addDialog(new WaterfallDialog(`${FOCUS_GROUP_DIALOG}.start`, [this.join.bind(this)]));
     this.addDialog(new WaterfallDialog(LOOP, [this.ask.bind(this), this.handle.bind(this)]));
     this.initialDialogId = `${FOCUS_GROUP_DIALOG}.start`;
@@ -70,10 +78,27 @@ export class FocusGroupDialog extends ComponentDialog {
     return this.texts.t(this.lang(step), key, vars);
   }
 
-  private prompt(step: WaterfallStepContext, text: string, buttons: string[]): Promise<DialogTurnResult> {
+  private prompt(step: WaterfallStepContext, text: string, buttons: string[], kind: ReplyKind = 'focus-step', open = false): Promise<DialogTurnResult> {
     const actions: CardAction[] = buttons.map((title) => ({ type: 'imBack', title, value: title }));
     const activity = actions.length > 0 ? MessageFactory.attachment(CardFactory.heroCard('', text, undefined, actions)) : MessageFactory.text(text);
-    return step.prompt(INPUT, { prompt: activity });
+    return step.prompt(open ? OPEN : INPUT, { prompt: kinded(activity, kind) });
+  }
+
+  /** "Börja om" in a focus group joins again (where the participant is: the answers are kept). */
+  protected override restartOptions(inner: DialogContext): object {
+    const loop = inner.stack.find((instance) => instance.id === LOOP);
+    const values = (loop?.state as { values?: { state?: { code?: string } } } | undefined)?.values;
+    return { code: values?.state?.code ?? '' };
+  }
+
+  /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
+  private async stoppedByFacilitator(step: WaterfallStepContext, state: LoopState): Promise<boolean> {
+    const session = await this.groups.session(state.sessionId);
+    if (session?.status === 'open') return false;
+    const title = this.template(state).title[this.lang(step)];
+    const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
+    await reply(step.context, 'focus-closed', this.t(step, key, { title, code: state.code ?? '' }));
+    return true;
   }
 
   private template(state: LoopState): DialogueTemplate {
@@ -90,19 +115,21 @@ export class FocusGroupDialog extends ComponentDialog {
       const found = await this.groups.byCode(code);
       const title = found ? (this.groups.template(found.templateId)?.title[this.lang(step)] ?? '') : '';
       const key = joined.reason === 'unknown-code' ? 'focus.unknownCode' : joined.reason === 'closed' ? 'focus.closed' : 'focus.paused';
-      await step.context.sendActivity(this.t(step, key, { code: code.toUpperCase(), title }));
+      await reply(step.context, joined.reason === 'unknown-code' ? 'focus-unknown-code' : 'focus-closed', this.t(step, key, { code: code.toUpperCase(), title }));
       return step.endDialog();
     }
     const state: LoopState = {
       sessionId: joined.session.id,
+      code: code.toUpperCase(),
       participant: joined.participation.participant,
       templateId: joined.template.id,
       municipality: joined.session.municipality,
       language: this.lang(step),
       phase: joined.participation.consentAt ? 'step' : 'consent',
       statementIndex: 0,
+      invalid: 0,
     };
-    if (joined.participation.consentAt && joined.participation.position > 0) await step.context.sendActivity(this.t(step, 'focus.resumed'));
+    if (joined.participation.consentAt && joined.participation.position > 0) await reply(step.context, 'focus-step', this.t(step, 'focus.resumed'));
     return step.replaceDialog(LOOP, state);
   }
 
@@ -111,19 +138,22 @@ export class FocusGroupDialog extends ComponentDialog {
     (step.values as Record<string, unknown>).state = state;
     const lang = this.lang(step);
     const template = this.template(state);
+    if (await this.stoppedByFacilitator(step, state)) return step.endDialog();
     if (state.phase === 'consent') {
-      return this.prompt(step, `${this.t(step, 'focus.welcome', { title: template.title[lang], purpose: template.purpose[lang] })}\n\n${template.consent[lang]}`, [
-        this.t(step, 'focus.consentYes'),
-        this.t(step, 'focus.consentNo'),
-      ]);
+      return this.prompt(
+        step,
+        `${this.t(step, 'focus.welcome', { title: template.title[lang], purpose: template.purpose[lang] })}\n\n${template.consent[lang]}`,
+        [this.t(step, 'focus.consentYes'), this.t(step, 'focus.consentNo')],
+        'focus-consent',
+      );
     }
     if (state.phase === 'inspel-send') return this.prompt(step, this.t(step, 'focus.sendAsFeedback'), [this.t(step, 'focus.sendYes'), this.t(step, 'focus.sendNo')]);
-    if (state.phase === 'statement-new') return this.prompt(step, this.t(step, 'focus.newStatement'), [this.t(step, 'focus.skip')]);
+    if (state.phase === 'statement-new') return this.prompt(step, this.t(step, 'focus.newStatement'), [this.t(step, 'focus.skip')], 'focus-step', true);
 
     const position = await this.position(state);
     const current = template.steps[position];
     if (!current) {
-      await step.context.sendActivity(this.t(step, 'focus.thanks'));
+      await reply(step.context, 'focus-done', this.t(step, 'focus.thanks'));
       return step.endDialog();
     }
     const header = this.t(step, 'focus.progress', { n: position + 1, total: template.steps.length });
@@ -133,7 +163,7 @@ export class FocusGroupDialog extends ComponentDialog {
         return this.prompt(step, `${header}\n\n${current.text[lang]}`, [this.t(step, 'focus.continue'), ...(position > 0 ? [this.t(step, 'focus.back')] : [])]);
       case 'open':
       case 'inspel':
-        return this.prompt(step, `${header}\n\n${current.question[lang]}\n\n${this.t(step, 'focus.openHint')}`, nav);
+        return this.prompt(step, `${header}\n\n${current.question[lang]}\n\n${this.t(step, 'focus.openHint')}`, nav, 'focus-step', true);
       case 'single':
         return this.prompt(step, `${header}\n\n${current.question[lang]}`, [...current.options.map((o) => o.label[lang]), ...nav]);
       case 'multiple':
@@ -175,22 +205,24 @@ export class FocusGroupDialog extends ComponentDialog {
     const template = this.template(state);
     const t = (key: string) => fold(this.t(step, key));
     try {
+      if (await this.stoppedByFacilitator(step, state)) return step.endDialog();
       if (state.phase === 'consent') {
-        if (said === t('focus.consentYes') || /^(ja|yes|ok|okej)\b/.test(said)) {
+        if (said === t('focus.consentYes') || /^(ja|yes|ok|okej|gärna|garna|sure)\b/.test(said)) {
           await this.groups.consent(state.sessionId, state.participant);
           return step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
-        await step.context.sendActivity(this.t(step, 'focus.declined'));
+        await reply(step.context, 'cancelled', this.t(step, 'focus.declined'));
         return step.endDialog();
+      }
+      // The inspel was answered (and the position moved on) before this question: it may have been the last step.
+      if (state.phase === 'inspel-send') {
+        if ((said === t('focus.sendYes') || /^(ja|yes|skicka|send)\b/.test(said)) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
+        return step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
       }
       const position = await this.position(state);
       const current = template.steps[position];
-      if (!current) return step.replaceDialog(LOOP, state);
+      if (!current) return step.replaceDialog(LOOP, { ...state, phase: 'step' });
 
-      if (state.phase === 'inspel-send') {
-        if ((said === t('focus.sendYes') || /^(ja|yes)\b/.test(said)) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
-        return step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
-      }
       if (state.phase === 'statement-new') {
         if (!SKIP.has(said) && said !== t('focus.skip') && text.length > 3) {
           await this.groups.answer(state.sessionId, state.participant, current.id, {
@@ -219,17 +251,23 @@ export class FocusGroupDialog extends ComponentDialog {
       }
       const value = this.parse(state, current, text, lang);
       if (!value) {
-        await step.context.sendActivity(this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
-        return step.replaceDialog(LOOP, state);
+        if (state.invalid >= 1) {
+          // Never stuck on a question: after a second answer that does not fit, the step is skipped.
+          await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+          await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
+          return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
+        }
+        await reply(step.context, 'focus-step', this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
+        return step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       await this.groups.answer(state.sessionId, state.participant, current.id, value);
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
-      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text });
-      return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
+      return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
     } catch (error) {
       if (error instanceof FocusGroupError && error.reason === 'not-open') {
         const session = await this.groups.session(state.sessionId);
-        await step.context.sendActivity(this.t(step, 'focus.notOpen', { status: this.t(step, `focus.status.${session?.status ?? 'closed'}`) }));
+        await reply(step.context, 'focus-closed', this.t(step, 'focus.notOpen', { status: this.t(step, `focus.status.${session?.status ?? 'closed'}`) }));
         return step.endDialog();
       }
       throw error;
@@ -313,7 +351,7 @@ export class FocusGroupDialog extends ComponentDialog {
       address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
       sourceKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}:focus`,
     });
-    if (result.status === 'stored') await step.context.sendActivity(this.t(step, 'focus.sent', { reference: result.item.reference }));
-    else await step.context.sendActivity(this.t(step, 'feedback.queued'));
+    if (result.status === 'stored') await reply(step.context, 'receipt', this.t(step, 'focus.sent', { reference: result.item.reference }));
+    else await reply(step.context, 'receipt', this.t(step, 'feedback.queued'));
   }
 }

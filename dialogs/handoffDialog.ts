@@ -17,6 +17,7 @@ import { StoreUnavailableError, type ConversationAddress } from '../src/domain/p
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { kinded, reply } from './reply';
 
 export const HANDOFF_DIALOG = 'handoffDialog';
 
@@ -25,6 +26,7 @@ function vals(step: WaterfallStepContext): Record<string, unknown> {
 }
 const CONSENT = 'handoffConsent';
 const TEXT = 'handoffText';
+const QUESTION = 'handoffQuestion';
 const REACH = 'handoffReach';
 
 const optionsSchema = z.object({ topic: z.string().optional() }).default({});
@@ -44,9 +46,15 @@ export class HandoffDialog extends InterruptibleDialog {
     private readonly guide: Guide,
     texts: Texts,
   ) {
-    super(HANDOFF_DIALOG, texts);
+    super(HANDOFF_DIALOG, texts, {
+      name: 'handoff',
+      questionPrompts: new Set([QUESTION]),
+      interpret: (municipality, text) => guide.interpret(municipality, text),
+      intentOf: (text, options) => guide.intent(text, options),
+    });
     this.addDialog(new ChoicePrompt(CONSENT))
       .addDialog(new TextPrompt(TEXT, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
+      .addDialog(new TextPrompt(QUESTION, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
       .addDialog(new TextPrompt(REACH, async (prompt: PromptValidatorContext<string>) => isReachable(prompt.recognized.value ?? '')))
       .addDialog(
         new WaterfallDialog(`${HANDOFF_DIALOG}.steps`, [
@@ -70,14 +78,14 @@ export class HandoffDialog extends InterruptibleDialog {
     vals(step).topic = options.topic;
     const session = turnSession(step.context);
     const unit = this.guide.handoffUnit(session.municipality, options.topic);
-    await step.context.sendActivity(this.t(step, 'handoff.intro', { unit: unit.name[session.language] }));
+    await reply(step.context, 'handoff', this.t(step, 'handoff.intro', { unit: unit.name[session.language] }));
     const yes = this.t(step, 'handoff.consentYes');
     const no = this.t(step, 'handoff.consentNo');
     return step.prompt(CONSENT, {
-      prompt: ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent', { days: String(this.guide.pack(session.municipality).staff.retentionDays) })),
+      prompt: kinded(ChoiceFactory.heroCard([yes, no], this.t(step, 'handoff.consent', { days: String(this.guide.pack(session.municipality).staff.retentionDays) })), 'handoff'),
       choices: [
-        { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp'] },
-        { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä'] },
+        { value: 'yes', action: { type: 'imBack', title: yes, value: yes }, synonyms: [yes, 'ja', 'yes', 'ok', 'okej', 'japp', 'absolut', 'visst', 'gärna', 'garna', 'sure', 'yes please', 'fine'] },
+        { value: 'no', action: { type: 'imBack', title: no, value: no }, synonyms: [no, 'nej', 'no', 'nä', 'na', 'nä vill inte', 'vill inte', 'nej tack', 'no thanks', 'helst inte', 'inte', 'don\'t', 'do not', 'nope'] },
       ],
       style: ListStyle.none,
     });
@@ -88,29 +96,29 @@ export class HandoffDialog extends InterruptibleDialog {
     if (consent.value !== 'yes') {
       const session = turnSession(step.context);
       const pack = this.guide.pack(session.municipality);
-      await step.context.sendActivity(this.t(step, 'handoff.declined', { switchboard: pack.municipality.switchboard }));
+      await reply(step.context, 'handoff-done', this.t(step, 'handoff.declined', { switchboard: pack.municipality.switchboard }));
       return step.endDialog();
     }
     vals(step).consentAt = new Date().toISOString();
-    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askName') });
+    return step.prompt(TEXT, { prompt: kinded(this.t(step, 'handoff.askName'), 'handoff-step') });
   }
 
   private async askCompany(step: WaterfallStepContext): Promise<DialogTurnResult> {
     vals(step).name = String(step.result).trim();
-    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askCompany') });
+    return step.prompt(TEXT, { prompt: kinded(this.t(step, 'handoff.askCompany'), 'handoff-step') });
   }
 
   private async askReach(step: WaterfallStepContext): Promise<DialogTurnResult> {
     vals(step).company = String(step.result).trim();
     return step.prompt(REACH, {
-      prompt: this.t(step, 'handoff.askReach'),
-      retryPrompt: this.t(step, 'handoff.reachInvalid'),
+      prompt: kinded(this.t(step, 'handoff.askReach'), 'handoff-step'),
+      retryPrompt: kinded(this.t(step, 'handoff.reachInvalid'), 'handoff-step'),
     });
   }
 
   private async askQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
     vals(step).reach = String(step.result).trim();
-    return step.prompt(TEXT, { prompt: this.t(step, 'handoff.askQuestion') });
+    return step.prompt(QUESTION, { prompt: kinded(this.t(step, 'handoff.askQuestion'), 'handoff-step') });
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -132,7 +140,9 @@ export class HandoffDialog extends InterruptibleDialog {
         address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
         idempotencyKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}`,
       });
-      await step.context.sendActivity(
+      await reply(
+        step.context,
+        'handoff-done',
         this.t(step, 'handoff.done', {
           name: collected.name,
           reference: request.reference,
@@ -142,7 +152,7 @@ export class HandoffDialog extends InterruptibleDialog {
       );
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      await step.context.sendActivity(this.t(step, 'handoff.storeDown', { switchboard: pack.municipality.switchboard }));
+      await reply(step.context, 'notice', this.t(step, 'handoff.storeDown', { switchboard: pack.municipality.switchboard }));
     }
     return step.endDialog();
   }

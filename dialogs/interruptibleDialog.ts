@@ -1,19 +1,72 @@
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { fold } from '../src/domain/text';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogTurnStatus,
+  recognizeChoices,
+  type Choice,
+  type DialogContext,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { conversationIntent, looksLikeQuestion, normalize, type ConversationIntent } from '../src/domain/guide/intents';
+import type { GuideDecision } from '../src/domain/guide/types';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { parseButtonValue, type ButtonValue } from './buttons';
+import { reply } from './reply';
 
-const CANCEL = new Set(['avbryt', 'cancel', 'borja om', 'start over', 'stopp', 'stop', 'quit', 'avsluta']);
-const HELP = new Set(['hjalp', 'help', '?']);
+/** What a dialog hands back to the main dialog when the user turned to another goal mid-way. */
+export interface Reroute {
+  reroute: true;
+  /** The message to act on (a question, "prata med någon", "mina förslag"). */
+  text?: string;
+  /** Or the button that was pressed on an earlier card. */
+  button?: ButtonValue;
+  /** The dialog that was left. */
+  from: string;
+}
+
+const rerouteSchema = z.object({
+  reroute: z.literal(true),
+  text: z.string().optional(),
+  button: z.unknown().optional(),
+  from: z.string(),
+});
+
+export function rerouteOf(result: unknown): Reroute | undefined {
+  const parsed = rerouteSchema.safeParse(result);
+  if (!parsed.success) return undefined;
+  return { reroute: true, text: parsed.data.text, button: parseButtonValue(parsed.data.button), from: parsed.data.from };
+}
+
+const PENDING = 'leaveQuestion';
+const YES = /^(ja|japp|jo|javisst|garna|ok|okej|yes|yeah|yep|sure|please|lamna|leave|ja tack|ja garna|ja lamna\w*|ja svara\w*|svara|answer)\b/;
+const NO = /^(nej|nope|no|fortsatt|continue|stanna|stay|nej fortsatt|nej tack|go on|keep going)\b/;
+
+export interface InterruptibleOptions {
+  /** Short name used in texts and reroutes: "suggestion", "handoff", "focus", "privacy". */
+  name: string;
+  /** Prompt ids whose answer is free text: a question there is content, unless the guide can clearly answer it. */
+  freeTextPrompts?: ReadonlySet<string>;
+  /** Prompt ids whose answer is a question itself ("Vad vill du ha hjälp med?"): questions there never interrupt. */
+  questionPrompts?: ReadonlySet<string>;
+  /** The conversation intent of a message (default: the table of src/domain/guide/intents.ts). */
+  intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
+  /** The guide's reading of a message (to tell a real question from content). */
+  interpret?: (municipality: string, text: string) => GuideDecision;
+}
 
 /**
- * Base for multi-turn dialogs: "avbryt"/"cancel" ends the dialog and "hjälp"/"help" explains,
- * before any waterfall step sees the message.
+ * Base for multi-turn dialogs. Before any prompt sees a message, the user's own goals win, in
+ * natural wording (src/domain/guide/intents.ts): stop ("nej, jag ångrar mig", "släpp det"), start
+ * over, help, "mina förslag", a person, privacy. A question typed at a prompt is never silently
+ * re-prompted: the bot asks whether to leave the dialog to answer it (`leave-question`).
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
   protected constructor(
     id: string,
     protected readonly texts: Texts,
+    private readonly interruptOptions: InterruptibleOptions = { name: 'dialog' },
   ) {
     super(id);
   }
@@ -23,19 +76,106 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     return interrupted ?? super.onContinueDialog(inner);
   }
 
+  /** Starting over: the dialog begins again from its first question (subclasses may keep their options). */
+  protected restartOptions(_inner: DialogContext): object {
+    return {};
+  }
+
+  private leave(extra: Omit<Reroute, 'reroute' | 'from'>): DialogTurnResult {
+    const result: Reroute = { reroute: true, from: this.interruptOptions.name, ...extra };
+    return { status: DialogTurnStatus.complete, result };
+  }
+
   private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
-    const text = inner.context.activity.text;
-    if (!text || inner.context.activity.value !== undefined) return undefined;
-    const said = fold(text).replace(/[.!]+$/, '').trim();
+    const activity = inner.context.activity;
     const lang = turnSession(inner.context).language;
-    if (CANCEL.has(said)) {
-      await inner.context.sendActivity(this.texts.t(lang, 'guide.cancelled'));
-      return inner.cancelAllDialogs();
+    const t = (key: string, vars?: Record<string, string>) => this.texts.t(lang, key, vars);
+    const active = inner.activeDialog;
+    if (!active) return undefined;
+
+    // A button of an earlier card (messageBack with a value) pressed in the middle of a dialog.
+    const button = activity.value !== undefined ? parseButtonValue(activity.value) : undefined;
+    if (button && ['handoff', 'feedback', 'my-suggestions', 'topic', 'scenario'].includes(button.action)) {
+      if (button.action === 'handoff' && this.interruptOptions.name === 'handoff') return undefined;
+      return this.leave({ button });
     }
-    if (HELP.has(said)) {
-      await inner.context.sendActivity(this.texts.t(lang, 'guide.help.text'));
-      return { status: DialogTurnStatus.waiting };
+    const text = activity.text;
+    if (!text || activity.type !== 'message') return undefined;
+    const state = active.state as Record<string, unknown>;
+
+    // The answer to "do you want to leave this to get an answer?"
+    const pending = typeof state[PENDING] === 'string' ? (state[PENDING] as string) : undefined;
+    if (pending !== undefined) {
+      delete state[PENDING];
+      const said = normalize(text);
+      if (YES.test(said)) return this.leave({ text: pending });
+      if (NO.test(said)) {
+        await inner.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      }
     }
-    return undefined;
+
+    // A long answer at a free-text prompt is content ("…ring mig på 070…" in a suggestion), not a command.
+    const asksQuestion = this.interruptOptions.questionPrompts?.has(active.id) ?? false;
+    const freeText = asksQuestion || (this.interruptOptions.freeTextPrompts?.has(active.id) ?? false);
+    const long = text.trim().split(/\s+/).length > 12;
+    // The text is one of the prompt's own choices, as written ("ok", "Förslag"): an answer, not a command.
+    const choices = (active.state as { options?: { choices?: Array<string | Choice> } }).options?.choices;
+    const said = normalize(text);
+    const exactChoice = (choices ?? []).some((choice) =>
+      typeof choice === 'string' ? normalize(choice) === said : [choice.value, ...(choice.synonyms ?? [])].some((synonym) => normalize(synonym) === said),
+    );
+    // At a text prompt only the table decides (a short answer such as a name or "inget" is not a command).
+    const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
+    const intent = exactChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
+    switch (intent) {
+      case 'cancel':
+        await reply(inner.context, 'cancelled', t(this.texts.has(lang, `guide.cancelled.${this.interruptOptions.name}`) ? `guide.cancelled.${this.interruptOptions.name}` : 'guide.cancelled'));
+        await inner.cancelAllDialogs();
+        return { status: DialogTurnStatus.cancelled };
+      case 'restart': {
+        const options = this.restartOptions(inner);
+        await reply(inner.context, 'cancelled', t('guide.restarted'));
+        await inner.cancelAllDialogs();
+        const restarted = await inner.beginDialog(this.initialDialogId, options);
+        return restarted.status === DialogTurnStatus.waiting ? restarted : { status: restarted.status, result: restarted.result };
+      }
+      case 'help':
+        await reply(inner.context, 'capabilities', `${t(`guide.help.in.${this.interruptOptions.name}`)} ${t('guide.help.inDialog')}`);
+        await inner.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      case 'handoff':
+        if (this.interruptOptions.name === 'handoff') return undefined;
+        return this.leave({ text });
+      case 'my-suggestions':
+      case 'privacy-info':
+      case 'privacy-erase':
+        return this.leave({ text });
+      default:
+        break;
+    }
+
+    // A question (or a clear question on a topic) where the bot waits for something else.
+    if (asksQuestion) return undefined;
+    if (choices && choices.length > 0 && recognizeChoices(text, choices).length > 0) return undefined;
+    const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
+    const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';
+    const question = looksLikeQuestion(text);
+    const unrelated = freeText ? question && clearTopic : question || (clearTopic && text.trim().split(/\s+/).length >= 4);
+    if (!unrelated) return undefined;
+    state[PENDING] = text;
+    const yes = t('guide.leave.yes');
+    const no = t('guide.leave.no');
+    await reply(
+      inner.context,
+      'leave-question',
+      MessageFactory.attachment(
+        CardFactory.heroCard('', t(`guide.leave.question.${this.interruptOptions.name}`), undefined, [
+          { type: 'imBack', title: yes, value: yes },
+          { type: 'imBack', title: no, value: no },
+        ]),
+      ),
+    );
+    return { status: DialogTurnStatus.waiting };
   }
 }

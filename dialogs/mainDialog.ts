@@ -12,9 +12,14 @@ import type { Texts } from '../src/domain/texts';
 import type { Language } from '../src/domain/packs/schema';
 import { turnSession, turnLogger } from '../src/bot/bot';
 import { parseButtonValue, type ButtonValue } from './buttons';
-import { button, choiceCard, clarifyCard, phoneLink, processCard, scenarioCard } from './cards';
+import { button, choiceCard, clarifyCard, processCard, scenarioCard } from './cards';
 import { HANDOFF_DIALOG } from './handoffDialog';
-import { recognisePrivacyRequest } from '../src/domain/privacy/requests';
+import { PRIVACY_DIALOG } from './privacyDialog';
+import { reply } from './reply';
+import { sendCrisis } from './crisis';
+import { rerouteOf } from './interruptibleDialog';
+import { sendCapabilities } from './welcome';
+import type { DataSet } from '../src/domain/packs/loader';
 
 export const MAIN_DIALOG = 'mainDialog';
 
@@ -29,11 +34,12 @@ export interface MainDialogDeps {
   mySuggestions?: Dialog;
   /** A participant's focus group dialogue (joined with "delta KOD" or the page's join event). */
   focusGroup?: Dialog;
-  /** "Vilka uppgifter har ni om mig?" / "radera mina uppgifter" (privacyDialog). */
+  /** "Vilka uppgifter har ni om mig?" / "radera mina uppgifter". */
   privacy?: Dialog;
+  data?: DataSet;
 }
 
-const JOIN = /^(?:delta|join|ga med i?)\s+([a-z0-9]{6})$/i;
+const JOIN = /^(?:delta(?: i)?|join|ga med(?: i)?|gå med(?: i)?)\s+(?:fokusgrupp(?:en)?\s+|focus group\s+)?([a-z0-9]{6})[.!]?$/i;
 
 /**
  * The root dialog: every message or button is turned into a GuideDecision by the domain and
@@ -61,8 +67,6 @@ export class MainDialog extends ComponentDialog {
       if (code) return step.beginDialog(this.deps.focusGroup.id, { code: code.toUpperCase() });
     }
     if (context.activity.type !== 'message') return step.endDialog();
-    const privacyRequest = this.deps.privacy && context.activity.value === undefined ? recognisePrivacyRequest(context.activity.text ?? '') : undefined;
-    if (privacyRequest && this.deps.privacy) return step.beginDialog(this.deps.privacy.id, { request: privacyRequest });
     const value = parseButtonValue(context.activity.value);
     const decision = value
       ? this.fromButton(session.municipality, session.language, value)
@@ -100,26 +104,31 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async render(step: WaterfallStepContext, decision: GuideDecision): Promise<DialogTurnResult> {
+  private async render(step: WaterfallStepContext, decision: GuideDecision, said?: string): Promise<DialogTurnResult> {
     const { context } = step;
     const session = turnSession(context);
     const lang = decision.language;
     const t = (key: string, vars?: Record<string, string>) => this.deps.texts.t(lang, key, vars);
     const pack = this.deps.guide.pack(session.municipality);
-    const text = context.activity.text ?? '';
+    const text = said ?? context.activity.text ?? '';
     switch (decision.kind) {
-      case 'crisis': {
-        const lines = decision.helpLines.map((line) =>
-          t('guide.crisis.line', { name: line.name[lang], phone: phoneLink(line.phone), when: line.when[lang] }),
-        );
-        await context.sendActivity(`${t('guide.crisis.text')}\n\n${lines.map((l) => `- ${l}`).join('\n')}`);
+      case 'crisis':
+        await sendCrisis(context, this.deps.texts, decision.helpLines, lang);
         return step.endDialog();
-      }
       case 'handoff':
         return step.beginDialog(HANDOFF_DIALOG, { topic: topicOfButton(context) });
+      case 'capabilities':
+        await sendCapabilities(context, session, decision.reason, { texts: this.deps.texts, data: this.deps.data });
+        return step.endDialog();
+      case 'cancel':
+        await reply(context, 'cancelled', t('guide.nothingToCancel'));
+        return step.endDialog();
+      case 'privacy':
+        if (this.deps.privacy) return step.beginDialog(PRIVACY_DIALOG, { what: decision.what });
+        return step.endDialog();
       case 'feedback':
         if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text });
-        await context.sendActivity(
+        await reply(context, 'cannot-answer',
           t('guide.feedbackPlaceholder', {
             feedbackName: pack.municipality.strategy.feedbackName,
             switchboard: pack.municipality.switchboard,
@@ -128,10 +137,12 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'my-suggestions':
         if (this.deps.mySuggestions) return step.beginDialog(this.deps.mySuggestions.id);
-        await context.sendActivity(t('guide.mySuggestionsPlaceholder'));
+        await reply(context, 'my-suggestions', t('guide.mySuggestionsPlaceholder'));
         return step.endDialog();
       case 'answer':
-        await context.sendActivity(
+        await reply(
+          context,
+          `guide:${decision.answer.topic}`,
           MessageFactory.attachment(processCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
@@ -144,7 +155,9 @@ export class MainDialog extends ComponentDialog {
         });
         return step.endDialog();
       case 'scenario':
-        await context.sendActivity(
+        await reply(
+          context,
+          `guide:${decision.answer.scenario.primaryTopic}`,
           MessageFactory.attachment(scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
         await this.deps.guide.recordEvent({
@@ -157,7 +170,7 @@ export class MainDialog extends ComponentDialog {
         });
         return step.endDialog();
       case 'clarify':
-        await context.sendActivity(MessageFactory.attachment(clarifyCard(decision.options, lang, this.deps.texts)));
+        await reply(context, 'clarify', MessageFactory.attachment(clarifyCard(decision.options, lang, this.deps.texts)));
         await this.deps.guide.recordEvent({
           municipality: session.municipality,
           kind: 'clarified',
@@ -168,7 +181,9 @@ export class MainDialog extends ComponentDialog {
         });
         return step.endDialog();
       case 'unknown':
-        await context.sendActivity(
+        await reply(
+          context,
+          'cannot-answer',
           MessageFactory.attachment(
             choiceCard(t('guide.unknown.text', { switchboard: pack.municipality.switchboard }), [
               button(t('guide.answer.person'), { action: 'handoff' }),
@@ -197,9 +212,11 @@ export class MainDialog extends ComponentDialog {
       language: lang,
     });
     if (value.helpful) {
-      await step.context.sendActivity(this.deps.texts.t(lang, 'guide.helpful.thanksYes'));
+      await reply(step.context, 'capabilities', this.deps.texts.t(lang, 'guide.helpful.thanksYes'));
     } else {
-      await step.context.sendActivity(
+      await reply(
+        step.context,
+        'cannot-answer',
         MessageFactory.attachment(
           choiceCard(this.deps.texts.t(lang, 'guide.helpful.thanksNo'), [
             button(this.deps.texts.t(lang, 'guide.answer.person'), { action: 'handoff', topic: value.topic }),
@@ -210,8 +227,18 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
+  /** A dialog that was left for another goal ("prata med någon", a question) hands its text back here. */
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.endDialog();
+    const reroute = rerouteOf(step.result);
+    if (!reroute) return step.endDialog();
+    const session = turnSession(step.context);
+    if (reroute.button) {
+      const decision = this.fromButton(session.municipality, session.language, reroute.button);
+      return decision ? this.render(step, decision, '') : step.endDialog();
+    }
+    const text = reroute.text ?? '';
+    const decision = this.deps.guide.interpret(session.municipality, text);
+    return this.render(step, { ...decision, language: session.language }, text);
   }
 }
 

@@ -5,6 +5,8 @@ import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { button, choiceCard } from './cards';
+import { reply } from './reply';
+import { plainText } from '../src/domain/text/plain';
 
 export const MY_SUGGESTIONS_DIALOG = 'mySuggestionsDialog';
 
@@ -27,25 +29,28 @@ export class MySuggestionsDialog extends ComponentDialog {
     try {
       const items = await this.feedback.mine(session.municipality, { channelId: activity.channelId, userId: activity.from.id });
       if (items.length === 0) {
-        await step.context.sendActivity(
+        await reply(
+          step.context,
+          'my-suggestions',
           MessageFactory.attachment(choiceCard(t('feedback.mine.none'), [button(t('guide.welcome.suggest'), { action: 'feedback' })])),
         );
         return step.endDialog();
       }
+      const me = `${activity.channelId}:${activity.from.id}`;
       const lines = items.slice(0, 10).flatMap((item) => {
-        const line = t('feedback.mine.line', {
+        const line = t(item.submitter.userKey === me ? 'feedback.mine.line' : 'feedback.mine.supportedLine', {
           reference: item.reference,
           kind: t(`feedback.kind.${item.kind}`),
           status: t(`feedback.status.${item.status}`),
-          text: item.text.length > 80 ? `${item.text.slice(0, 77)}…` : item.text,
+          text: plainText(item.text.length > 80 ? `${item.text.slice(0, 77)}…` : item.text),
         });
         const answer = [...item.history].reverse().find((h) => h.action === 'answered')?.note;
         return answer ? [line, `  ${t('feedback.mine.answer', { answer })}`] : [line];
       });
-      await step.context.sendActivity(`${t('feedback.mine.title')}\n\n${lines.map((l) => (l.startsWith('  ') ? l : `- ${l}`)).join('\n')}`);
+      await reply(step.context, 'my-suggestions', `${t('feedback.mine.title')}\n\n${lines.map((l) => (l.startsWith('  ') ? l : `- ${l}`)).join('\n')}`);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      await step.context.sendActivity(t('feedback.storeDown'));
+      await reply(step.context, 'my-suggestions', t('feedback.storeDown'));
     }
     return step.endDialog();
   }

@@ -1,17 +1,21 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import { ChoicePrompt, ComponentDialog, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ChoicePrompt, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { PrivacyExtract, PrivacyRights, Subject } from '../src/domain/privacy/rights';
 import type { Pack } from '../src/domain/packs/loader';
 import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { InterruptibleDialog } from './interruptibleDialog';
 
 export const PRIVACY_DIALOG = 'privacyDialog';
 const CONFIRM = 'privacyConfirm';
 
-export type PrivacyReplyKind = 'privacy-info' | 'privacy-confirm' | 'privacy-erased';
-const optionsSchema = z.object({ request: z.enum(['extract', 'erase']) });
+export type PrivacyReplyKind = 'privacy-info' | 'privacy-confirm' | 'privacy-erased' | 'cancelled' | 'notice';
+/** What the user asked: an extract ("info") or erasure; the interruption layer passes `what`. */
+const optionsSchema = z
+  .union([z.object({ request: z.enum(['extract', 'erase']) }), z.object({ what: z.enum(['info', 'erase']) })])
+  .transform((o) => ({ request: 'request' in o ? o.request : o.what === 'info' ? ('extract' as const) : ('erase' as const) }));
 
 /** Marks a reply so channels and tests can tell the privacy replies apart. */
 function marked(activity: Partial<Activity>, replyKind: PrivacyReplyKind): Partial<Activity> {
@@ -24,13 +28,13 @@ function marked(activity: Partial<Activity>, replyKind: PrivacyReplyKind): Parti
  * art. 17, after a confirmation). What is stored and what may be erased is decided in the domain
  * (src/domain/privacy/rights.ts); the subject is this chat's user and conversation.
  */
-export class PrivacyDialog extends ComponentDialog {
+export class PrivacyDialog extends InterruptibleDialog {
   constructor(
     private readonly rights: PrivacyRights,
     private readonly packOf: (municipality: string) => Pack,
-    private readonly texts: Texts,
+    texts: Texts,
   ) {
-    super(PRIVACY_DIALOG);
+    super(PRIVACY_DIALOG, texts, { name: 'privacy' });
     this.addDialog(new ChoicePrompt(CONFIRM)).addDialog(
       new WaterfallDialog(`${PRIVACY_DIALOG}.steps`, [this.start.bind(this), this.finish.bind(this)]),
     );
@@ -82,7 +86,7 @@ export class PrivacyDialog extends ComponentDialog {
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if ((step.result as FoundChoice | undefined)?.value !== 'yes') {
-      await step.context.sendActivity(this.t(step, 'privacy.notErased'));
+      await step.context.sendActivity(marked(MessageFactory.text(this.t(step, 'privacy.notErased')), 'cancelled'));
       return step.endDialog();
     }
     try {

@@ -18,7 +18,12 @@ import type { ConversationAddress } from '../src/domain/ports';
 import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
 import { markAcknowledged, turnSession } from '../src/bot/bot';
+import { fold } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { kinded, reply, type ReplyKind } from './reply';
+import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
+import type { GuideDecision } from '../src/domain/guide/types';
+import { plainText } from '../src/domain/text/plain';
 
 export const SUGGESTION_DIALOG = 'suggestionDialog';
 const TEXT = 'suggestionText';
@@ -47,6 +52,14 @@ const stateSchema = z.object({
 });
 
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
+/** Enough to act on: two words ("fler företagsträffar") of some length. */
+const enough = (text: string) => words(text) >= 2 && text.trim().length >= 10;
+/** The suggestion itself: an opening ("jag har ett förslag:") typed again at the prompt is dropped. */
+const suggestionOf = (text: string): string => {
+  const opening = feedbackOpening(text);
+  return (opening ? opening.rest : text).trim();
+};
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}…` : text);
 const vals = (step: WaterfallStepContext) => step.values as Record<string, unknown>;
 const chosen = (result: unknown): string | undefined => (result as FoundChoice | undefined)?.value;
 /** The waterfall's instance id (botbuilder-dialogs sets it when the dialog begins; it is saved with the state). */
@@ -62,9 +75,11 @@ export class SuggestionDialog extends InterruptibleDialog {
     private readonly feedback: FeedbackService,
     private readonly packOf: (municipality: string) => Pack,
     texts: Texts,
+    interpret?: (municipality: string, text: string) => GuideDecision,
+    intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined,
   ) {
-    super(SUGGESTION_DIALOG, texts);
-    this.addDialog(new TextPrompt(TEXT, async (prompt) => words(prompt.recognized.value ?? '') >= 3))
+    super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf });
+    this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
       .addDialog(new ChoicePrompt(CHOICE))
       .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
@@ -93,15 +108,16 @@ export class SuggestionDialog extends InterruptibleDialog {
     return items.map((item) => ({
       value: item.value,
       action: { type: 'imBack', title: item.title, value: item.title },
-      synonyms: [item.title, ...(item.synonyms ?? [])],
+      // Typed without å/ä/ö too ("klagomal").
+      synonyms: [...new Set([item.title, ...(item.synonyms ?? [])].flatMap((synonym) => [synonym, fold(synonym)]))],
     }));
   }
 
   /** A hero card whose buttons show the titles (imBack), recognised by title and synonyms. */
-  private prompt(step: WaterfallStepContext, text: string, choices: Choice[]): Promise<DialogTurnResult> {
+  private prompt(step: WaterfallStepContext, text: string, choices: Choice[], kind: ReplyKind = 'suggestion-step'): Promise<DialogTurnResult> {
     const buttons = choices.map((c) => c.action ?? { type: 'imBack', title: c.value, value: c.value });
     return step.prompt(CHOICE, {
-      prompt: MessageFactory.attachment(CardFactory.heroCard('', text, undefined, buttons)),
+      prompt: kinded(MessageFactory.attachment(CardFactory.heroCard('', text, undefined, buttons)), kind),
       choices,
       style: ListStyle.none,
     });
@@ -111,25 +127,28 @@ export class SuggestionDialog extends InterruptibleDialog {
     const { text } = optionsSchema.parse(step.options ?? {});
     // The options live in the dialog state until the dialog ends: keep only the masked text there.
     if (text && step.options) Object.assign(step.options, { text: maskPersonalData(text).text });
-    if (text && words(text) >= 3) return step.next(text);
-    return step.prompt(TEXT, { prompt: this.t(step, 'feedback.ask'), retryPrompt: this.t(step, 'feedback.tooShort') });
+    if (text && enough(suggestionOf(text))) return step.next(text);
+    return step.prompt(TEXT, {
+      prompt: kinded(this.t(step, 'feedback.ask'), 'suggestion-ask'),
+      retryPrompt: kinded(this.t(step, 'feedback.tooShort'), 'suggestion-ask'),
+    });
   }
 
   private async understand(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const text = String(step.result).trim();
+    const text = suggestionOf(String(step.result));
     const session = turnSession(step.context);
     const understanding = await this.feedback.understand(session.municipality, text, session.language);
     // Only the masked text is kept in the dialog state (an abandoned dialog must not keep the raw text).
     Object.assign(vals(step), { text: understanding.masked.text, masked: understanding.masked.masked, tag: understanding.tag, topic: understanding.topic });
     if (understanding.masked.masked.length > 0) {
       const what = understanding.masked.masked.map((m) => this.t(step, `feedback.maskedKind.${m.kind}`)).join(', ');
-      await step.context.sendActivity(this.t(step, 'feedback.masked', { what }));
+      await reply(step.context, 'masked', this.t(step, 'feedback.masked', { what }));
     }
     if (understanding.similar.length === 0) return step.next();
     const lines = understanding.similar.map((item) =>
       this.t(step, 'feedback.similarLine', {
         reference: item.reference,
-        text: item.text.length > 120 ? `${item.text.slice(0, 117)}…` : item.text,
+        text: shorten(plainText(item.text), 120),
         supports: item.supports,
         status: this.t(step, `feedback.status.${item.status}`),
       }),
@@ -152,7 +171,7 @@ export class SuggestionDialog extends InterruptibleDialog {
       const session = turnSession(step.context);
       const activity = step.context.activity;
       const item = await this.feedback.support(session.municipality, choice.slice(8), { channelId: activity.channelId, userId: activity.from.id });
-      await step.context.sendActivity(this.t(step, 'feedback.supported', { reference: item.reference, supports: item.supports }));
+      await reply(step.context, 'supported', this.t(step, 'feedback.supported', { reference: item.reference, supports: item.supports }));
       return step.endDialog();
     }
     const choices = this.choices(
@@ -192,14 +211,17 @@ export class SuggestionDialog extends InterruptibleDialog {
     vals(step).focusArea = chosen(step.result);
     const skip = this.t(step, 'feedback.skip');
     return step.prompt(FREE, {
-      prompt: MessageFactory.attachment(CardFactory.heroCard('', this.t(step, 'feedback.askPlace'), undefined, [{ type: 'imBack', title: skip, value: skip }])),
+      prompt: kinded(
+        MessageFactory.attachment(CardFactory.heroCard('', this.t(step, 'feedback.askPlace'), undefined, [{ type: 'imBack', title: skip, value: skip }])),
+        'suggestion-step',
+      ),
     });
   }
 
   private async askContact(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const place = String(step.result ?? '').trim();
-    const skipWords = [this.t(step, 'feedback.skip').toLowerCase(), 'hoppa över', 'hoppa over', 'skip', 'nej', 'no', '-'];
-    vals(step).place = place && !skipWords.includes(place.toLowerCase()) ? maskPersonalData(place).text : undefined;
+    const skipWords = /^(hoppa over|hoppa|skippa|skip|nej|no|nope|ingen|inget|ingenstans|ingen sarskild|inte nagon sarskild|vet inte|nothing|none|no place|n a|-+)\b/;
+    vals(step).place = place && !skipWords.test(fold(place).replace(/[^a-z0-9 -]/g, ' ').trim()) ? maskPersonalData(place).text : undefined;
     const choices = this.choices(step, [
       { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes'] },
       { value: 'no', title: this.t(step, 'feedback.contactNo'), synonyms: ['nej', 'no', 'anonym', 'anonymous'] },
@@ -209,7 +231,10 @@ export class SuggestionDialog extends InterruptibleDialog {
 
   private async askReach(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (chosen(step.result) !== 'yes') return step.next();
-    return step.prompt(REACH, { prompt: this.t(step, 'feedback.askReach'), retryPrompt: this.t(step, 'feedback.reachInvalid') });
+    return step.prompt(REACH, {
+      prompt: kinded(this.t(step, 'feedback.askReach'), 'suggestion-step'),
+      retryPrompt: kinded(this.t(step, 'feedback.reachInvalid'), 'suggestion-step'),
+    });
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -238,11 +263,13 @@ export class SuggestionDialog extends InterruptibleDialog {
         sourceKey: `${activity.channelId}:${activity.conversation.id}:suggestion:${instanceOf(step)}`,
       });
       if (result.status === 'queued') {
-        await step.context.sendActivity(this.t(step, 'feedback.queued'));
+        await reply(step.context, 'receipt', this.t(step, 'feedback.queued'));
       } else if (!result.created) {
-        await step.context.sendActivity(this.t(step, 'feedback.duplicateDelivery', { reference: result.item.reference }));
+        await reply(step.context, 'receipt', this.t(step, 'feedback.duplicateDelivery', { reference: result.item.reference }));
       } else {
-        await step.context.sendActivity(
+        await reply(
+          step.context,
+          'receipt',
           this.t(step, 'feedback.receipt', {
             kind: this.t(step, `feedback.kind.${state.kind}`).toLowerCase(),
             reference: result.item.reference,
@@ -253,7 +280,7 @@ export class SuggestionDialog extends InterruptibleDialog {
       }
       markAcknowledged(step.context);
     } catch (error) {
-      await step.context.sendActivity(this.t(step, 'feedback.failed', { switchboard: pack.municipality.switchboard }));
+      await reply(step.context, 'notice', this.t(step, 'feedback.failed', { switchboard: pack.municipality.switchboard }));
       throw error;
     }
     return step.endDialog();

@@ -16,6 +16,7 @@ import type { Store } from './store/types';
 import { registerWebChat } from './web';
 import { registerStaffWeb } from './web/staff';
 import { createGuide, type Guide } from './domain/guide/guide';
+import { detectCrisis } from './domain/guide/crisis';
 import { MainDialog } from '../dialogs/mainDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { sendWelcome } from '../dialogs/welcome';
@@ -33,11 +34,12 @@ import { createFocusGroups, type FocusGroups } from './domain/focusGroups/servic
 import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/template';
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
 import { FocusGroupDialog } from '../dialogs/focusGroupDialog';
+import { PrivacyDialog } from '../dialogs/privacyDialog';
+import { crisisResponder } from '../dialogs/crisis';
 import { join } from 'node:path';
 import { createThemeLayer } from './domain/themes/layer';
 import { createPrivacyRights, type PrivacyRights } from './domain/privacy/rights';
 import { Transcripts } from './web/activities';
-import { PrivacyDialog } from '../dialogs/privacyDialog';
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -177,10 +179,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     guide,
     texts,
     handoff: new HandoffDialog(guide, texts),
-    suggestion: new SuggestionDialog(feedback, guide.pack, texts),
+    suggestion: new SuggestionDialog(feedback, guide.pack, texts, guide.interpret, guide.intent),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
     privacy: new PrivacyDialog(privacy, guide.pack, texts),
+    data,
   });
   const bot = new ForetagslotsenBot({
     conversationState,
@@ -190,12 +193,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     municipalities: new Set(data.packs.keys()),
     defaultMunicipality: config.defaultMunicipality,
     welcome: (context, session) => sendWelcome(context, session, { texts, data }),
+    crisis: crisisResponder({ data, texts, store }),
     staff: staffTeams,
     tooLong: {
       max: config.maxMessageChars,
       reply: (language, length) => texts.t(language, 'core.tooLong', { length, max: config.maxMessageChars }),
     },
-    focusGroups: createFocusGroupCommands({ groups: focusGroups, staff: store.staff, texts, config }),
+    focusGroups: createFocusGroupCommands({
+      groups: focusGroups,
+      staff: store.staff,
+      texts,
+      config,
+      focusAreaName: (municipality, id, language) => feedback.focusAreaName(municipality, id)[language],
+    }),
   });
 
   const health = async (): Promise<HealthStatus> => {
@@ -232,6 +242,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     runTurn: runLocalTurn,
     now,
     limits,
+    isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
   auth.attachLocalOutbound(webchat.outbound);
   registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars });

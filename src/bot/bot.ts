@@ -33,6 +33,14 @@ export interface BotOptions {
   focusGroups?: { command(context: TurnContext): Promise<boolean> };
   /** Messages longer than `max` characters are not read; the user is asked for a shorter text. */
   tooLong?: { max: number; reply(language: Language, length: number): string };
+  /**
+   * Crisis signals, checked on every text before anything else: such a text is answered with help
+   * lines and never logged, stored or kept in dialog state (the active dialog is cleared).
+   */
+  crisis?: {
+    detect(text: string): boolean;
+    respond(context: TurnContext, session: ConversationSession): Promise<void>;
+  };
   /** Staff commands and card actions in Teams. */
   staff?: {
     command(context: TurnContext): Promise<boolean>;
@@ -147,7 +155,8 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     });
     context.turnState.set(LOGGER_KEY, logger);
     logger.info('turn');
-    if (context.activity.type === ActivityTypes.Message) logger.debug({ text: context.activity.text }, 'message text');
+    const crisis = this.options.crisis && crisisText(context) !== undefined && this.options.crisis.detect(crisisText(context) ?? '');
+    if (context.activity.type === ActivityTypes.Message && !crisis) logger.debug({ text: context.activity.text }, 'message text');
 
     const stored = await this.sessionAccessor.get(context, {
       municipality: this.options.defaultMunicipality,
@@ -171,6 +180,13 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
       return;
     }
     await this.sessionAccessor.set(context, session);
+    if (crisis && this.options.crisis) {
+      logger.warn('crisis signal answered with help lines (text not kept)');
+      await this.dialogStateAccessor.delete(context);
+      await this.options.crisis.respond(context, session);
+      await this.options.conversationState.saveChanges(context, false);
+      return;
+    }
     await super.run(context);
   }
 
@@ -198,6 +214,17 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     session.language = language;
     await this.sessionAccessor.set(context, session);
   }
+}
+
+/** Every text a user can send: the message, or the fields of a submitted card. */
+function crisisText(context: TurnContext): string | undefined {
+  const parts: string[] = [];
+  if (typeof context.activity.text === 'string') parts.push(context.activity.text);
+  const value: unknown = context.activity.value;
+  if (value && typeof value === 'object') {
+    for (const field of Object.values(value as Record<string, unknown>)) if (typeof field === 'string') parts.push(field);
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined;
 }
 
 function languageFromLocale(locale: string | undefined): Language | undefined {

@@ -16,6 +16,7 @@ import type { ConversationAddress } from '../domain/ports';
 import { canAct, type StaffRepository } from '../domain/staff/types';
 import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
+import { statementClassLabel } from '../domain/staff/labels';
 import { turnSession } from './bot';
 
 const START = /^(?:starta fokusgrupp|start focus group)(?:\s+(\S+))?$/;
@@ -33,7 +34,7 @@ const ACTIONS: Record<string, SessionStatus | 'status' | 'results'> = {
 };
 
 /** A short, readable summary of one step's results. */
-export function describeResult(result: StepResult, language: Language): string {
+export function describeResult(result: StepResult, language: Language, texts?: Texts): string {
   const title = `${result.question[language]}`;
   switch (result.type) {
     case 'single':
@@ -44,14 +45,21 @@ export function describeResult(result: StepResult, language: Language): string {
     case 'ranking':
       return `${title}\n${result.items.map((item, i) => `  ${i + 1}. ${item.label[language]} (${item.points} p)`).join('\n')}`;
     case 'statements':
-      return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? s.text : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${s.classification}`).join('\n')}`;
+      return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? s.text : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${texts ? statementClassLabel(s.classification, texts, language) : s.classification}`).join('\n')}`;
     case 'open':
     case 'inspel':
       return `${title}\n  ${result.n} svar. Teman: ${result.themes.map((t) => `${t.name[language]} (${t.count})`).join(', ') || '–'}`;
   }
 }
 
-export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: StaffRepository; texts: Texts; config: Config }) {
+export function createFocusGroupCommands(deps: {
+  groups: FocusGroups;
+  staff: StaffRepository;
+  texts: Texts;
+  config: Config;
+  /** Focus-area names for the results (not ids). */
+  focusAreaName?: (municipality: string, id: string, language: Language) => string;
+}) {
   return {
     async command(context: TurnContext): Promise<boolean> {
       const text = fold(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim().replace(/\s+/g, ' ');
@@ -110,8 +118,8 @@ export function createFocusGroupCommands(deps: { groups: FocusGroups; staff: Sta
           const { steps, focusAreas } = await deps.groups.results(found.id);
           const lines = steps.map((step) => {
             const tags = focusAreas[step.stepId];
-            const line = describeResult(step, language);
-            return tags && tags.length > 0 ? `${line}\n  ${tags.map((tg) => `${tg.focusArea}: ${tg.count}`).join(', ')}` : line;
+            const line = describeResult(step, language, deps.texts);
+            return tags && tags.length > 0 ? `${line}\n  ${tags.map((tg) => `${deps.focusAreaName?.(found.municipality, tg.focusArea, language) ?? tg.focusArea}: ${tg.count}`).join(', ')}` : line;
           });
           const heading = t('focus.facilitator.results', { title, code, ...progress });
           // A card for Teams and Web Chat; the same summary as text for channels without cards.

@@ -9,6 +9,7 @@ import { feedbackStatuses } from '../domain/feedback/types';
 import type { Pack } from '../domain/packs/loader';
 import type { Language } from '../domain/packs/schema';
 import type { Texts } from '../domain/texts';
+import { actorName, historyLine } from '../domain/staff/labels';
 
 type Json = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export function staffCard(item: FeedbackItem, c: CardContext): Json {
     { title: t('staff.card.topic'), value: item.topic ? plain(c.topics[item.topic]?.[lang] ?? item.topic) : '–' },
     { title: t('staff.card.status'), value: t(`feedback.status.${item.status}`) },
     { title: t('staff.card.team'), value: plain(team) },
-    { title: t('staff.card.assignee'), value: item.assignee ? plain(c.names[item.assignee] ?? item.assignee) : '–' },
+    { title: t('staff.card.assignee'), value: item.assignee ? plain(actorName(item.assignee, { pack: c.pack, texts: c.texts, language: lang, names: c.names, topics: c.topics })) : '–' },
     { title: t('staff.card.supports'), value: String(item.supports) },
     ...(item.place ? [{ title: t('staff.card.place'), value: plain(item.place) }] : []),
   ];
@@ -56,9 +57,7 @@ export function staffCard(item: FeedbackItem, c: CardContext): Json {
     wrap: true,
     size: 'Small',
     isSubtle: true,
-    text: plain(
-      `${h.at.slice(0, 16).replace('T', ' ')} · ${c.names[h.by] ?? h.by} · ${h.action}${h.from ? ` ${h.from} →` : ''}${h.to ? ` ${h.to}` : ''}${h.note ? ` · ${h.note}` : ''}`,
-    ),
+    text: plain(historyLine(h, { pack: c.pack, texts: c.texts, language: c.language, names: c.names, topics: c.topics })),
   }));
   const choice = (id: string, choices: Array<{ title: string; value: string }>, value?: string) => ({
     type: 'Input.ChoiceSet',

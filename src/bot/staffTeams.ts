@@ -21,6 +21,7 @@ import { ConcurrencyError } from '../domain/ports';
 import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
+import { triageLabel } from '../domain/staff/labels';
 import { canAct, type StaffMember, type StaffRepository, type TeamChannelRepository } from '../domain/staff/types';
 import { staffCard, TRIAGE_VERB } from './staffCard';
 import { turnSession } from './bot';
@@ -70,7 +71,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
   const topics = deps.data.taxonomy.topics;
   const names = async (item: FeedbackItem): Promise<Record<string, string>> => {
     const ids = new Set(item.history.map((h) => h.by).concat(item.assignee ? [item.assignee] : []));
-    const result: Record<string, string> = { system: 'Företagslotsen', submitter: '–', tagger: 'tagger' };
+    const result: Record<string, string> = {};
     for (const id of ids) {
       if (id in result) continue;
       const member = await deps.staffMembers.get(id);
@@ -195,12 +196,14 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       }
       try {
         const updated = await deps.staff.act(actor, input.municipality, input.itemId, action);
-        return cardResponse(await card(updated, { text: deps.texts.t('sv', 'staff.card.done', { what: input.action }), kind: 'good' }));
+        const labels = { pack: deps.staff.pack(input.municipality), texts: deps.texts, language: 'sv' as const, names: {}, topics };
+        return cardResponse(await card(updated, { text: deps.texts.t('sv', 'staff.card.done', { what: triageLabel(input.action, labels) }), kind: 'good' }));
       } catch (error) {
         const fresh = (await deps.feedbackGet(input.municipality, input.itemId)) ?? item;
         if (error instanceof ConcurrencyError) return cardResponse(await card(fresh, { text: deps.texts.t('sv', 'staff.card.conflict'), kind: 'attention' }));
         if (error instanceof StaffInputError || error instanceof StaffAccessError) {
-          return cardResponse(await card(fresh, { text: deps.texts.t('sv', 'staff.card.error', { message: error.message }), kind: 'attention' }));
+          const message = error instanceof StaffInputError && error.text ? deps.texts.t('sv', error.text.key, error.text.vars) : error.message;
+          return cardResponse(await card(fresh, { text: deps.texts.t('sv', 'staff.card.error', { message }), kind: 'attention' }));
         }
         throw error;
       }

@@ -16,7 +16,8 @@ export interface Stored<T extends Document = Document> {
 export interface Condition {
   /** A field path such as `status` or `submitter.userKey` (letters, digits and dots only). */
   field: string;
-  op: '=' | '>=';
+  /** `contains`: the field is an array holding the value. */
+  op: '=' | '>=' | 'contains';
   value: string | number | boolean;
 }
 

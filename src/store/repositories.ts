@@ -152,6 +152,10 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         throw error;
       }
     },
+    async supportedBy(municipality, supporterKey) {
+      const found = await items.query(municipality, { where: [{ field: 'supporters', op: 'contains', value: idFor(supporterKey) }], newestFirstBy: 'createdAt' });
+      return found.map((s) => withETag<FeedbackItem>(s));
+    },
     async addSupport(municipality, id, supporterKey) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const item = await get(municipality, id);

@@ -39,6 +39,8 @@ export interface WebChatOptions {
   runTurn(activity: Partial<Activity>): Promise<void>;
   now?: () => Date;
   limits: RateLimits;
+  /** Crisis signals: such a user text is not kept in the transcript (the bot answers with help lines). */
+  isCrisis?: (text: string) => boolean;
 }
 
 export interface WebChat {
@@ -337,8 +339,11 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
         res.json({ id: '' });
         return;
       }
-      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back).
-      const { activity: stored, ordinal } = await transcripts.append(claims.conv, maskedUserActivity(activity));
+      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back),
+      // except a crisis text: it is kept nowhere, so the transcript holds a placeholder instead.
+      const crisis = typeof activity.text === 'string' && options.isCrisis?.(activity.text) === true;
+      const kept = crisis ? { ...activity, text: '…', value: undefined } : maskedUserActivity(activity);
+      const { activity: stored, ordinal } = await transcripts.append(claims.conv, kept);
       streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
       await options.runTurn({ ...activity, id: stored.id });
       res.json({ id: stored.id });

@@ -9,6 +9,9 @@
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { detectCrisis } from '../domain/guide/crisis';
+import { createTexts } from '../domain/texts';
+import { actorName, focusAreaName, historyLine, routingReason, statementClassLabel, statusLabel } from '../domain/staff/labels';
 import { repoRoot } from '../config';
 import type { Logger } from '../log';
 import type { DataSet } from '../domain/packs/loader';
@@ -123,7 +126,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       await handler(req, res, member);
     } catch (error) {
       if (error instanceof StaffAccessError) return sendError(res, 403, 'Forbidden', error.message);
-      if (error instanceof StaffInputError) return sendError(res, 400, 'BadRequest', error.message);
+      if (error instanceof StaffInputError) return sendError(res, 400, 'BadRequest', error.text ? createTexts(deps.data.texts).t('sv', error.text.key, error.text.vars) : error.message);
       if (error instanceof ConcurrencyError) return sendError(res, 409, 'Conflict', error.message);
       deps.logger.error({ err: error, path: req.path() }, 'staff request failed');
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
@@ -131,6 +134,30 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   };
   if (deps.privacy) registerStaffPrivacy(server, guard, deps.privacy);
 
+  const texts = createTexts(deps.data.texts);
+  const names = async (item: FeedbackItem): Promise<Record<string, string>> => {
+    const result: Record<string, string> = {};
+    for (const id of new Set(item.history.map((h) => h.by).concat(item.assignee ? [item.assignee] : []))) {
+      const found = await store.staff.get(id).catch(() => undefined);
+      if (found) result[id] = found.name;
+    }
+    return result;
+  };
+  /** What staff read, in Swedish and English, with names instead of ids. */
+  const readable = async (item: FeedbackItem) => {
+    const known = await names(item);
+    const per = (language: 'sv' | 'en') => {
+      const c = { pack: staff.pack(item.municipality), texts, language, names: known, topics: deps.data.taxonomy.topics };
+      return {
+        history: item.history.map((h) => historyLine(h, c)),
+        assignee: item.assignee ? actorName(item.assignee, c) : undefined,
+        reason: item.assignment ? routingReason(item.assignment.reason, c) : undefined,
+        focusArea: focusAreaName(item.focusArea, c),
+        status: statusLabel(item.status, c),
+      };
+    };
+    return { sv: per('sv'), en: per('en') };
+  };
   const present = (item: FeedbackItem) => ({
     ...item,
     submitter: { language: item.submitter.language, reachable: Boolean(item.submitter.address) },
@@ -222,7 +249,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const item = await store.feedback.get(municipality, String(req.params.id));
       if (!item) return sendError(res, 404, 'NotFound', 'no such item');
       const contact = item.hasContact && canAct(member, municipality) ? await store.feedback.getContact(municipality, item.id) : undefined;
-      res.json({ ...present(item), contact });
+      res.json({ ...present(item), contact, readable: await readable(item) });
     }),
   );
 
@@ -236,7 +263,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       const municipality = String(req.params.municipality);
       if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
       const updated = await staff.act(member, municipality, String(req.params.id), parsed.data as TriageAction);
-      res.json(present(updated));
+      res.json({ ...present(updated), readable: await readable(updated) });
     }),
   );
 
@@ -326,7 +353,11 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
         return;
       }
       const results = await deps.focusGroups.results(session.id);
-      res.json({ session: { ...results.session, facilitator: { name: results.session.facilitator.name } }, title: results.template.title, progress: await deps.focusGroups.progress(session.id), steps: results.steps, focusAreas: results.focusAreas });
+      res.json({ session: { ...results.session, facilitator: { name: results.session.facilitator.name } }, title: results.template.title, progress: await deps.focusGroups.progress(session.id), steps: results.steps.map((step) =>
+          step.type === 'statements'
+            ? { ...step, statements: step.statements.map((st) => ({ ...st, classificationLabel: { sv: statementClassLabel(st.classification, texts, 'sv'), en: statementClassLabel(st.classification, texts, 'en') } })) }
+            : step,
+        ), focusAreas: results.focusAreas });
     }),
   );
 
@@ -451,9 +482,23 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
       return;
     }
+    const input = parsed.data;
+    // A crisis text is answered with help lines and stored nowhere (only counted).
+    if (detectCrisis(`${input.description}\n${input.address_string ?? ''}`, deps.data.shared.crisis)) {
+      const lang = input.lang ?? 'sv';
+      await deps.store.backend.nextSequence(input.jurisdiction_id, 'crisis').catch(() => undefined);
+      res.status(422);
+      res.json([
+        {
+          code: 422,
+          description: deps.data.shared.crisis.helpLines.map((line) => `${line.name[lang]}: ${line.phone} – ${line.when[lang]}`).join(' | '),
+          help_lines: deps.data.shared.crisis.helpLines.map((line) => ({ name: line.name[lang], phone: line.phone, when: line.when[lang] })),
+        },
+      ]);
+      return;
+    }
     const id = jurisdiction(req, res);
     if (!id) return;
-    const input = parsed.data;
     const queryKey = (req.query as Record<string, unknown> | undefined)?.api_key;
     const keyCheck = await checkApiKey(store.apiKeys, input.api_key ?? (typeof queryKey === 'string' ? queryKey : undefined), id);
     if (!keyCheck.ok) {

@@ -158,6 +158,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.feedback.get('mora', item.id))?.supports).toBe(1);
       });
 
+      it('finds the items a user supported', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        const { item: other } = await store.feedback.create({ ...feedback(), sourceKey: 'other-source' });
+        await store.feedback.addSupport('mora', item.id, 'webchat:u3');
+        expect((await store.feedback.supportedBy('mora', 'webchat:u3')).map((i) => i.id)).toEqual([item.id]);
+        expect(await store.feedback.supportedBy('mora', 'webchat:u4')).toEqual([]);
+        expect(other.id).not.toBe(item.id);
+      });
+
       it('keeps contact details apart from the item', async () => {
         const store = await open();
         const { item } = await store.feedback.create(feedback(), { name: 'Anna', email: 'anna@example.se' });

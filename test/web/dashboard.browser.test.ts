@@ -51,10 +51,15 @@ describe.skipIf(!chromiumAvailable)('staff dashboard in Chromium', () => {
     await page.click('#take');
     await page.getByText('Sparat.').waitFor();
     expect(await page.locator('#item-facts').textContent()).toContain('Mottaget');
+    expect(await page.locator('#item-facts').textContent()).not.toMatch(/default team|no rule matched|rule \d+:|[0-9a-f]{8}-[0-9a-f]{4}-/);
     await page.selectOption('#answer-form select[name=template]', 'thanks-received');
     expect(await page.inputValue('#answer-form textarea')).toContain('Tack för ditt inspel');
     await page.click('#answer-form button[type=submit]');
-    await page.locator('#item-history li', { hasText: 'answered' }).waitFor();
+    await page.locator('#item-history li', { hasText: 'Svarade' }).waitFor();
+    // History in Swedish with names and readable routing, never ids or English labels.
+    const history = (await page.locator('#item-history').textContent()) ?? '';
+    expect(history).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|default team|no rule matched|answered|assigned/);
+    expect(history).toMatch(/Tilldelat/);
     await page.screenshot({ path: join(shots, 'staff-item.png'), fullPage: true });
 
     await page.click('nav [data-view=followup]');

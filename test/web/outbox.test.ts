@@ -24,6 +24,7 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     update: (i) => guard(() => real.feedback.update(i)),
     addSupport: (m, id, k) => guard(() => real.feedback.addSupport(m, id, k)),
     forgetSupporter: (m, id, k) => guard(() => real.feedback.forgetSupporter(m, id, k)),
+    supportedBy: (m, k) => guard(() => real.feedback.supportedBy(m, k)),
     getContact: (m, id) => guard(() => real.feedback.getContact(m, id)),
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
   };

@@ -210,7 +210,13 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     },
 
     async mine(municipality, user) {
-      return deps.store.feedback.list(municipality, { submitterKey: userKey(user) });
+      // Their own suggestions and those they supported, newest first.
+      const [own, supported] = await Promise.all([
+        deps.store.feedback.list(municipality, { submitterKey: userKey(user) }),
+        deps.store.feedback.supportedBy(municipality, userKey(user)),
+      ]);
+      const ownIds = new Set(own.map((item) => item.id));
+      return [...own, ...supported.filter((item) => !ownIds.has(item.id))].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
 
     async flushOutbox() {

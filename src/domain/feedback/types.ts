@@ -123,6 +123,8 @@ export interface FeedbackRepository {
    * Returns the stored item with its new eTag.
    */
   update(item: FeedbackItem): Promise<FeedbackItem>;
+  /** Items `supporterKey` supported, newest first ("mina förslag" shows them too). */
+  supportedBy(municipality: string, supporterKey: string): Promise<FeedbackItem[]>;
   /** Adds one support from `supporterKey`; a second support from the same key changes nothing. */
   addSupport(municipality: string, id: string, supporterKey: string): Promise<FeedbackItem>;
   /** Forgets who gave a support (the count stays, as part of the public record). */

@@ -1,33 +1,58 @@
 /**
- * Crisis signals: self-harm, threats, violence, an emergency in progress. Checked before anything
- * else, so such a message is never routed as a question or stored as a suggestion.
+ * Crisis signals: self-harm, threats against staff or others, weapons, violence, an emergency in
+ * progress. Checked before anything else on every text that enters the bot (and the Open311 POST),
+ * so such a message is never routed as a question or stored anywhere. Exact phrases and patterns
+ * come from data/shared/crisis.json; figurative wordings listed there as exclusions do not count.
  */
 import type { CrisisConfig } from '../packs/schema';
 import { fold } from '../text';
 
-const compiled = new WeakMap<CrisisConfig, RegExp>();
+interface Compiled {
+  signals: RegExp;
+  patterns: RegExp[];
+  exclusions: RegExp[];
+}
+const compiled = new WeakMap<CrisisConfig, Compiled>();
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function patternFor(config: CrisisConfig): RegExp {
-  let pattern = compiled.get(config);
-  if (!pattern) {
-    const signals = [...config.signals.sv, ...config.signals.en]
-      .map((signal) => fold(signal).trim().replace(/\s+/g, ' '))
-      .filter((signal) => signal.length > 0)
-      .map((signal) => escape(signal).replace(/ /g, '\\s+'));
-    // Whole words or phrases; a signal ending in '*' would be a stem, but we keep exact phrases.
-    pattern = new RegExp(`(?:^|[^a-z0-9])(?:${signals.join('|')})(?=$|[^a-z0-9])`);
-    compiled.set(config, pattern);
-  }
-  return pattern;
+/** Lower case, å/ä/ö folded, apostrophes and punctuation as spaces ("I'll" → "i ll"). */
+function normalise(text: string): string {
+  return fold(text)
+    .replace(/[^a-z0-9\s-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
-/** The crisis signal in a message, if any (folded, as matched). */
+function compile(config: CrisisConfig): Compiled {
+  let found = compiled.get(config);
+  if (!found) {
+    const signals = [...config.signals.sv, ...config.signals.en]
+      .map((signal) => normalise(signal))
+      .filter((signal) => signal.length > 0)
+      .map((signal) => escape(signal).replace(/ /g, '\\s+'));
+    found = {
+      signals: new RegExp(`(?:^|[^a-z0-9])(?:${signals.join('|')})(?=$|[^a-z0-9])`),
+      patterns: [...config.patterns.sv, ...config.patterns.en].map((source) => new RegExp(source)),
+      exclusions: config.exclusions.map((source) => new RegExp(source, 'g')),
+    };
+    compiled.set(config, found);
+  }
+  return found;
+}
+
+/** The crisis signal in a message, if any (normalised, as matched). */
 export function detectCrisis(text: string, config: CrisisConfig): string | undefined {
-  const folded = fold(text).replace(/\s+/g, ' ');
-  const match = patternFor(config).exec(folded);
-  return match ? match[0].replace(/^[^a-z0-9]/, '') : undefined;
+  const { signals, patterns, exclusions } = compile(config);
+  let normalised = normalise(text);
+  for (const exclusion of exclusions) normalised = normalised.replace(exclusion, ' ');
+  const match = signals.exec(normalised);
+  if (match) return match[0].replace(/^[^a-z0-9]/, '');
+  for (const pattern of patterns) {
+    const hit = pattern.exec(normalised);
+    if (hit) return hit[0];
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { ContactRequest, ContactRequestRepository } from '../feedback/types
 import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
+import { createIntentReader, feedbackOpening, isVagueQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
@@ -29,6 +30,8 @@ export interface Guide {
   rank(municipality: string, text: string): { language: Language; ranked: RankedTopic[] };
   /** The router's training statistics (labels, examples, features, training time, loaded from cache). */
   routerStats(municipality: string): Router['stats'];
+  /** The conversation's own intent of a message (stop, help, a person…); tableOnly for answers at text prompts. */
+  intent(text: string, options?: { tableOnly?: boolean }): ConversationIntent | undefined;
   /** What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback… */
   interpret(municipality: string, text: string): GuideDecision;
   topicAnswer(municipality: string, topic: string): ProcessAnswer | undefined;
@@ -52,26 +55,7 @@ export interface GuideDeps {
   modelCache?: ModelCache;
 }
 
-const HANDOFF = [
-  /\b(prata|tala|snacka|chatta|kontakt|kontakta)\b.{0,25}\b(manniska|person|handlaggare|nan|lots|foretagslots|naringslivskontor\w*)\b/,
-  /\b(boka|vill ha|begar)\b.{0,20}\b(lotsmote|mote|samtal|mote med)\b/,
-  /\bringa (upp )?mig\b|\bring mig\b|\bkontakta mig\b|\bbli kontaktad\b/,
-  /\b(talk|speak|chat)\b.{0,20}\b(human|person|someone|somebody|officer|agent)\b/,
-  /\b(call me|contact me|book a (meeting|call))\b/,
-  /^(manniska|person|human|agent)$/,
-];
-const MY_SUGGESTIONS = [/\bmina (forslag|synpunkter|arenden|inspel|klagomal)\b/, /\bmy (suggestions|feedback|cases|complaints)\b/, /\bstatus (pa|for) mitt (forslag|arende)\b/];
-const FEEDBACK_START = [
-  /^(jag|vi) (har|vill (ge|lamna|skicka)) (ett |en )?(forslag|synpunkt|klagomal|inspel|tips)\b/,
-  /^(lamna|ge|skicka) (ett |en )?(forslag|synpunkt|klagomal|inspel)\b/,
-  /^(i|we) (have|want to (give|leave|make|send)) (a |some )?(suggestion|complaint|feedback|idea)\b/,
-  /^(leave|give|send) (a |some )?(suggestion|complaint|feedback)\b/,
-  /^(forslag|synpunkt|klagomal|suggestion|feedback|complaint)$/,
-];
-
-function matches(patterns: RegExp[], folded: string): boolean {
-  return patterns.some((pattern) => pattern.test(folded));
-}
+const FEEDBACK_WORDS = /\b(forslag|synpunkt\w*|klagomal|klaga|tips|ide|ideer|inspel|feedback|suggestion|opinion|idea|complaint|complain|tycka till|tyck till|tycker till)\b/;
 
 export function createGuide(deps: GuideDeps): Guide {
   const { data } = deps;
@@ -93,6 +77,7 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     return found;
   };
+  const readIntent = createIntentReader(data.shared.conversation);
   // Train every pack's router at start, not on the first question.
   for (const id of data.packs.keys()) router(id);
 
@@ -158,24 +143,44 @@ export function createGuide(deps: GuideDeps): Guide {
 
   const interpret = (municipality: string, raw: string): GuideDecision => {
     const text = raw.trim();
-    const folded = fold(text).replace(/\s+/g, ' ');
-    const { language, ranked } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [] };
+    const { language, ranked, offTopic } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [], offTopic: 0 };
     if (!text) return { kind: 'unknown', language };
     if (detectCrisis(text, data.shared.crisis)) return { kind: 'crisis', language, helpLines: data.shared.crisis.helpLines };
-    if (matches(MY_SUGGESTIONS, folded)) return { kind: 'my-suggestions', language };
-    if (matches(HANDOFF, folded)) return { kind: 'handoff', language };
-    const prefix = FEEDBACK_START.map((p) => p.exec(folded)).find((m) => m !== null);
-    if (prefix) {
-      // The suggestion is what follows "jag har ett förslag:", as the user wrote it.
-      const normalized = text.replace(/\s+/g, ' ');
-      const rest = normalized.slice(prefix[0].length).replace(/^[\s:,.;!-]+/, '').trim();
-      return { kind: 'feedback', language, text: rest.split(' ').length >= 3 ? rest.charAt(0).toUpperCase() + rest.slice(1) : '' };
+    const intent = readIntent(text);
+    switch (intent) {
+      case 'my-suggestions':
+        return { kind: 'my-suggestions', language };
+      case 'handoff':
+        return { kind: 'handoff', language };
+      case 'privacy-info':
+        return { kind: 'privacy', language, what: 'info' };
+      case 'privacy-erase':
+        return { kind: 'privacy', language, what: 'erase' };
+      case 'cancel':
+      case 'restart':
+        return { kind: 'cancel', language };
+      case 'help':
+      case 'greeting':
+      case 'thanks':
+      case 'smalltalk':
+        return { kind: 'capabilities', language, reason: intent };
+      case undefined:
+        break;
     }
+    const opening = feedbackOpening(text);
+    if (opening) return { kind: 'feedback', language, text: opening.rest };
+    if (isVagueQuestion(text)) return ranked.length > 0 ? { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) } : { kind: 'unknown', language };
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };
+    // Outside what the bot is for (general knowledge, shop prices): say so rather than guess a topic.
+    if (offTopic >= ROUTER_THRESHOLDS.offTopic && offTopic > top.confidence) return { kind: 'unknown', language };
     const second = ranked[1];
     const clear = top.confidence >= ROUTER_THRESHOLDS.answer && (!second || top.confidence - second.confidence >= 0.1);
-    if (top.topic === 'give-feedback' && clear) return { kind: 'feedback', language, text };
+    if (top.topic === 'give-feedback' && clear) {
+      // "har en idé", "tycker till lite": wanting to give feedback without saying what yet.
+      const onlyIntent = text.split(/\s+/).length <= 6 && FEEDBACK_WORDS.test(fold(text));
+      return { kind: 'feedback', language, text: onlyIntent ? '' : text };
+    }
     if (clear) {
       if (top.intent.startsWith('scenario:')) {
         const answer = scenarioAnswer(municipality, top.intent.slice(9));
@@ -213,6 +218,7 @@ export function createGuide(deps: GuideDeps): Guide {
     pack,
     rank: (municipality, text) => router(municipality).rank(text),
     routerStats: (municipality) => router(municipality).stats,
+    intent: (text, options) => readIntent(text, options),
     interpret,
     topicAnswer,
     scenarioAnswer,

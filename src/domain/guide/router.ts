@@ -8,7 +8,7 @@
  * scaled down when little of the message is vocabulary the router knows, so small talk and
  * questions outside the packs do not look like a topic.
  */
-import type { Language, PhrasingSet, Scenario } from '../packs/schema';
+import { OFF_TOPIC_INTENT, type Language, type PhrasingSet, type Scenario } from '../packs/schema';
 import { detectLanguage, fold } from '../text';
 import { trainClassifier, type ModelCache, type TextClassifier } from '../text/classifier';
 
@@ -27,6 +27,8 @@ export interface RouteResult {
   language: Language;
   /** Topics best first, one entry per topic (at most eight). */
   ranked: RankedTopic[];
+  /** How likely the message is about none of the bot's topics (general knowledge, shop prices…), 0..1. */
+  offTopic: number;
 }
 
 export interface Router {
@@ -35,7 +37,7 @@ export interface Router {
 }
 
 /** Answer at or above `answer` (with a clear margin); ask back between `clarify` and `answer`; below, say so. */
-export const ROUTER_THRESHOLDS = { answer: 0.45, clarify: 0.12 } as const;
+export const ROUTER_THRESHOLDS = { answer: 0.45, clarify: 0.12, offTopic: 0.3 } as const;
 const FEEDBACK_BOOST = 0.5;
 
 /**
@@ -73,7 +75,7 @@ export function trainRouter(input: TrainingInput): Router {
 
   const classifier = trainClassifier(
     input.phrasings
-      .filter((set) => topicOf(set.intent) !== undefined)
+      .filter((set) => topicOf(set.intent) !== undefined || set.intent === OFF_TOPIC_INTENT)
       .map((set) => ({ label: set.intent, examples: [...set.sv, ...set.en], keywords: set.keywords })),
     { epochs: 40, cache: input.cache },
   );
@@ -81,7 +83,8 @@ export function trainRouter(input: TrainingInput): Router {
   const rank = (text: string): RouteResult => {
     const language = detectLanguage(text);
     const { scored, coverage, contentWords } = classifier.classify(text);
-    if (scored.length === 0) return { language, ranked: [] };
+    if (scored.length === 0) return { language, ranked: [], offTopic: 0 };
+    const offTopic = scored.find((entry) => entry.label === OFF_TOPIC_INTENT)?.probability ?? 0;
     // A message of one or two words is judged on those; a longer one needs some known words.
     const trust = Math.min(1, (coverage * Math.min(contentWords, 4) + 0.5) / Math.min(contentWords, 4));
     const byTopic = new Map<string, { total: number; best: (typeof scored)[number] }>();
@@ -108,7 +111,7 @@ export function trainRouter(input: TrainingInput): Router {
         confidence: Math.round(total * trust * 1000) / 1000,
         decidingWords: best.decidingWords,
       }));
-    return { language, ranked };
+    return { language, ranked, offTopic: Math.round(offTopic * 1000) / 1000 };
   };
 
   return { rank, stats: classifier.stats };

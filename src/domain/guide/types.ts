@@ -38,4 +38,9 @@ export type GuideDecision =
   | { kind: 'answer'; language: Language; answer: ProcessAnswer; confidence: number; decidingWords: string[] }
   | { kind: 'scenario'; language: Language; answer: ScenarioAnswer; confidence: number; decidingWords: string[] }
   | { kind: 'clarify'; language: Language; options: TopicOption[] }
-  | { kind: 'unknown'; language: Language };
+  | { kind: 'unknown'; language: Language }
+  /** A greeting, thanks, small talk or a plea for help: what the bot can do. */
+  | { kind: 'capabilities'; language: Language; reason: 'greeting' | 'thanks' | 'help' | 'smalltalk' }
+  /** "avbryt" with nothing going on. */
+  | { kind: 'cancel'; language: Language }
+  | { kind: 'privacy'; language: Language; what: 'info' | 'erase' };

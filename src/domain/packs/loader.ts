@@ -2,6 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import {
+  OFF_TOPIC_INTENT,
+  conversationExamples,
+  type ConversationExamples,
   contactList,
   crisisConfig,
   focusAreaList,
@@ -64,6 +67,8 @@ export interface SharedData {
   /** The shared theme layer: themes.json and the corpus the theme classifier learns from. */
   themes: Theme[];
   themeCorpus: CorpusLine[];
+  /** Examples for the conversation-intent classifier (data/shared/conversation.json); optional. */
+  conversation?: ConversationExamples;
 }
 
 export interface DataSet {
@@ -216,6 +221,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   const sharedContacts = reader.read(join(sharedDir, 'contacts.json'), contactList) ?? [];
   const phrasings = reader.read(join(sharedDir, 'phrasings.json'), phrasingList) ?? [];
   const crisis = reader.read(join(sharedDir, 'crisis.json'), crisisConfig);
+  const conversation = reader.read(join(sharedDir, 'conversation.json'), conversationExamples, { optional: true });
   const texts = loadTexts(reader, join(dataDir, 'texts'));
   const themes = reader.read(join(dataDir, 'themes.json'), themeFile)?.themes ?? [];
   const themeIds = new Set(themes.map((t) => t.id));
@@ -244,7 +250,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
     const scenarioIds = new Set(scenarios.map((s) => s.id));
     const phrasingFile = join(sharedDir, 'phrasings.json');
     phrasings.forEach((set, index) => {
-      const ok = set.intent.startsWith('scenario:') ? scenarioIds.has(set.intent.slice(9)) : topics.has(set.intent);
+      const ok = set.intent === OFF_TOPIC_INTENT || (set.intent.startsWith('scenario:') ? scenarioIds.has(set.intent.slice(9)) : topics.has(set.intent));
       if (!ok) reader.problem(phrasingFile, `[${index}].intent`, `"${set.intent}" is neither a topic nor a scenario`);
     });
   }
@@ -356,7 +362,7 @@ export function loadDataSet(dataDir: string, options: { only?: readonly string[]
   return {
     dataDir,
     taxonomy,
-    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis, themes, themeCorpus },
+    shared: { processes, scenarios, contacts: sharedContacts, phrasings, crisis, themes, themeCorpus, conversation },
     packs,
     texts,
     notes,

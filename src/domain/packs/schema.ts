@@ -148,7 +148,10 @@ export const scenario = z
 export type Scenario = z.infer<typeof scenario>;
 export const scenarioList = z.array(scenario);
 
-/** Router training phrasings. `intent` is a topic id or `scenario:<scenario id>`. */
+/** The router's intent for messages outside what the bot is for (general knowledge, shop prices, small talk). */
+export const OFF_TOPIC_INTENT = 'off-topic';
+
+/** Router training phrasings. `intent` is a topic id, `scenario:<scenario id>` or `off-topic`. */
 export const phrasingSet = z
   .object({
     intent: z.string().regex(/^(scenario:)?[a-z0-9][a-z0-9.-]*$/, 'expected a topic id or scenario:<id>'),
@@ -161,10 +164,26 @@ export const phrasingSet = z
 export type PhrasingSet = z.infer<typeof phrasingSet>;
 export const phrasingList = z.array(phrasingSet);
 
+const regexSource = z.string().min(2).refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 export const crisisConfig = z
   .object({
     /** Lower-case word stems or phrases that signal a crisis, per language; folded like user text. */
     signals: z.object({ sv: z.array(z.string().min(2)), en: z.array(z.string().min(2)) }).strict(),
+    /**
+     * Regular expressions on the same normalised text (punctuation as spaces) for what exact phrases
+     * cannot list: threats against staff or others, weapons, self-harm in many wordings.
+     */
+    patterns: z.object({ sv: z.array(regexSource), en: z.array(regexSource) }).strict().default({ sv: [], en: [] }),
+    /** Figurative wordings that are not a crisis ("det brinner i knutarna"); removed before matching. */
+    exclusions: z.array(regexSource).default([]),
     helpLines: z
       .array(
         z
@@ -292,3 +311,11 @@ export const staffSetup = z
   })
   .strict();
 export type StaffSetup = z.infer<typeof staffSetup>;
+
+/** Example wordings of the conversation's own intents (stop, help, a person…) and of ordinary answers ('none'). */
+export const conversationExamples = z
+  .object({
+    examples: z.record(z.string().regex(/^[a-z-]+$/), z.object({ sv: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict()),
+  })
+  .strict();
+export type ConversationExamples = z.infer<typeof conversationExamples>;

@@ -30,7 +30,11 @@ export class StaffAccessError extends Error {
 }
 
 export class StaffInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The same, as a text staff read in their language (data/texts, staff.json). */
+    readonly text?: { key: string; vars: Record<string, string> },
+  ) {
     super(message);
     this.name = 'StaffInputError';
   }
@@ -170,7 +174,12 @@ export function createStaffService(deps: StaffDeps): StaffService {
       let original: FeedbackItem | undefined;
       if (action.type === 'duplicate') {
         original = await deps.store.feedback.getByReference(municipality, action.of.trim().toUpperCase());
-        if (!original) throw new StaffInputError(`no item with reference ${action.of} in ${municipality}`);
+        if (!original) {
+          throw new StaffInputError(`no item with reference "${action.of}" in ${municipality}`, {
+            key: 'staff.error.noReference',
+            vars: { reference: action.of.trim() || '–', municipality: pack(municipality).municipality.name },
+          });
+        }
         if (original.id === itemId) throw new StaffInputError('an item cannot be a duplicate of itself');
       }
       const updated = await change(municipality, itemId, (item) => {

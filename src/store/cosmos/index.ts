@@ -163,7 +163,10 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
         const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
         let sql = 'SELECT * FROM c WHERE c.pk = @pk';
         (query.where ?? []).forEach((condition, index) => {
-          sql += ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
+          sql +=
+            condition.op === 'contains'
+              ? ` AND ARRAY_CONTAINS(c.doc.${assertFieldPath(condition.field)}, @p${index})`
+              : ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
           parameters.push({ name: `@p${index}`, value: condition.value });
         });
         if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;

@@ -153,7 +153,10 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         const params: Array<string | number> = [name, pk];
         let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?';
         for (const condition of query.where ?? []) {
-          sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+          sql +=
+            condition.op === 'contains'
+              ? ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`
+              : ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
           params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
         }
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;

@@ -6,6 +6,12 @@
   var me = null;
   var current = null;
   var statusNames = { 'new': 'Nytt', received: 'Mottaget', 'in-progress': 'Under behandling', done: 'Klart', closed: 'Avslutat' };
+  var requestStatusNames = { 'new': 'Ny', 'in-progress': 'Pågår', done: 'Klar' };
+  var sessionStatusNames = { open: 'Öppen', paused: 'Pausad', closed: 'Avslutad' };
+  function topicName(id) {
+    var found = (me && me.topics ? me.topics : []).filter(function (t) { return t.id === id; })[0];
+    return found ? found.name.sv.split(':')[0] : id;
+  }
   var kindNames = { suggestion: 'Förslag', opinion: 'Synpunkt', complaint: 'Klagomål', praise: 'Beröm' };
 
   function $(id) { return document.getElementById(id); }
@@ -135,9 +141,10 @@
         ['Status', statusNames[item.status] || item.status],
         ['Fokusområde', areaName(m, item.focusArea) + ' (' + Math.round(item.focusConfidence * 100) + ' %)'],
         ['Sekundärt område', item.secondaryArea ? areaName(m, item.secondaryArea) : '–'],
-        ['Ämne', item.topic || '–'],
+        ['Ämne', item.topic ? topicName(item.topic) : '–'],
         ['Tjänstefaktor', item.serviceFactor || '–'],
-        ['Team', teamName(m, item.assignment && item.assignment.team) + (item.assignment ? ' (' + item.assignment.reason + ')' : '')],
+        ['Team', teamName(m, item.assignment && item.assignment.team) + (item.readable && item.readable.sv.reason ? ' (' + item.readable.sv.reason + ')' : '')],
+        ['Handläggare', item.readable && item.readable.sv.assignee ? item.readable.sv.assignee : '–'],
         ['Plats', item.place || '–'],
         ['Stöd', item.supports],
         ['Svar senast', item.dueAt.slice(0, 10) + (item.overdue ? ' – försenat' : '')],
@@ -153,8 +160,9 @@
       fillSelect($('answer-form').template, [['', '–']].concat(m.templates.map(function (t) { return [t.id, t.title.sv]; })), false);
       var history = $('item-history');
       history.textContent = '';
-      item.history.forEach(function (h) {
-        history.appendChild(el('li', h.at.slice(0, 16).replace('T', ' ') + ' · ' + h.by + ' · ' + h.action + (h.from ? ' ' + h.from + ' →' : '') + (h.to ? ' ' + h.to : '') + (h.note ? ' · ' + h.note : '')));
+      // The server words the history for staff (names, not ids; Swedish labels).
+      (item.readable ? item.readable.sv.history : []).forEach(function (line) {
+        history.appendChild(el('li', line));
       });
       $('item-message').textContent = '';
       show('item');
@@ -174,7 +182,7 @@
       tbody.textContent = '';
       body.requests.forEach(function (r) {
         var row = el('tr');
-        [r.reference, r.createdAt.slice(0, 10), r.name || '–', r.company || '–', r.reach || '–', r.question, teamName(municipality(), r.assignment && r.assignment.team), r.status]
+        [r.reference, r.createdAt.slice(0, 10), r.name || '–', r.company || '–', r.reach || '–', r.question, teamName(municipality(), r.assignment && r.assignment.team), requestStatusNames[r.status] || r.status]
           .forEach(function (v) { row.appendChild(el('td', v)); });
         tbody.appendChild(row);
       });
@@ -228,7 +236,7 @@
     if (step.type === 'single' || step.type === 'multiple') return [q].concat(step.options.map(function (o) { return '  ' + o.label.sv + ': ' + o.count + ' (' + Math.round(o.share * 100) + ' %)'; }));
     if (step.type === 'scale') return [q, '  n = ' + step.n + ', medel ' + (step.mean === null ? '–' : step.mean.toFixed(2)) + ', median ' + (step.median === null ? '–' : step.median) + ', sd ' + (step.sd === null ? '–' : step.sd.toFixed(2))];
     if (step.type === 'ranking') return [q].concat(step.items.map(function (item, i) { return '  ' + (i + 1) + '. ' + item.label.sv + ' (' + item.points + ' p)'; }));
-    if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + st.classification; }));
+    if (step.type === 'statements') return [q].concat(step.statements.map(function (st) { return '  ”' + (typeof st.text === 'string' ? st.text : st.text.sv) + '”: ' + st.agree + ' ja, ' + st.disagree + ' nej, ' + st.pass + ' pass – ' + (st.classificationLabel ? st.classificationLabel.sv : st.classification); }));
     return [q, '  ' + step.n + ' svar. Teman: ' + step.themes.map(function (t) { return t.name.sv + ' (' + t.count + ')'; }).join(', ')];
   }
 
@@ -239,7 +247,7 @@
       $('group-results').textContent = '';
       body.sessions.forEach(function (g) {
         var row = el('tr', null, { 'data-ref': g.code });
-        [g.code, g.title ? g.title.sv : '', g.status, g.progress.joined, g.progress.finished, g.createdAt.slice(0, 10)].forEach(function (v) { row.appendChild(el('td', v)); });
+        [g.code, g.title ? g.title.sv : '', sessionStatusNames[g.status] || g.status, g.progress.joined, g.progress.finished, g.createdAt.slice(0, 10)].forEach(function (v) { row.appendChild(el('td', v)); });
         row.addEventListener('click', function () {
           api('/api/staff/focus-groups/' + encodeURIComponent(g.id)).then(function (r) {
             var box = $('group-results');
@@ -249,7 +257,7 @@
               var pre = el('pre', describe(step).join('\n'));
               box.appendChild(pre);
               var tags = r.focusAreas[step.stepId];
-              if (tags && tags.length) box.appendChild(el('p', 'Fokusområden: ' + tags.map(function (t) { return t.focusArea + ': ' + t.count; }).join(', ')));
+              if (tags && tags.length) box.appendChild(el('p', 'Fokusområden: ' + tags.map(function (t) { return areaName(municipality(), t.focusArea) + ': ' + t.count; }).join(', ')));
             });
           });
         });

@@ -1,0 +1,291 @@
+/**
+ * What a message means for the conversation itself, apart from its topic: stop, start over, help,
+ * a greeting, "mina förslag", a person, privacy. Understood in natural wording, Swedish with or
+ * without å/ä/ö and English, from one table that the bot uses at the top level and at every prompt.
+ * Patterns run on folded text (lower case, å/ä → a, ö → o, punctuation as spaces).
+ */
+import { fold } from '../text';
+import { trainClassifier } from '../text/classifier';
+import type { ConversationExamples } from '../packs/schema';
+
+export const conversationIntents = [
+  'cancel',
+  'restart',
+  'help',
+  'greeting',
+  'thanks',
+  'smalltalk',
+  'my-suggestions',
+  'handoff',
+  'privacy-info',
+  'privacy-erase',
+] as const;
+export type ConversationIntent = (typeof conversationIntents)[number];
+
+interface Row {
+  intent: ConversationIntent;
+  /** Longest message (in words) the row applies to: a long text that mentions "sluta" is content, not a command. */
+  maxWords: number;
+  patterns: RegExp[];
+}
+
+const PERSON = '(manniska|manniskor|person|personal|handlaggare|handlaggaren|nagon|nan|lots|lotsen|foretagslots\\w*|naringslivs\\w*|tjansteman|er|ngn|riktig|human|person|someone|somebody|anyone|officer|agent|staff|advisor|adviser|real person)';
+
+/** Order matters: the first row that matches wins (privacy erase before cancel's "glöm"). */
+const TABLE: Row[] = [
+  {
+    intent: 'privacy-erase',
+    maxWords: 14,
+    patterns: [
+      /\b(radera|ta bort|tabort|rensa|stryk|glom|sudda ut)\b.{0,30}\b(mina|mig|mej|om mig|allt om mig|mitt)\b.{0,20}(uppgift\w*|data|personuppgift\w*|kontaktuppgift\w*|information|info|\bmig\b|\bmej\b)/,
+      /\b(glom|radera) (mig|mej)\b/,
+      /\b(radera|ta bort|tabort|rensa|stryk|sudda ut)\b.{0,25}\b(om mig|om mej|om oss|om mitt foretag)$/,
+      /\b(delete|erase|remove|wipe|forget)\b.{0,20}\b(my|me|about me)\b.{0,20}(data|details|information|info|personal|\bme\b)/,
+      /\bforget (about )?me\b/,
+      /\bright to (be forgotten|erasure)\b/,
+    ],
+  },
+  {
+    intent: 'privacy-info',
+    maxWords: 16,
+    patterns: [
+      /\b(vilka|vad for|vad har|vad vet|vad sparar|vad lagrar|vad sparas|vad lagras|hur hanterar|hur sparar|hur behandlar|hur lange sparar|sparar|lagrar|sparat|lagrat)\b.{0,40}\b(om mig|om mej|om oss|mina uppgifter|mina personuppgifter|mina data|mina kontaktuppgifter|personuppgift\w*)\b/,
+      /\b(registerutdrag|gdpr|dataskydd\w*|integritet\w*|personuppgift\w*)\b/,
+      /\b(what|which)\b.{0,25}\b(data|information|info|details)\b.{0,30}\b(have|store|keep|save|hold|collect)\b/,
+      /\bwhat do you (know|have|store|keep) (about|on) me\b/,
+      /\b(privacy|personal data|my data|data protection)\b/,
+    ],
+  },
+  {
+    intent: 'handoff',
+    maxWords: 30,
+    patterns: [
+      new RegExp(`\\b(prata|tala|snacka|chatta|kontakta|traffa|mota|ringa|skriva|fa tag pa|komma i kontakt)\\b.{0,40}\\b${PERSON}\\b`),
+      new RegExp(`\\b(finns det|har ni|kan jag fa|fa|nan|nagon)\\b.{0,15}\\b${PERSON}\\b.{0,25}\\b(prata|tala|snacka|chatta|hjalpa mig|ringa)\\b`),
+      new RegExp(`\\b(is there|can i get|could i get|i need|i want|i d like|id like)\\b.{0,15}\\b${PERSON}\\b.{0,30}\\b(talk|speak|chat|call|help me)\\b`),
+      /\b(vill ha|fa|onskar|behover) (en |personlig )?kontakt med (en|nagon|er|handlaggare)\b/,
+      /\b(boka|vill ha|begar|fa|onskar)\b.{0,25}\b(lotsmote|mote|samtal|mote med|telefonsamtal|traff|lots)\b/,
+      /\b(lotsmote|foretagslots|foretagslotsen kontakt)\b/,
+      /\b(ring|ringa|kontakta|maila|mejla) (upp )?(mig|mej|oss)\b|\bbli kontaktad\b|\bhora av (er|sig|dig)\b/,
+      /\b(kan|far|vill|skulle)\b.{0,20}\b(nagon|nan|en person|en manniska|en handlaggare)\b.{0,25}\b(ringa|kontakta|hora av|hjalpa|prata|ring)\b/,
+      /\b(talk|speak|chat|get in touch|be in touch|connect me)\b.{0,30}\b(human|person|someone|somebody|anyone|officer|agent|staff|advisor|adviser|real)\b/,
+      /\b(call me|contact me|ring me|phone me|email me|call me back|book a (meeting|call)|arrange a (meeting|call)|reach me)\b/,
+      /\b(can|could|may) (someone|somebody|a person|a human)\b.{0,25}\b(call|contact|help|phone)\b/,
+      /^(manniska|person|human|agent|en manniska|a human|a person|handlaggare|operator)$/,
+    ],
+  },
+  {
+    intent: 'my-suggestions',
+    maxWords: 14,
+    patterns: [
+      /\b(mina|mitt|min) (forslag|synpunkter|synpunkt|arenden|arende|inspel|klagomal|klagomalet|forslaget|beromm?)\b/,
+      /\b(vad hande|hur gick det|hur gar det) (med|for) (mitt|min|mina)\b/,
+      /\bstatus (pa|for|om) (mitt|min|mina)\b/,
+      /\bmy (suggestions?|feedback|cases?|complaints?|ideas?|reports?)\b/,
+      /\bwhat happened (to|with) my\b/,
+      /\b(vilka|vad for|vad har|hur manga) (forslag|synpunkter|inspel|klagomal|arenden)?.{0,12}\b(har )?(jag|ja|vi) (har )?(skickat|lamnat|skickat in|lamnat in|gett|gjort|stottat)\b/,
+      /\bvad har (jag|ja|vi) (skickat|lamnat)( in)?\b/,
+      /\bwhat (have|did) (i|we) (submit|submitted|send|sent|suggest|suggested|leave|left|support|supported)\b/,
+      /\b(show|list|see) (me )?(my|our) (suggestions?|submissions?|feedback|complaints?)\b/,
+      /\b(visa|se|lista) (mina|vara) (forslag|inspel|synpunkter|arenden)\b/,
+    ],
+  },
+  {
+    intent: 'restart',
+    maxWords: 8,
+    patterns: [
+      /\b(borja|starta|ta det) om\b/,
+      /\b(om )?fran borjan\b/,
+      /\bborja pa nytt\b/,
+      /\b(start|begin) (over|again|afresh|from scratch)\b|\brestart\b|\bfrom the (beginning|start|top)\b/,
+    ],
+  },
+  {
+    intent: 'cancel',
+    maxWords: 10,
+    patterns: [
+      /^(avbryt|avbryta|avbryter|stopp|stop|stoppa|sluta|avsluta|quit|exit|cancel|abort|halt)\b/,
+      /\b(avbryt|avbryta|avbryter)\b/,
+      /\b(angrar|angra|angrat|angrade) (mig|mej|det)\b|\bjag angrar\b|^angra\b/,
+      /\b(slapp|glom|strunta i|skit i|struntar i|skiter i|lat bli|lagg ner|skippa) (det|detta|allt|hela grejen|hela saken|forslaget|alltihop)\b/,
+      /\b(glom|strunt|skit) i det\b|^(glom det|strunta i det|nej forresten)\b/,
+      /\bnej forresten\b/,
+      /\b(vill|orkar) inte (langre|fortsatta|lamna nagot|lamna forslaget|skicka|gora det|det har)\b/,
+      /\b(tankte om|andrat mig|andrade mig|har andrat mig|andra mig)\b/,
+      /\b(forget it|forget about it|never ?mind|nvm|i changed my mind|changed my mind|drop it|leave it|don t bother|dont bother|scrap that|scratch that|not anymore|call it off|i give up)\b/,
+      /\b(stop|cancel|quit|end) (this|that|it|the dialog|everything)\b/,
+      /\bi (don t|dont|do not) want to (continue|go on|do this|send|leave)\b/,
+      /\b(orkar|hinner|vill) inte (med )?(det har|detta|det|nu|mer|langre)\b/,
+      /\bjag (vill|ska) (sluta|avsluta|ga|lamna|hoppa av)( nu| har| detta| det har)?$/,
+      /^(skit samma|strunt samma|samma sak|glom det hela|glom alltihop|nej nej|nej det var inget|det var inget|aldrig mind|ah nej)$/,
+      /\b(forget|drop|skip|scrap|cancel) (the whole thing|everything|all of it|the lot)\b/,
+      /\b(i want to|i d like to|let me|i ll) (stop|quit|leave|exit)( now| this| here)?$/,
+      /\b(not now|maybe later|some other time|another time|ett annat tillfalle|en annan gang|nagon annan gang|senare kanske|kanske senare)\b/,
+    ],
+  },
+  {
+    intent: 'help',
+    maxWords: 9,
+    patterns: [
+      /^(hjalp|help|hjalpa|\?+|hjalp mig|help me|hjalp!?)$/,
+      /\bvad kan (du|jag|man)\b.{0,15}\b(gora|hjalpa|fraga|fa hjalp|anvanda)\b|\bvad kan du\b/,
+      /^hur (funkar|fungerar|anvander (man|jag)) (det har|detta|du|dig|boten|chatten|tjansten|det|den har|det har verktyget)( har)?$/,
+      /\b(jag )?(forstar|fattar) (inte|ingenting|noll)\b/,
+      /^(vad gor (du|man har|jag nu)|vad ar det har|vad ar detta)$/,
+      /\b(what can you do|what do you do|how does (this|it) work|how do i use|i don t understand|i dont understand|what is this|what are you for|how can you help)\b/,
+      /\b(va|vad) kan (du|ja|jag|man) (gora|hjalpa|fraga|fa hjalp med)\b|^va kan du\b/,
+      /\bwhat (can|could|should) i (ask|do|say)( you| here)?\b|\bwhat (can|do) you help( me)? with\b|^(can|could) you help( me)?( please)?$/,
+      /^(vad|va) (ar|e) (du|detta|det har)( for (en|nagot|nat|nanting|slags sak))?$/,
+    ],
+  },
+  {
+    intent: 'thanks',
+    maxWords: 7,
+    patterns: [
+      /^(ok |okej |okay |fair enough |alright |all right |aha |jaha |ah |nej men |ja )?(tack|tackar|tack tack|tusen tack|stort tack|tack sa mycket|tack sa hemskt mycket|tack ska du ha|tackar sa mycket|perfekt tack|bra tack|okej tack|ok tack|toppen tack|schysst tack|thanks|thank you|thank you so much|thx|ty|cheers|many thanks|great thanks|perfect thanks|thanks anyway|thank you anyway|thanks though)( (sa mycket|for hjalpen|for svaret|for det|for infon|for informationen|for your help|for the help|a lot|so much|hej|bye|hej da|anda|i alla fall|anyway|though|then|anyways))*( (hej|hejda|hej da|bye))?$/,
+      /^(ok|okej|okay|fair enough|alright|jaha|aha|fint|bra)( (then|da|anda|anyway))? (thanks|thank you|tack)( (anyway|anda|though|then|sa mycket))?$/,
+    ],
+  },
+  {
+    intent: 'greeting',
+    maxWords: 6,
+    patterns: [
+      /^(hej|hejsan|hejhej|hej hej|halla|hallo|tjena|tjenare|tja|tjabba|morsning|god morgon|godmorgon|god morron|gomorron|go morron|gomorn|god dag|goddag|god kvall|god eftermiddag|hallaa|heja|hi|hello|hey|hiya|howdy|good morning|good afternoon|good evening|yo|hei)( (pa dig|pa er|allihopa|dar|bot|boten|lotsen|foretagslotsen|there|you|all))?( (hur mar du|hur ar det|laget|how are you))?$/,
+    ],
+  },
+  {
+    intent: 'smalltalk',
+    maxWords: 8,
+    patterns: [
+      /^(hur mar du|hur ar laget|laget|vem ar du|vem e du|vad heter du|va heter du|ar du en (robot|bot|manniska|ai)|e du en (robot|bot|manniska)|ar du riktig|how are you|how are you doing|how are you doing today|how s it going|hows it going|who are you|what are you|what is your name|what s your name|are you a (bot|robot|human|person)|are you real|ok|okej|okey|oki|bra|fint|najs|nice|cool|kul|fine|good|great|hej da|hejda|adjo|bye|goodbye|vi ses|see you)( idag| today| da| then)?$/,
+    ],
+  },
+];
+
+/** The message folded for matching: lower case, å/ä/ö folded, punctuation as spaces. */
+export function normalize(text: string): string {
+  return fold(text)
+    .replace(/[’'`´]/g, ' ')
+    .replace(/[^a-z0-9?@ ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\?+\s*$/, '')
+    .trim();
+}
+
+function wordCount(folded: string): number {
+  return folded.split(' ').filter(Boolean).length;
+}
+
+/** The conversation intent of a message, if it has one (first matching row of the table). */
+export function conversationIntent(text: string): ConversationIntent | undefined {
+  const raw = fold(text).trim();
+  if (/^\?+$/.test(raw)) return 'help';
+  const folded = normalize(text);
+  if (!folded) return undefined;
+  const words = wordCount(folded);
+  for (const row of TABLE) {
+    if (words > row.maxWords) continue;
+    if (row.patterns.some((pattern) => pattern.test(folded))) return row.intent;
+  }
+  return undefined;
+}
+
+const QUESTION_WORDS =
+  /^(hur|var|vart|varifran|vad|vem|vems|nar|varfor|vilken|vilket|vilka|kan jag|kan man|kan ni|kan du|far jag|far man|maste jag|maste man|behover jag|behover man|ska jag|finns det|galler det|stammer det|ar det|how|what|where|who|whom|whose|why|when|which|can i|can you|can we|could i|could you|do i|do you|does|is there|are there|is it|should i|may i|will)\b/;
+
+const VAGUE =
+  /^(?:(?:men|och|ok|okej|so|and|but) )?(?:vad|hur mycket|hur lang tid|hur lange|nar|var|what|how much|how long|when|where)(?: (?:kostar|tar|ar|galler|does|do|is|will))? (?:det|den|detta|dom|de|it|that|this|they)(?: (?:cost|take|kosta|ta))?$/;
+
+/** A question about something not named ("vad kostar det?"): the bot asks back instead of guessing. */
+export function isVagueQuestion(text: string): boolean {
+  return VAGUE.test(normalize(text));
+}
+
+/** Whether a message reads as a question (a question mark or a question word first). */
+export function looksLikeQuestion(text: string): boolean {
+  const trimmed = text.trim();
+  if (/\?\s*$/.test(trimmed)) return true;
+  return QUESTION_WORDS.test(normalize(trimmed));
+}
+
+/** Words of a message that open a suggestion without saying what it is ("hej, jag har ett förslag"). */
+export interface FeedbackOpening {
+  /** What follows the opening, as the user wrote it ('' when nothing). */
+  rest: string;
+}
+
+const GREETING_LEAD =
+  /^(?:(?:hej|hejsan|halla|hallo|tjena|tjenare|tja|god morgon|goddag|hi|hello|hey|good morning|ok|okej|okay|so|sa|ja|yes|well|nu|thanks for the help( earlier)?|tack for hjalpen( nyss| innan)?|tack)(?:\s+(?:pa dig|dar|there|allihopa|again|igen))?[\s,.!:;-]+)?/;
+const OPENINGS: RegExp[] = [
+  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja) (?:tycka till|tyck till|tycka|klaga|beromma|ge berom|framfora (?:nagot|en sak))(?: (?:om|pa) (?:en grej|nagot|nat|en sak|saker|er|kommunen))?\b/,
+  /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:ge|lamna|skicka|komma med|framfora|tycka till)(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)?\b/,
+  /^(?:lamna|ge|skicka|registrera|gora|ny|nytt)(?: ett| en| mitt| min| nytt| ny)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|felanmalan)\b/,
+  /^(?:gor|gora) (?:mora|borlange|hedemora|hallstahammar|kommunen|\w+) battre\b/,
+  /^(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
+  /^(?:i|we)(?: would| d)?(?: like| want| wanna| wish| have| had| got)(?: to)?(?: give| leave| make| send| share| submit| offer| file| register| voice| add)?(?: you)?(?: a| an| some| my| our| one)?(?: small| quick| little| short)?\s*(?:suggestion|suggestions|complaint|complaints|feedback|idea|ideas|opinion|opinions|comment|comments|praise|proposal|thought|thoughts)\b(?:\s+(?:for|to|about|on)\s+(?:you|the municipality|the council|\w+))?/,
+  /^(?:i|we) (?:would like|want|wish|d like) to (?:complain|comment|give praise|have my say|say something|tell you something)\b/,
+  /^(?:can|could|may) (?:i|we) (?:give|leave|make|send|share|submit|offer)(?: you)?(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
+  /^(?:leave|give|send|submit|make|new)(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
+  /^(?:make|improve) (?:mora|borlange|hedemora|hallstahammar|the municipality|\w+) better\b/,
+  /^(?:suggestion|complaint|feedback|idea|opinion|proposal)(?:\s+(?:for|to)\s+(?:the municipality|the council|you|\w+))?\s*(?:[:,.!-]|$)/,
+  /^(?:i|we) (?:want|would like|d like) to use (?:gor|make) \w+ (?:battre|better)\b/,
+];
+
+/**
+ * Whether a message opens a suggestion, and what it says after the opening. "hej, jag har ett
+ * förslag" gives rest '' (ask for it); "jag har ett förslag: fler bänkar på torget" gives the content.
+ * Works on the folded text and cuts the original at the same length (folding keeps lengths).
+ */
+export function feedbackOpening(text: string): FeedbackOpening | undefined {
+  const original = text.trim().replace(/\s+/g, ' ');
+  const folded = fold(original).replace(/[’'`´]/g, ' ');
+  if (folded.length !== original.length) return undefined;
+  const lead = GREETING_LEAD.exec(folded)?.[0] ?? '';
+  const body = folded.slice(lead.length);
+  for (const pattern of OPENINGS) {
+    const match = pattern.exec(body);
+    if (!match) continue;
+    let rest = original.slice(lead.length + match[0].length).replace(/^[\s:,.;!?–-]+/, '').trim();
+    // "…ett förslag om att bygga …" / "…that the council should…": keep the content only.
+    rest = rest.replace(/^(?:och det (?:ar|galler)|det (?:ar|galler)|som (?:ar|galler)|om att|att|om|pa att|och|so|and|that|about|regarding|here it is|here goes|it is|it s|its)\b[\s:,.-]*/i, '').trim();
+    if (/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i.test(rest)) rest = rest.replace(/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i, '').trim();
+    const words = rest.split(/\s+/).filter(Boolean).length;
+    if (words < 2 || rest.length < 10 || (/^(?:till|to|for|för|er|you|kommunen|the municipality)\b/i.test(rest) && words < 4)) return { rest: '' };
+    return { rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
+  }
+  return undefined;
+}
+
+/**
+ * The table first; where words are not enough, a classifier trained on example wordings
+ * (data/shared/conversation.json) with ordinary answers as a 'none' class. It decides only short
+ * messages, and only when it is sure, so an answer at a prompt is not taken for a command.
+ */
+export type IntentReader = (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
+
+export function createIntentReader(examples?: ConversationExamples): IntentReader {
+  const sets = Object.entries(examples?.examples ?? {});
+  if (sets.length < 2) return (text) => conversationIntent(text);
+  const classifier = trainClassifier(
+    sets.map(([label, set]) => ({ label, examples: [...set.sv, ...set.en], keywords: [] })),
+    { epochs: 40 },
+  );
+  const known = new Set<string>(conversationIntents);
+  return (text, options = {}) => {
+    const fromTable = conversationIntent(text);
+    if (fromTable || options.tableOnly) return fromTable;
+    // "Förslag!" opens a suggestion; it is not "mina förslag".
+    if (feedbackOpening(text)) return undefined;
+    const folded = normalize(text);
+    const words = folded.split(' ').filter(Boolean).length;
+    if (words === 0 || words > 6) return undefined;
+    const { scored, coverage } = classifier.classify(text);
+    const top = scored[0];
+    if (!top || top.label === 'none' || !known.has(top.label) || top.probability < CLASSIFIER_SURE || coverage < 0.5) return undefined;
+    return top.label as ConversationIntent;
+  };
+}
+
+/** How sure the classifier must be before a short message counts as a command. */
+export const CLASSIFIER_SURE = 0.7;
