@@ -61,7 +61,7 @@ let t: TestApp;
 const latencies: number[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000' });
 });
 afterAll(async () => {
   const sorted = [...latencies].sort((a, b) => a - b);

@@ -25,7 +25,9 @@ describe('privacy: what is stored about me, and erasure', () => {
     const extract = await chat.say('vilka uppgifter har ni om mig?');
     expect(replyKinds(extract)).toEqual(['privacy-info']);
     expect(transcriptText(extract)).toContain(reference);
-    expect(transcriptText(extract)).toContain('Karin Privat');
+    // The extract names what is stored (name, company, phone) without showing the values in the chat.
+    expect(transcriptText(extract)).toMatch(/namn, företag, telefonnummer/);
+    expect(transcriptText(extract)).not.toContain('Karin Privat');
 
     expect(replyKinds(await chat.say('radera mina uppgifter'))).toEqual(['privacy-confirm']);
     expect(replyKinds(await chat.say('nej'))).toEqual(['cancelled']);

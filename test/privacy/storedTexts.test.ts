@@ -56,8 +56,9 @@ describe('personal data in free text is masked in every stored document', () => 
     expect(await say(`Hjälp med bygglov, ${SECRETS}`)).toMatch(/MORA-K-\d{4}-\d+/);
 
     // 3. A focus group participant's open answer.
-    const started = await user(t, 'facilitator', { aadObjectId: 'aad-facilitator' })('starta fokusgrupp focus-group-bygglov');
-    const code = /Koden är ([A-Z0-9]{6})/.exec(started)?.[1] ?? '';
+    // The facilitator (authenticated by Teams in production) starts the session in the domain.
+    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: { userKey: 'test:facilitator', name: 'Sara' } });
+    const code = session.code;
     const participant = user(t, 'participant');
     expect(await participant(`delta ${code.toLowerCase()}`)).toContain('Vill du delta');
     expect(await participant('Ja, jag vill delta')).toContain('Fråga 1 av 4');
@@ -66,8 +67,9 @@ describe('personal data in free text is masked in every stored document', () => 
     expect(await participant(`Snabbare handläggning, ${SECRETS}`)).toContain('Påstående 1 av 4');
 
     // 4. An inspel waiting for "send it as a suggestion too?", left unanswered (it sits in the dialog state).
-    const started2 = await user(t, 'facilitator-2', { aadObjectId: 'aad-facilitator' })('starta fokusgrupp company-dialogue');
-    const code2 = /Koden är ([A-Z0-9]{6})/.exec(started2)?.[1] ?? '';
+    const session2 = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'company-dialogue', facilitator: { userKey: 'test:facilitator-2', name: 'Sara' } });
+    const code2 = session2.code;
+    const started2 = `session ${code2}`;
     const inspel = user(t, 'inspel-participant');
     const joinedReply = await inspel(`delta ${code2.toLowerCase()}`);
     expect(joinedReply, started2).toContain('Vill du delta');
