@@ -186,6 +186,16 @@ export class SuggestionDialog extends InterruptibleDialog {
     const session = turnSession(step.context);
     const tag = tagSchema.parse(vals(step).tag);
     const area = this.feedback.focusAreaName(session.municipality, tag.focusArea)[session.language];
+    const second = tag.ranked[1]?.focusArea;
+    if (tag.close && second) {
+      // The tagger cannot tell the two best areas apart: the user chooses between them.
+      const name = (id: string) => this.feedback.focusAreaName(session.municipality, id);
+      const both = this.choices(step, [
+        ...[tag.focusArea, second].map((id) => ({ value: `area:${id}`, title: name(id)[session.language], synonyms: [name(id).sv, name(id).en] })),
+        { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other', 'inget av dem', 'neither'] },
+      ]);
+      return this.prompt(step, this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both);
+    }
     const choices = this.choices(step, [
       { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok'] },
       { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other'] },
@@ -195,7 +205,9 @@ export class SuggestionDialog extends InterruptibleDialog {
 
   private async chooseArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const tag = tagSchema.parse(vals(step).tag);
-    if (chosen(step.result) === 'yes') return step.next({ value: tag.focusArea, index: 0, score: 1 } satisfies FoundChoice);
+    const answer = chosen(step.result) ?? '';
+    if (answer === 'yes') return step.next({ value: tag.focusArea, index: 0, score: 1 } satisfies FoundChoice);
+    if (answer.startsWith('area:')) return step.next({ value: answer.slice(5), index: 0, score: 1 } satisfies FoundChoice);
     const session = turnSession(step.context);
     // Best guesses first, so the likely alternatives are at the top.
     const order = tag.ranked.map((r) => r.focusArea);
