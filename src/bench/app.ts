@@ -23,6 +23,9 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       SQLITE_PATH: join(dir, 'bench.sqlite'),
       OUTBOX_DIR: join(dir, 'outbox'),
       MODEL_CACHE_DIR: join(repoRoot(), 'var', 'models'),
+      // The benchmark is one client address sending far more than any one user: no rate limit.
+      RATE_LIMIT_IP_PER_MINUTE: '100000000',
+      RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000000',
       ...env,
     }),
   );

@@ -40,6 +40,8 @@ export interface StartupOptions {
   texts: string[];
   /** Model cache directory for the child (a fresh one measures a cold start). */
   modelCacheDir?: string;
+  /** What the model cache holds at start, for the table ("cold", "filled"). */
+  cacheLabel?: string;
 }
 
 export async function benchStartup(options: StartupOptions): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
@@ -57,6 +59,9 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     SQLITE_PATH: join(dir, 'start.sqlite'),
     OUTBOX_DIR: join(dir, 'outbox'),
     DOTENV_CONFIG_QUIET: 'true',
+    // The benchmark is one client address sending far more than any one user: no rate limit.
+    RATE_LIMIT_IP_PER_MINUTE: '100000000',
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: '100000000',
     ...(options.modelCacheDir ? { MODEL_CACHE_DIR: options.modelCacheDir } : {}),
   };
   const t0 = performance.now();
@@ -93,7 +98,7 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     const how = args[0] === built ? 'dist' : 'tsx';
     return {
       rows: [
-        { what: `start to /healthz 200 (${how}${options.modelCacheDir ? ', cold model cache' : ''})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
+        { what: `start to /healthz 200 (${how}${options.cacheLabel ? `, ${options.cacheLabel} model cache` : ''})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
         {
           what: `RSS after start / after ${load.turns} turns`,
           now: `${rssStart ?? '?'} / ${rssAfter ?? '?'} MB${load.failures ? ` (${load.failures} turns failed)` : ''}`,
