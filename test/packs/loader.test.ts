@@ -1,37 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DataPackError, loadDataSet } from '../../src/domain/packs/loader';
+import { describe, expect, it } from 'vitest';
+import { loadDataSet } from '../../src/domain/packs/loader';
+import { dataCopies, problemsOf } from '../helpers/dataCopy';
 
 const DATA = join(__dirname, '..', '..', 'data');
-const temps: string[] = [];
-
-function copyOfData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-data-'));
-  temps.push(dir);
-  cpSync(DATA, dir, { recursive: true });
-  return dir;
-}
+const copyOfData = dataCopies();
 
 function editJson(file: string, edit: (value: unknown) => unknown): void {
   writeFileSync(file, JSON.stringify(edit(JSON.parse(readFileSync(file, 'utf8'))), null, 2));
 }
-
-function problemsOf(dir: string): DataPackError['problems'] {
-  try {
-    loadDataSet(dir);
-  } catch (error) {
-    if (error instanceof DataPackError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the data to be rejected');
-}
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('data packs', () => {
   it('loads all four packs with every taxonomy topic covered', () => {

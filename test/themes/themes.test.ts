@@ -1,35 +1,13 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DataPackError, loadDataSet } from '../../src/domain/packs/loader';
+import { describe, expect, it } from 'vitest';
 import { compileThemeMap, createThemeLayer } from '../../src/domain/themes/layer';
 import { countThemes } from '../../src/domain/themes/summary';
 import { taggerForPack, createTagger } from '../../src/domain/feedback/tagger';
 import { testData } from '../helpers/app';
+import { dataCopies, problemsOf } from '../helpers/dataCopy';
 
-const DATA = join(__dirname, '..', '..', 'data');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function copyOfData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-themes-'));
-  temps.push(dir);
-  cpSync(DATA, dir, { recursive: true });
-  return dir;
-}
-
-function problemsOf(dir: string): DataPackError['problems'] {
-  try {
-    loadDataSet(dir);
-  } catch (error) {
-    if (error instanceof DataPackError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the data to be rejected');
-}
+const copyOfData = dataCopies();
 
 const layer = () => {
   const data = testData();
