@@ -57,14 +57,19 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The first line of an export ('' for JSON Lines). */
+export function exportHeader(format: 'jsonl' | 'csv'): string {
+  return format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\r\n` : '';
+}
+
+/** One item as a line of an export, with its line end (for streaming). */
+export function exportLine(item: FeedbackItem, format: 'jsonl' | 'csv'): string {
+  const row = exportRow(item);
+  return format === 'jsonl' ? `${JSON.stringify(row)}\n` : `${EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(',')}\r\n`;
+}
+
 export function formatItems(items: FeedbackItem[], format: 'jsonl' | 'csv'): string {
-  if (format === 'jsonl') return items.map((item) => JSON.stringify(exportRow(item))).join('\n') + (items.length ? '\n' : '');
-  const header = EXPORT_COLUMNS.join(',');
-  const rows = items.map((item) => {
-    const row = exportRow(item);
-    return EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(',');
-  });
-  return `${[header, ...rows].join('\r\n')}\r\n`;
+  return exportHeader(format) + items.map((item) => exportLine(item, format)).join('');
 }
 
 async function exportSession(args: string[]): Promise<number> {

@@ -25,6 +25,9 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     addSupport: (m, id, k) => guard(() => real.feedback.addSupport(m, id, k)),
     getContact: (m, id) => guard(() => real.feedback.getContact(m, id)),
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
+    openSimilarCandidates: (m, terms, n) => guard(() => real.feedback.openSimilarCandidates(m, terms, n)),
+    inbox: (m, f, p) => guard(() => real.feedback.inbox(m, f, p)),
+    reindex: (m) => guard(() => real.feedback.reindex(m)),
   };
   return { store: { ...real, feedback }, state };
 }

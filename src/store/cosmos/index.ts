@@ -7,6 +7,7 @@ import { CosmosClient, type Container, type Database, type SqlParameter } from '
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
 import {
   assertFieldPath,
+  assertIndexedArray,
   collectionNames,
   type CollectionName,
   type Document,
@@ -134,9 +135,12 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
       },
       async query(pk, query: Query = {}) {
         const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
-        let sql = 'SELECT * FROM c WHERE c.pk = @pk';
+        // TOP bounds the work to the page asked for (fetchAll would read every page otherwise).
+        const top = query.limit ? `TOP ${Math.max(1, Math.floor(query.limit))} ` : '';
+        let sql = `SELECT ${top}* FROM c WHERE c.pk = @pk`;
         (query.where ?? []).forEach((condition, index) => {
-          sql += ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
+          if (condition.op === 'contains') sql += ` AND ARRAY_CONTAINS(c.doc.${assertIndexedArray(condition.field)}, @p${index})`;
+          else sql += ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
           parameters.push({ name: `@p${index}`, value: condition.value });
         });
         if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;
