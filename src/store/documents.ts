@@ -32,6 +32,8 @@ export interface Query {
   where?: Condition[];
   /** Newest first by this field (an ISO date string). */
   newestFirstBy?: string;
+  /** Oldest first by this field (when newestFirstBy is not given). */
+  oldestFirstBy?: string;
   limit?: number;
 }
 

@@ -411,6 +411,13 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
     async listAnswers(sessionId) {
       return (await answers.query(sessionId)).map((s) => s.doc as unknown as Answer);
     },
+    async listAddedStatements(sessionId, stepId, limit) {
+      const where: Condition[] = [
+        { field: 'value.kind', op: '=', value: 'statement-new' },
+        { field: 'stepId', op: '=', value: stepId },
+      ];
+      return (await answers.query(sessionId, { where, oldestFirstBy: 'at', limit })).map((s) => s.doc as unknown as Answer);
+    },
   };
 }
 

@@ -298,6 +298,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.focusGroups.createSession({ ...session, id: 'fs3', code: 'GHJ789', municipality: 'borlange' });
         expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs2', 'fs1']);
       });
+
+      it('lists the statements participants added at a step, oldest first and bounded, without the other answers', async () => {
+        const store = await open();
+        const add = (i: number, stepId: string) =>
+          store.focusGroups.addAnswer('fs9', {
+            participant: `p${i}`,
+            stepId,
+            value: { kind: 'statement-new', statementId: `new-${i}`, text: `Påstående ${i}` },
+            at: `2026-11-23T08:${String(10 + i).padStart(2, '0')}:00.000Z`,
+          });
+        for (const i of [3, 1, 2]) await add(i, 'statements');
+        await add(4, 'other-step');
+        await store.focusGroups.addAnswer('fs9', { participant: 'p1', stepId: 'statements', value: { kind: 'vote', statementId: 'seed-0', vote: 'agree' }, at: '2026-11-23T08:00:00.000Z' });
+        const added = await store.focusGroups.listAddedStatements('fs9', 'statements', 2);
+        expect(added.map((a) => a.value.kind === 'statement-new' && a.value.statementId)).toEqual(['new-1', 'new-2']);
+        expect(await store.focusGroups.listAddedStatements('fs9', 'statements', 5)).toHaveLength(3);
+        expect(await store.focusGroups.listAddedStatements('other', 'statements', 5)).toEqual([]);
+      });
     });
 
     describe('guide events', () => {

@@ -48,6 +48,9 @@ function wrap(error: unknown, what: string): never {
 
 const COUNTERS = 'counters';
 
+/** A document field in Cosmos SQL, in brackets so that keywords (`value`) are names too. */
+const path = (field: string): string => `c.doc${field.split('.').map((part) => `["${part}"]`).join('')}`;
+
 export async function createCosmosBackend(options: CosmosOptions): Promise<DocumentBackend> {
   const client = new CosmosClient({
     endpoint: options.endpoint,
@@ -139,11 +142,12 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
         const top = query.limit ? `TOP ${Math.max(1, Math.floor(query.limit))} ` : '';
         let sql = `SELECT ${top}* FROM c WHERE c.pk = @pk`;
         (query.where ?? []).forEach((condition, index) => {
-          if (condition.op === 'contains') sql += ` AND ARRAY_CONTAINS(c.doc.${assertIndexedArray(condition.field)}, @p${index})`;
-          else sql += ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
+          if (condition.op === 'contains') sql += ` AND ARRAY_CONTAINS(${path(assertIndexedArray(condition.field))}, @p${index})`;
+          else sql += ` AND ${path(assertFieldPath(condition.field))} ${condition.op} @p${index}`;
           parameters.push({ name: `@p${index}`, value: condition.value });
         });
-        if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;
+        if (query.newestFirstBy) sql += ` ORDER BY ${path(assertFieldPath(query.newestFirstBy))} DESC`;
+        else if (query.oldestFirstBy) sql += ` ORDER BY ${path(assertFieldPath(query.oldestFirstBy))} ASC`;
         try {
           const { resources } = await c.items
             .query<Envelope>({ query: sql, parameters }, { partitionKey: pk, maxItemCount: query.limit })

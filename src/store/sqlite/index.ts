@@ -45,6 +45,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_reference ON documents (collection, pk, json_extract(doc, '$.reference'));
    CREATE INDEX documents_submitter ON documents (collection, pk, json_extract(doc, '$.submitter.userKey'));
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
+  // Focus group answers by kind and step (the statements participants added).
+  `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
@@ -209,6 +211,7 @@ export function createSqliteBackend(path: string): DocumentBackend {
           params.push(value);
         }
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
+        else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
         if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
         return (prepare(sql).all(...params) as Array<{ etag: string; doc: string }>).map(parse);
       }),
