@@ -20,7 +20,7 @@ import type { FocusGroups } from '../domain/focusGroups/service';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
-import { distinctiveTerms } from '../domain/staff/themes';
+import { themesByGroup } from '../domain/staff/themes';
 import { exportHeader, exportLine } from '../cli/export';
 import { inboxCursorAfter, inboxOrder } from '../store/repositories';
 import type { InboxFilter } from '../domain/feedback/types';
@@ -305,12 +305,15 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (!municipality || !canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality ?? 'any municipality'}`);
       const items = await listItems(member, { ...query, municipality });
       const pack = staff.pack(municipality);
-      const all = items.map((i) => ({ text: i.text, language: i.language }));
+      // Every text analysed once for all areas' themes; counts in one pass.
+      const byArea = themesByGroup(items, (i) => i.focusArea);
+      const counts = new Map<string, number>();
+      for (const item of items) counts.set(item.focusArea, (counts.get(item.focusArea) ?? 0) + 1);
       const themes = pack.focusAreas.map((area) => ({
         focusArea: area.id,
         name: area.name,
-        count: items.filter((i) => i.focusArea === area.id).length,
-        themes: distinctiveTerms(items.filter((i) => i.focusArea === area.id).map((i) => ({ text: i.text, language: i.language })), all),
+        count: counts.get(area.id) ?? 0,
+        themes: byArea.get(area.id) ?? [],
       }));
       const unanswered = (await store.guideEvents.list(municipality, { kind: 'unrecognised', since: query.from }))
         .filter((e) => !query.to || e.at.slice(0, 10) <= query.to)
