@@ -181,7 +181,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         return this.prompt(step, `${header}\n\n${current.question[lang]}\n\n${items.map((item, i) => `${i + 1}. ${item.label}`).join('\n')}\n\n${this.t(step, 'focus.rankingHint')}`, nav);
       }
       case 'statements': {
-        const statements = await this.statements(state, current, lang);
+        const statements = await this.statements(step, state, current, lang);
         const statement = statements[state.statementIndex];
         if (!statement) {
           if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
@@ -243,7 +243,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
-        const statements = await this.statements(state, current, lang);
+        const statements = await this.statements(step, state, current, lang);
         const statement = statements[state.statementIndex];
         const vote = said === t('focus.agree') ? 'agree' : said === t('focus.disagree') ? 'disagree' : 'pass';
         if (statement) await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'vote', statementId: statement.id, vote });
@@ -290,12 +290,19 @@ export class FocusGroupDialog extends InterruptibleDialog {
   }
 
   private async statements(
+    step: WaterfallStepContext,
     state: LoopState,
     current: Extract<DialogueStep, { type: 'statements' }>,
     lang: Language,
   ): Promise<Array<{ id: string; text: string }>> {
     const seeds = current.seed.map((s, i) => ({ id: seedStatementId(i), text: s[lang] }));
-    const added = (await this.groups.addedStatements(state.sessionId, current.id)).slice(0, 5);
+    // Read once per turn: a vote and the next statement's prompt share it.
+    const key = `focusGroup.added:${state.sessionId}:${current.id}`;
+    let added = step.context.turnState.get(key) as Array<{ id: string; text: string }> | undefined;
+    if (!added) {
+      added = (await this.groups.addedStatements(state.sessionId, current.id)).slice(0, 5);
+      step.context.turnState.set(key, added);
+    }
     return [...seeds, ...added];
   }
 

@@ -287,6 +287,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const digestTimer = setInterval(() => void digest(), 60 * 60 * 1000);
   digestTimer.unref();
 
+  // Items stored before the store kept their terms and sort keys get them, once per municipality.
+  const reindexFeedback = async (): Promise<void> => {
+    for (const id of data.packs.keys()) {
+      if (stopped) return;
+      const key = `reindex/feedback-v1/${id}`;
+      try {
+        if ((await store.kv.read([key]))[key]) continue;
+        const written = await store.feedback.reindex(id);
+        await store.kv.write({ [key]: { at: now().toISOString(), written, eTag: '*' } });
+        if (written > 0) logger.info({ municipality: id, written }, 'feedback items reindexed');
+      } catch (error) {
+        logger.warn({ err: error, municipality: id }, 'feedback reindexing failed; tried again at the next start');
+      }
+    }
+  };
   const retrainFromCorrections = async (): Promise<void> => {
     for (const id of data.packs.keys()) {
       if (stopped) return;
@@ -330,7 +345,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       });
       // The taggers learn from the staff re-tags stored so far (and again on demand from the staff
       // API), in the background: until then, the pack examples' tagger answers.
-      retraining = retrainFromCorrections();
+      retraining = reindexFeedback().then(retrainFromCorrections);
       return url;
     },
     retrained: () => retraining,

@@ -40,8 +40,8 @@ export interface StartupOptions {
   texts: string[];
   /** Model cache directory for the child (a fresh one measures a cold start). */
   modelCacheDir?: string;
-  /** What the model cache holds at start, for the table ("cold", "filled"). */
-  cacheLabel?: string;
+  /** What this start is, for the table (cold or warm model cache). */
+  label: string;
 }
 
 export async function benchStartup(options: StartupOptions): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
@@ -49,7 +49,8 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-start-'));
   const port = await freePort();
   const built = join(root, 'dist', 'src', 'index.js');
-  const args = existsSync(built) ? [built] : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'index.ts')];
+  // tsx as a loader in the same process (its CLI would add a parent process to the RSS reading).
+  const args = existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src', 'index.ts')];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -98,7 +99,7 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     const how = args[0] === built ? 'dist' : 'tsx';
     return {
       rows: [
-        { what: `start to /healthz 200 (${how}${options.cacheLabel ? `, ${options.cacheLabel} model cache` : ''})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
+        { what: `start to /healthz 200 (${how}, ${options.label})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
         {
           what: `RSS after start / after ${load.turns} turns`,
           now: `${rssStart ?? '?'} / ${rssAfter ?? '?'} MB${load.failures ? ` (${load.failures} turns failed)` : ''}`,

@@ -72,11 +72,11 @@ async function main(argv: string[]): Promise<number> {
     const rssTurns = Number(arg(argv, 'rss-turns') ?? (quick ? 500 : 20_000));
     const cold = mkdtempSync(join(tmpdir(), 'fl-bench-models-'));
     try {
-      const coldResult = await benchStartup({ turns: 0, maxMs: 1, texts, modelCacheDir: cold, cacheLabel: 'cold' });
+      const coldResult = await benchStartup({ turns: 0, maxMs: 1, texts, modelCacheDir: cold, label: 'empty model cache' });
       rows.push(coldResult.rows[0] ?? { what: 'cold start', now: '?', goal: '' });
       json.cold_start_ms = coldResult.json.start_ms;
       // The second start finds the models the first one cached.
-      const warm = await benchStartup({ turns: rssTurns, maxMs: quick ? 20_000 : 300_000, texts, modelCacheDir: cold, cacheLabel: 'filled' });
+      const warm = await benchStartup({ turns: rssTurns, maxMs: quick ? 20_000 : 300_000, texts, modelCacheDir: cold, label: 'models cached' });
       rows.push(...warm.rows);
       Object.assign(json, warm.json);
     } finally {

@@ -15,7 +15,7 @@ import { argValue, positional } from '../eval/common';
 import { loadDataSet } from '../domain/packs/loader';
 import { createFocusGroups } from '../domain/focusGroups/service';
 import { loadTemplates } from '../domain/focusGroups/template';
-import { csvDelimiters, toCsvText, type CsvDelimiter } from '../domain/csv';
+import { csvCell, csvDelimiters, type CsvDelimiter } from '../domain/csv';
 
 export const EXPORT_COLUMNS = [
   'id',
@@ -51,16 +51,19 @@ export function exportRow(item: FeedbackItem): Record<(typeof EXPORT_COLUMNS)[nu
   };
 }
 
+/** The first line of an export ('' for JSON Lines). */
+export function exportHeader(format: 'jsonl' | 'csv', delimiter: CsvDelimiter = ','): string {
+  return format === 'csv' ? `${EXPORT_COLUMNS.map((c) => csvCell(c, delimiter)).join(delimiter)}\r\n` : '';
+}
+
+/** One item as a line of an export, with its line end (for streaming); CSV cells neutralised (src/domain/csv.ts). */
+export function exportLine(item: FeedbackItem, format: 'jsonl' | 'csv', delimiter: CsvDelimiter = ','): string {
+  const row = exportRow(item);
+  return format === 'jsonl' ? `${JSON.stringify(row)}\n` : `${EXPORT_COLUMNS.map((column) => csvCell(row[column], delimiter)).join(delimiter)}\r\n`;
+}
+
 export function formatItems(items: FeedbackItem[], format: 'jsonl' | 'csv', delimiter: CsvDelimiter = ','): string {
-  if (format === 'jsonl') return items.map((item) => JSON.stringify(exportRow(item))).join('\n') + (items.length ? '\n' : '');
-  return toCsvText(
-    EXPORT_COLUMNS,
-    items.map((item) => {
-      const row = exportRow(item);
-      return EXPORT_COLUMNS.map((column) => row[column]);
-    }),
-    delimiter,
-  );
+  return exportHeader(format, delimiter) + items.map((item) => exportLine(item, format, delimiter)).join('');
 }
 
 function parseDelimiter(value: string | undefined): CsvDelimiter | undefined {

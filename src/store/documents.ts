@@ -16,15 +16,24 @@ export interface Stored<T extends Document = Document> {
 export interface Condition {
   /** A field path such as `status` or `submitter.userKey` (letters, digits and dots only). */
   field: string;
-  /** `contains`: the field is an array holding the value. */
-  op: '=' | '>=' | 'contains';
+  /**
+   * `contains`: the field is an array of strings that holds `value`. The fields in
+   * INDEXED_ARRAY_FIELDS are indexed by both stores (Cosmos DB indexes arrays; SQLite keeps them in
+   * a side table), so such a query never scans the partition; other arrays are searched in place.
+   */
+  op: '=' | '>=' | '<' | 'contains';
   value: string | number | boolean;
 }
+
+/** Top-level array-of-strings fields that `contains` conditions may use (the stores index them). */
+export const INDEXED_ARRAY_FIELDS = ['terms'] as const;
 
 export interface Query {
   where?: Condition[];
   /** Newest first by this field (an ISO date string). */
   newestFirstBy?: string;
+  /** Oldest first by this field (when newestFirstBy is not given). */
+  oldestFirstBy?: string;
   limit?: number;
 }
 
@@ -50,6 +59,11 @@ export interface DocumentBackend {
 
 export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys'] as const;
 export type CollectionName = (typeof collectionNames)[number];
+
+export function assertIndexedArray(field: string): string {
+  if (!(INDEXED_ARRAY_FIELDS as readonly string[]).includes(field)) throw new Error(`"${field}" is not an indexed array field`);
+  return field;
+}
 
 export function assertFieldPath(field: string): string {
   if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(field)) throw new Error(`bad field path "${field}"`);

@@ -24,6 +24,8 @@ import type { Answer } from '../domain/focusGroups/results';
 import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
+import { lookupTerms, similarityTerms } from '../domain/feedback/similar';
+import type { InboxFilter } from '../domain/feedback/types';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
@@ -100,12 +102,44 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
   };
 }
 
+/** Fields the store keeps with a feedback item for its queries; never part of the item itself. */
+const DERIVED = ['terms', 'open', 'sortKey'] as const;
+
+/** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
+const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
+
+function withDerived(item: FeedbackItem): Record<string, unknown> {
+  return { ...withoutETag(item), terms: similarityTerms(item.text, item.language), open: item.status !== 'closed', sortKey: sortKeyOf(item) };
+}
+
+function asFeedbackItem(stored: Stored): FeedbackItem {
+  const doc: Record<string, unknown> = { ...stored.doc };
+  for (const field of DERIVED) delete doc[field];
+  return withETag<FeedbackItem>({ doc, etag: stored.etag });
+}
+
+const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
+
+/** The inbox cursor that continues after `item` (the same in every municipality, so pages merge). */
+export const inboxCursorAfter = (item: FeedbackItem): string => encodeCursor(sortKeyOf(item));
+
+/** Newest first in the inbox's order. */
+export const inboxOrder = (a: FeedbackItem, b: FeedbackItem): number => (sortKeyOf(a) < sortKeyOf(b) ? 1 : sortKeyOf(a) > sortKeyOf(b) ? -1 : 0);
+const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+/** The day after a YYYY-MM-DD date (for an inclusive `to`). */
+function dayAfter(day: string): string {
+  const date = new Date(`${day.slice(0, 10)}T00:00:00.000Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString();
+}
+
 export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
   const get = async (municipality: string, id: string) => {
     const stored = await items.get(municipality, id);
-    return stored ? withETag<FeedbackItem>(stored) : undefined;
+    return stored ? asFeedbackItem(stored) : undefined;
   };
   return {
     async create(input: NewFeedbackItem, contact?: SubmitterContact) {
@@ -125,13 +159,16 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
       };
       if (item.hasContact && contact) await contacts.upsert(input.municipality, id, { ...contact });
-      const { value, created } = await insertOnce(items, input.municipality, id, withoutETag(item), () => get(input.municipality, id), 'feedback item');
-      return { item: value, created };
+      const stored = await items.insert(input.municipality, id, withDerived(item));
+      if (stored) return { item: asFeedbackItem(stored), created: true };
+      const raced = await get(input.municipality, id);
+      if (raced) return { item: raced, created: false };
+      throw new Error('feedback item vanished while it was being created');
     },
     get,
     async getByReference(municipality, ref) {
       const [found] = await items.query(municipality, { where: [{ field: 'reference', op: '=', value: ref }] });
-      return found ? withETag<FeedbackItem>(found) : undefined;
+      return found ? asFeedbackItem(found) : undefined;
     },
     async list(municipality, filter = {}) {
       const where: Condition[] = [];
@@ -140,13 +177,13 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       if (filter.since) where.push({ field: 'createdAt', op: '>=', value: filter.since });
       const found = await items.query(municipality, { where, newestFirstBy: 'createdAt' });
-      return found.map((s) => withETag<FeedbackItem>(s));
+      return found.map(asFeedbackItem);
     },
     async update(item) {
       if (!item.eTag) throw new ConcurrencyError(`feedback ${item.reference}`);
       try {
-        const stored = await items.replace(item.municipality, item.id, withoutETag(item), item.eTag);
-        return withETag<FeedbackItem>(stored);
+        const stored = await items.replace(item.municipality, item.id, withDerived(item), item.eTag);
+        return asFeedbackItem(stored);
       } catch (error) {
         if (error instanceof ConcurrencyError) throw new ConcurrencyError(`feedback ${item.reference}`);
         throw error;
@@ -171,8 +208,8 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
           history: [...item.history, { at, by: 'system', action: 'supported' as const }],
         };
         try {
-          const stored = await items.replace(municipality, id, withoutETag(next), item.eTag);
-          return withETag<FeedbackItem>(stored);
+          const stored = await items.replace(municipality, id, withDerived(next), item.eTag);
+          return asFeedbackItem(stored);
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
         }
@@ -201,6 +238,65 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
     },
     async deleteContact(municipality, id) {
       await contacts.delete(municipality, id);
+    },
+    async openSimilarCandidates(municipality, terms, perTerm = 40) {
+      const found = new Map<string, { item: FeedbackItem; terms: string[] }>();
+      const pages = await Promise.all(
+        lookupTerms(terms).map((term) =>
+          items.query(municipality, {
+            where: [
+              { field: 'terms', op: 'contains', value: term },
+              { field: 'open', op: '=', value: true },
+            ],
+            newestFirstBy: 'sortKey',
+            limit: perTerm,
+          }),
+        ),
+      );
+      for (const page of pages) {
+        for (const stored of page) {
+          const item = asFeedbackItem(stored);
+          if (found.has(item.id)) continue;
+          const stems = stored.doc.terms;
+          found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
+        }
+      }
+      return [...found.values()];
+    },
+    async inbox(municipality, filter: InboxFilter, page) {
+      const where: Condition[] = [];
+      if (filter.status) where.push({ field: 'status', op: '=', value: filter.status });
+      if (filter.focusArea) where.push({ field: 'focusArea', op: '=', value: filter.focusArea });
+      if (filter.kind) where.push({ field: 'kind', op: '=', value: filter.kind });
+      if (filter.topic) where.push({ field: 'topic', op: '=', value: filter.topic });
+      if (filter.team) where.push({ field: 'assignment.team', op: '=', value: filter.team });
+      if (filter.from) where.push({ field: 'createdAt', op: '>=', value: filter.from });
+      if (filter.to) where.push({ field: 'createdAt', op: '<', value: dayAfter(filter.to) });
+      if (page.cursor) where.push({ field: 'sortKey', op: '<', value: decodeCursor(page.cursor) });
+      const limit = Math.max(1, Math.floor(page.limit));
+      const found = await items.query(municipality, { where, newestFirstBy: 'sortKey', limit: limit + 1 });
+      const list = found.slice(0, limit);
+      const last = list.at(-1);
+      const lastKey = last?.doc.sortKey;
+      return {
+        items: list.map(asFeedbackItem),
+        ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
+      };
+    },
+    async reindex(municipality) {
+      let written = 0;
+      for (const stored of await items.query(municipality)) {
+        if (typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)) continue;
+        const item = asFeedbackItem(stored);
+        try {
+          await items.replace(municipality, item.id, withDerived(item), stored.etag);
+          written += 1;
+        } catch (error) {
+          // Changed meanwhile: that write has already added the fields.
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      return written;
     },
   };
 }
@@ -362,6 +458,13 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
     },
     async listAnswers(sessionId) {
       return (await answers.query(sessionId)).map((s) => s.doc as unknown as Answer);
+    },
+    async listAddedStatements(sessionId, stepId, limit) {
+      const where: Condition[] = [
+        { field: 'value.kind', op: '=', value: 'statement-new' },
+        { field: 'stepId', op: '=', value: stepId },
+      ];
+      return (await answers.query(sessionId, { where, oldestFirstBy: 'at', limit })).map((s) => s.doc as unknown as Answer);
     },
   };
 }

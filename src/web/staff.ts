@@ -26,9 +26,11 @@ import { hashStaffToken } from '../domain/staff/tokens';
 import { countThemes } from '../domain/themes/summary';
 import type { ThemeLayer } from '../domain/themes/layer';
 import { checkApiKey } from '../domain/staff/apiKeys';
-import { formatItems } from '../cli/export';
+import { exportHeader, exportLine } from '../cli/export';
 import { csvDelimiters } from '../domain/csv';
 import { contactRequestForStaff } from '../domain/guide/contactRequest';
+import { inboxCursorAfter, inboxOrder } from '../store/repositories';
+import type { InboxFilter } from '../domain/feedback/types';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
@@ -66,7 +68,16 @@ const filterSchema = z.object({
   format: z.enum(['json', 'csv', 'jsonl']).optional(),
   /** CSV delimiter: , (default) or ; (what Swedish Excel expects). */
   delimiter: z.enum(csvDelimiters).optional(),
+  /** Inbox page size (JSON); the `next` of a page continues it. */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(400).regex(/^[A-Za-z0-9_-]*$/, 'expected the next value of a page').optional(),
 });
+
+/** Default inbox page size; exports stream in pages of EXPORT_PAGE. */
+const INBOX_PAGE = 100;
+const EXPORT_PAGE = 500;
+/** Store pages read at most for one inbox page when text search or overdue filter out items. */
+const MAX_ROUNDS = 20;
 
 const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('take') }),
@@ -184,6 +195,38 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   };
 
+  /**
+   * One inbox page: the store filters and pages (per municipality, merged newest first); text
+   * search and overdue are judged here on the page's items, reading on until the page is full.
+   */
+  const inboxPage = async (member: StaffMember, query: z.infer<typeof filterSchema>, limit: number, cursor?: string) => {
+    const allowed = municipalitiesOf(member);
+    if (query.municipality && !allowed.includes(query.municipality)) throw new StaffAccessError(`no access to ${query.municipality}`);
+    const municipalities = query.municipality ? [query.municipality] : allowed;
+    const filter: InboxFilter = { status: query.status, focusArea: query.focusArea, kind: query.kind, topic: query.topic, team: query.team, from: query.from, to: query.to };
+    const q = query.q?.toLowerCase();
+    const keep = (i: FeedbackItem) =>
+      (!q || i.text.toLowerCase().includes(q) || i.reference.toLowerCase().includes(q) || (i.place ?? '').toLowerCase().includes(q)) &&
+      (query.overdue === undefined || staff.isOverdue(i) === (query.overdue === 'true'));
+    const out: FeedbackItem[] = [];
+    let next = cursor;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const pages = await Promise.all(municipalities.map((m) => store.feedback.inbox(m, filter, { limit, cursor: next })));
+      const all = pages.flatMap((p) => p.items).sort(inboxOrder);
+      const merged = all.slice(0, limit);
+      const more = pages.some((p) => p.next !== undefined) || all.length > merged.length;
+      for (const [index, item] of merged.entries()) {
+        if (!keep(item)) continue;
+        out.push(item);
+        if (out.length === limit) return { items: out, next: more || index < merged.length - 1 ? inboxCursorAfter(item) : undefined };
+      }
+      const last = merged.at(-1);
+      if (!more || !last) return { items: out, next: undefined };
+      next = inboxCursorAfter(last);
+    }
+    return { items: out, next };
+  };
+
   const parseQuery = (req: Request, res: Response) => {
     const parsed = filterSchema.safeParse(req.query ?? {});
     if (!parsed.success) {
@@ -230,14 +273,31 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     guard(async (req, res, member) => {
       const query = parseQuery(req, res);
       if (!query) return;
-      const items = await listItems(member, query);
       if (query.format === 'csv' || query.format === 'jsonl') {
-        res.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-        res.setHeader('content-disposition', `attachment; filename="feedback.${query.format}"`);
-        res.end(formatItems(items, query.format, query.delimiter));
+        // Streamed page by page: the export never holds more than one page in memory.
+        const format = query.format;
+        let page = await inboxPage(member, query, EXPORT_PAGE);
+        res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+        res.setHeader('content-disposition', `attachment; filename="feedback.${format}"`);
+        res.writeHead(200);
+        const write = (chunk: string) => (chunk && !res.write(chunk) ? new Promise<void>((resolve) => res.once('drain', () => resolve())) : Promise.resolve());
+        try {
+          await write(exportHeader(format, query.delimiter));
+          for (;;) {
+            await write(page.items.map((item) => exportLine(item, format, query.delimiter)).join(''));
+            if (!page.next) break;
+            page = await inboxPage(member, query, EXPORT_PAGE, page.next);
+          }
+          res.end();
+        } catch (error) {
+          // Half an export must not look like a whole one: the connection is cut.
+          res.destroy();
+          throw error;
+        }
         return;
       }
-      res.json({ count: items.length, items: items.map(present) });
+      const page = await inboxPage(member, query, query.limit ?? INBOX_PAGE, query.cursor);
+      res.json({ count: page.items.length, items: page.items.map(present), next: page.next ?? null });
     }),
   );
 

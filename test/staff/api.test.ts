@@ -105,6 +105,28 @@ describe('staff API', () => {
     expect((await post(`/api/staff/items/mora/${dup.id}/actions`, moraToken, { type: 'duplicate', of: 'MORA-1999-999999' })).status).toBe(400);
   });
 
+  it('pages the inbox with limit and next, across municipalities, with text search still applied', async () => {
+    const admin = (await addStaff(t.app.store, { name: 'Alva Admin', role: 'admin', municipalities: ['mora', 'borlange'] })).token;
+    const all = (await (await get('/api/staff/items', admin)).json()) as { items: FeedbackItem[]; next: string | null };
+    expect(all.next).toBeNull();
+    const seen: string[] = [];
+    let next: string | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const response = await get(`/api/staff/items?limit=1${next ? `&cursor=${next}` : ''}`, admin);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { count: number; items: FeedbackItem[]; next: string | null };
+      expect(page.count).toBeLessThanOrEqual(1);
+      seen.push(...page.items.map((i) => i.reference));
+      next = page.next;
+      if (!next) break;
+    }
+    expect(seen).toEqual(all.items.map((i) => i.reference));
+    expect(seen).toEqual(expect.arrayContaining([competence.reference, borlangeItem.reference]));
+    const searched = (await (await get('/api/staff/items?limit=1&q=belysning', admin)).json()) as { items: FeedbackItem[]; next: string | null };
+    expect(searched.items.map((i) => i.reference)).toEqual([borlangeItem.reference]);
+    expect((await get('/api/staff/items?cursor=not%20a%20cursor', admin)).status).toBe(400);
+  });
+
   it('exports the filtered view as CSV and JSON Lines', async () => {
     const csv = await (await get('/api/staff/items?format=csv', moraToken)).text();
     expect(csv.split('\r\n')[0]).toBe('id,reference,municipality,kind,text,focusArea,secondaryArea,topic,confidence,serviceFactor,status,supports,createdAt');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../src/domain/ports';
 import type { NewContactRequest, NewFeedbackItem } from '../../src/domain/feedback/types';
 import type { Store } from '../../src/store/types';
+import { similarityTerms } from '../../src/domain/feedback/similar';
 
 /**
  * The one contract every store passes, run unchanged against SQLite and Cosmos DB.
@@ -181,6 +182,73 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(anonymous.hasContact).toBe(false);
         expect(await store.feedback.getContact('mora', anonymous.id)).toBeUndefined();
       });
+
+      it('finds open items that share a term with a text (index lookup), with their stored terms, never closed ones', async () => {
+        const store = await open();
+        const { item: a } = await store.feedback.create(feedback({ text: 'Fler cykelställ vid resecentrum' }));
+        const { item: b } = await store.feedback.create(feedback({ text: 'Bättre snöröjning av cykelbanor', createdAt: '2026-11-24T08:00:00.000Z' }));
+        const { item: c } = await store.feedback.create(feedback({ text: 'Cykelställ vid biblioteket behövs', createdAt: '2026-11-25T08:00:00.000Z' }));
+        await store.feedback.create(feedback({ text: 'Längre öppettider på återvinningen' }));
+        await store.feedback.update({ ...c, status: 'closed' });
+        const terms = similarityTerms('cykelställ', 'sv');
+        const found = await store.feedback.openSimilarCandidates('mora', terms);
+        expect(found.map((f) => f.item.id)).toEqual([a.id]);
+        expect(found[0]?.terms).toEqual(similarityTerms(a.text, 'sv'));
+        expect(found[0]?.item).toEqual(await store.feedback.get('mora', a.id));
+        const either = await store.feedback.openSimilarCandidates('mora', [...terms, ...similarityTerms('snöröjning', 'sv')]);
+        expect(either.map((f) => f.item.id).sort()).toEqual([a.id, b.id].sort());
+        expect(await store.feedback.openSimilarCandidates('borlange', terms)).toEqual([]);
+        // Reopened, it is found again; bounded per term, newest first.
+        await store.feedback.update({ ...(await store.feedback.get('mora', c.id))!, status: 'in-progress' });
+        expect((await store.feedback.openSimilarCandidates('mora', terms, 1)).map((f) => f.item.id)).toEqual([c.id]);
+      });
+
+      it('reindexes items stored before the store kept terms and sort keys, so they are found and paged', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback({ text: 'Fler laddstolpar för elbilar' }));
+        const { eTag: _eTag, ...old } = item;
+        await store.backend.collection('feedback').replace('mora', item.id, { ...old }, undefined);
+        expect(await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).toEqual([]);
+        expect(await store.feedback.reindex('mora')).toBe(1);
+        expect(await store.feedback.reindex('mora')).toBe(0);
+        expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
+        expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([item.id]);
+      });
+
+      it('pages the inbox newest first with a cursor, filtered by the store, without the store\'s own fields', async () => {
+        const store = await open();
+        const created: string[] = [];
+        for (let i = 0; i < 7; i += 1) {
+          const { item } = await store.feedback.create(
+            feedback({ text: `Förslag ${i}`, kind: i % 2 === 0 ? 'suggestion' : 'complaint', createdAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00:00.000Z` }),
+          );
+          created.push(item.id);
+        }
+        // Two items at the same moment still page without a gap or a repeat.
+        const { item: twin } = await store.feedback.create(feedback({ text: 'Tvilling', createdAt: '2026-11-16T08:00:00.000Z' }));
+        const newestFirst = [twin.id, ...created.slice().reverse()];
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 10; pages += 1) {
+          const page = await store.feedback.inbox('mora', {}, { limit: 3, cursor });
+          seen.push(...page.items.map((i) => i.id));
+          cursor = page.next;
+          if (!cursor) break;
+        }
+        expect([...seen].sort()).toEqual([...newestFirst].sort());
+        expect(seen.slice(2)).toEqual(created.slice(0, 6).reverse());
+        const complaints = await store.feedback.inbox('mora', { kind: 'complaint' }, { limit: 10 });
+        expect(complaints.items.map((i) => i.text)).toEqual(['Förslag 5', 'Förslag 3', 'Förslag 1']);
+        expect(complaints.next).toBeUndefined();
+        const period = await store.feedback.inbox('mora', { from: '2026-11-12', to: '2026-11-13' }, { limit: 10 });
+        expect(period.items.map((i) => i.text)).toEqual(['Förslag 3', 'Förslag 2']);
+        const item = complaints.items[0]!;
+        expect(Object.keys(item)).not.toContain('terms');
+        expect(Object.keys(item)).not.toContain('sortKey');
+        await store.feedback.update({ ...item, status: 'done' });
+        expect((await store.feedback.inbox('mora', { status: 'done' }, { limit: 10 })).items.map((i) => i.id)).toEqual([item.id]);
+      });
+
     });
 
     describe('contact requests', () => {
@@ -272,6 +340,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.focusGroups.createSession({ ...session, id: 'fs2', code: 'DEF567', createdAt: '2026-11-24T08:00:00.000Z' });
         await store.focusGroups.createSession({ ...session, id: 'fs3', code: 'GHJ789', municipality: 'borlange' });
         expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs2', 'fs1']);
+      });
+
+      it('lists the statements participants added at a step, oldest first and bounded, without the other answers', async () => {
+        const store = await open();
+        const add = (i: number, stepId: string) =>
+          store.focusGroups.addAnswer('fs9', {
+            participant: `p${i}`,
+            stepId,
+            value: { kind: 'statement-new', statementId: `new-${i}`, text: `Påstående ${i}` },
+            at: `2026-11-23T08:${String(10 + i).padStart(2, '0')}:00.000Z`,
+          });
+        for (const i of [3, 1, 2]) await add(i, 'statements');
+        await add(4, 'other-step');
+        await store.focusGroups.addAnswer('fs9', { participant: 'p1', stepId: 'statements', value: { kind: 'vote', statementId: 'seed-0', vote: 'agree' }, at: '2026-11-23T08:00:00.000Z' });
+        const added = await store.focusGroups.listAddedStatements('fs9', 'statements', 2);
+        expect(added.map((a) => a.value.kind === 'statement-new' && a.value.statementId)).toEqual(['new-1', 'new-2']);
+        expect(await store.focusGroups.listAddedStatements('fs9', 'statements', 5)).toHaveLength(3);
+        expect(await store.focusGroups.listAddedStatements('other', 'statements', 5)).toEqual([]);
       });
     });
 

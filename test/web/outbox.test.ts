@@ -27,6 +27,9 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     supportedBy: (m, k) => guard(() => real.feedback.supportedBy(m, k)),
     getContact: (m, id) => guard(() => real.feedback.getContact(m, id)),
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
+    openSimilarCandidates: (m, terms, n) => guard(() => real.feedback.openSimilarCandidates(m, terms, n)),
+    inbox: (m, f, p) => guard(() => real.feedback.inbox(m, f, p)),
+    reindex: (m) => guard(() => real.feedback.reindex(m)),
   };
   return { store: { ...real, feedback }, state };
 }

@@ -12,7 +12,7 @@ import { StoreUnavailableError, type ConversationAddress } from '../ports';
 import { maskPersonalData, type MaskResult } from '../privacy/mask';
 import { idFor } from './ids';
 import type { Outbox, OutboxEntry } from './outbox';
-import { findSimilar } from './similar';
+import { findSimilar, similarityTerms } from './similar';
 import type { ThemeLayer } from '../themes/layer';
 import { serviceFactor, taggerForPack, type Correction, type FocusTag, type Tagger } from './tagger';
 import type { ModelCache } from '../text/classifier';
@@ -149,9 +149,11 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       const tag = tagger(municipality).tag(masked.text);
       let similar: FeedbackItem[] = [];
       try {
-        const open = (await deps.store.feedback.list(municipality)).filter((i) => i.status !== 'closed');
-        const matches = findSimilar(masked.text, language, open.map((i) => ({ id: i.id, text: i.text, language: i.language })));
-        similar = matches.flatMap((m) => open.find((i) => i.id === m.id) ?? []);
+        // Only open items that share a term with the text, from the store's index: bounded work.
+        const open = await deps.store.feedback.openSimilarCandidates(municipality, similarityTerms(masked.text, language));
+        const byId = new Map(open.map((c) => [c.item.id, c.item]));
+        const matches = findSimilar(masked.text, language, open.map(({ item, terms }) => ({ id: item.id, text: item.text, language: item.language, terms })));
+        similar = matches.flatMap((m) => byId.get(m.id) ?? []);
       } catch (error) {
         // Similar suggestions are a help, not a requirement: a store that is down must not stop the user.
         deps.onError?.(error, 'similar suggestions');

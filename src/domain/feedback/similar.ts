@@ -8,6 +8,8 @@ export interface SimilarityCandidate {
   id: string;
   text: string;
   language: Language;
+  /** The text's terms (similarityTerms), when stored with it: then it is not analysed again. */
+  terms?: readonly string[];
 }
 
 export interface SimilarMatch {
@@ -18,17 +20,31 @@ export interface SimilarMatch {
 const MIN_SCORE = 0.25;
 const STOP = new Set(['vid', 'och', 'att', 'som', 'for', 'med', 'den', 'det', 'har', 'inte', 'kan', 'ska', 'the', 'and', 'for', 'are', 'with', 'that', 'this', 'var', 'mer', 'fler', 'bor', 'borde', 'mycket', 'forslag', 'synpunkt', 'klagomal', 'kommun', 'kommunen', 'suggestion']);
 
-function termCounts(text: string, language: Language): Map<string, number> {
+/** The stemmed, folded terms similarity compares (stored with each suggestion, and indexed). */
+export function similarityTerms(text: string, language: Language): string[] {
+  return analyze(text, language).filter((term) => term.length > 2 && !STOP.has(term));
+}
+
+function countsOf(terms: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const term of analyze(text, language)) if (term.length > 2 && !STOP.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
+}
+
+function termCounts(text: string, language: Language): Map<string, number> {
+  return countsOf(similarityTerms(text, language));
+}
+
+/** The query terms worth looking up in the index: distinct, longest (most specific) first. */
+export function lookupTerms(terms: readonly string[], max = 8): string[] {
+  return [...new Set(terms)].sort((a, b) => b.length - a.length || a.localeCompare(b)).slice(0, max);
 }
 
 /** The candidates most like `text`, best first, at most `limit`, above a minimum similarity. */
 export function findSimilar(text: string, language: Language, candidates: SimilarityCandidate[], limit = 3): SimilarMatch[] {
   if (candidates.length === 0) return [];
   const query = termCounts(text, language);
-  const docs = candidates.map((c) => ({ id: c.id, counts: termCounts(c.text, c.language) }));
+  const docs = candidates.map((c) => ({ id: c.id, counts: c.terms ? countsOf(c.terms) : termCounts(c.text, c.language) }));
   const df = new Map<string, number>();
   for (const doc of [...docs.map((d) => d.counts), query]) for (const term of doc.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const n = docs.length + 1;

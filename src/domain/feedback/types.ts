@@ -132,6 +132,32 @@ export interface FeedbackRepository {
   getContact(municipality: string, id: string): Promise<SubmitterContact | undefined>;
   /** Erases the contact details of an item (retention); the item itself stays, anonymised. */
   deleteContact(municipality: string, id: string): Promise<void>;
+  /**
+   * Open (not closed) items that share at least one of `terms` (similarityTerms), newest first,
+   * at most `perTerm` per term: an index lookup, bounded whatever the number of items. Each comes
+   * with its stored terms, so they need not be analysed again.
+   */
+  openSimilarCandidates(municipality: string, terms: readonly string[], perTerm?: number): Promise<Array<{ item: FeedbackItem; terms: string[] }>>;
+  /**
+   * One page of the staff inbox, newest first, filtered by the store; `cursor` is the `next` of
+   * the page before. `next` is absent on the last page.
+   */
+  inbox(municipality: string, filter: InboxFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
+  /** Writes the derived fields (terms, open flag, sort key) of items stored before they existed; returns how many. */
+  reindex(municipality: string): Promise<number>;
+}
+
+/** What the inbox filters on in the store (text search and overdue are judged by the caller). */
+export interface InboxFilter {
+  status?: FeedbackStatus;
+  focusArea?: string;
+  kind?: FeedbackKind;
+  topic?: string;
+  team?: string;
+  /** createdAt on or after this date (YYYY-MM-DD or an ISO time). */
+  from?: string;
+  /** createdAt on or before this day (YYYY-MM-DD). */
+  to?: string;
 }
 
 export const contactRequestStatuses = ['new', 'in-progress', 'done'] as const;

@@ -60,6 +60,8 @@ export interface FocusGroupRepository {
   listParticipations(sessionId: string): Promise<Participation[]>;
   addAnswer(sessionId: string, answer: Answer): Promise<void>;
   listAnswers(sessionId: string): Promise<Answer[]>;
+  /** The statements participants added at a step, oldest first, at most `limit` (a store query, not all answers). */
+  listAddedStatements(sessionId: string, stepId: string, limit: number): Promise<Answer[]>;
 }
 
 export type JoinResult =
@@ -102,6 +104,9 @@ export interface FocusGroups {
   }>;
   csv(sessionId: string, delimiter?: CsvDelimiter): Promise<string>;
 }
+
+/** Statements added by participants that a step shows (the first ones, so the list stays put). */
+export const MAX_ADDED_STATEMENTS = 5;
 
 export class FocusGroupError extends Error {
   constructor(
@@ -260,7 +265,7 @@ export function createFocusGroups(deps: {
     },
 
     async addedStatements(sessionId, stepId) {
-      const answers = await deps.repo.listAnswers(sessionId);
+      const answers = await deps.repo.listAddedStatements(sessionId, stepId, MAX_ADDED_STATEMENTS);
       const seen = new Map<string, string>();
       for (const answer of answers) {
         if (answer.stepId === stepId && answer.value.kind === 'statement-new') seen.set(answer.value.statementId, answer.value.text);

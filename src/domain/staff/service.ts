@@ -288,7 +288,9 @@ export function createStaffService(deps: StaffDeps): StaffService {
       const groups = new Map<string, FeedbackItem[]>();
       for (const item of items) {
         const key = `${item.focusArea}\u0000${item.createdAt.slice(0, 7)}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
+        const group = groups.get(key);
+        if (group) group.push(item);
+        else groups.set(key, [item]);
       }
       return [...groups]
         .map(([key, group]) => {

@@ -7,6 +7,7 @@ import { CosmosClient, type Container, type Database, type SqlParameter } from '
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
 import {
   assertFieldPath,
+  assertIndexedArray,
   collectionNames,
   type CollectionName,
   type Document,
@@ -46,6 +47,9 @@ function wrap(error: unknown, what: string): never {
 }
 
 const COUNTERS = 'counters';
+
+/** A document field in Cosmos SQL, in brackets so that keywords (`value`) are names too. */
+const path = (field: string): string => `c.doc${field.split('.').map((part) => `["${part}"]`).join('')}`;
 
 export async function createCosmosBackend(options: CosmosOptions): Promise<DocumentBackend> {
   const client = new CosmosClient({
@@ -161,15 +165,16 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
         }),
       query: (pk, query: Query = {}) => {
         const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
-        let sql = 'SELECT * FROM c WHERE c.pk = @pk';
+        // TOP bounds the work to the page asked for (fetchAll would read every page otherwise).
+        const top = query.limit ? `TOP ${Math.max(1, Math.floor(query.limit))} ` : '';
+        let sql = `SELECT ${top}* FROM c WHERE c.pk = @pk`;
         (query.where ?? []).forEach((condition, index) => {
-          sql +=
-            condition.op === 'contains'
-              ? ` AND ARRAY_CONTAINS(c.doc.${assertFieldPath(condition.field)}, @p${index})`
-              : ` AND c.doc.${assertFieldPath(condition.field)} ${condition.op} @p${index}`;
+          if (condition.op === 'contains') sql += ` AND ARRAY_CONTAINS(${path(assertFieldPath(condition.field))}, @p${index})`;
+          else sql += ` AND ${path(assertFieldPath(condition.field))} ${condition.op} @p${index}`;
           parameters.push({ name: `@p${index}`, value: condition.value });
         });
-        if (query.newestFirstBy) sql += ` ORDER BY c.doc.${assertFieldPath(query.newestFirstBy)} DESC`;
+        if (query.newestFirstBy) sql += ` ORDER BY ${path(assertFieldPath(query.newestFirstBy))} DESC`;
+        else if (query.oldestFirstBy) sql += ` ORDER BY ${path(assertFieldPath(query.oldestFirstBy))} ASC`;
         return deadline(`${name} query`, async (abortSignal) => {
           try {
             const { resources } = await c.items

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
-import { assertFieldPath, type CollectionName, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
+import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, type CollectionName, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE documents (
@@ -25,7 +25,32 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (pk, name)
    ) WITHOUT ROWID;`,
   `CREATE INDEX documents_created ON documents (collection, pk, json_extract(doc, '$.createdAt'));`,
+  // Indexed array fields (INDEXED_ARRAY_FIELDS, e.g. a suggestion's stems) as rows, for `contains`;
+  // and expression indexes on the fields the repositories filter and page by.
+  `CREATE TABLE document_terms (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     field TEXT NOT NULL,
+     term TEXT NOT NULL,
+     id TEXT NOT NULL,
+     PRIMARY KEY (collection, pk, field, term, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX document_terms_doc ON document_terms (collection, pk, id);
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id)
+     SELECT d.collection, d.pk, 'terms', j.value, d.id FROM documents d, json_each(d.doc, '$.terms') j
+     WHERE json_type(d.doc, '$.terms') = 'array' AND j.type = 'text';
+   CREATE INDEX documents_sort ON documents (collection, pk, json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_status ON documents (collection, pk, json_extract(doc, '$.status'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_open ON documents (collection, pk, json_extract(doc, '$.open'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_reference ON documents (collection, pk, json_extract(doc, '$.reference'));
+   CREATE INDEX documents_submitter ON documents (collection, pk, json_extract(doc, '$.submitter.userKey'));
+   CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
+  // Focus group answers by kind and step (the statements participants added).
+  `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
 ];
+
+/** How many ad-hoc query statements are kept prepared. */
+const MAX_PREPARED = 200;
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
@@ -114,7 +139,56 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     next: db.prepare(
       'INSERT INTO counters (pk, name, value) VALUES (?, ?, 1) ON CONFLICT (pk, name) DO UPDATE SET value = value + 1 RETURNING value',
     ),
+    termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
+    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id) VALUES (?, ?, ?, ?, ?)'),
   };
+  // Query statements by their SQL: the same shape of query is prepared once.
+  const prepared = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      if (prepared.size >= MAX_PREPARED) {
+        const oldest = prepared.keys().next().value;
+        if (oldest !== undefined) prepared.delete(oldest);
+      }
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
+  /** Keeps the side table of indexed array fields in step with a document (in the same transaction). */
+  const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, replacing: boolean) => {
+    if (replacing) statements.termsDelete.run(name, pk, id);
+    if (!doc) return;
+    for (const field of INDEXED_ARRAY_FIELDS) {
+      const values = doc[field];
+      if (!Array.isArray(values)) continue;
+      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id);
+    }
+  };
+  const hasTerms = (doc: Document) => INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
+  const insertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document): boolean => {
+    const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
+    if (result.changes !== 1) return false;
+    indexTerms(name, pk, id, doc, false);
+    return true;
+  });
+  const replaceTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document, ifMatch: string | undefined): boolean => {
+    const result = ifMatch
+      ? statements.replace.run(etag, JSON.stringify(doc), name, pk, id, ifMatch)
+      : statements.replaceAny.run(etag, JSON.stringify(doc), name, pk, id);
+    if (result.changes !== 1) return false;
+    indexTerms(name, pk, id, doc, true);
+    return true;
+  });
+  const upsertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document) => {
+    statements.upsert.run(name, pk, id, etag, JSON.stringify(doc));
+    indexTerms(name, pk, id, doc, true);
+  });
+  const deleteTx = db.transaction((name: string, pk: string, id: string) => {
+    statements.delete.run(name, pk, id);
+    statements.termsDelete.run(name, pk, id);
+  });
   const parse = (row: { etag: string; doc: string }): Stored => ({ etag: row.etag, doc: JSON.parse(row.doc) as Document });
 
   const collection = (name: CollectionName): DocumentCollection => ({
@@ -126,42 +200,52 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     insert: (pk, id, doc) =>
       guard(() => {
         const etag = randomUUID();
-        const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
-        return result.changes === 1 ? { etag, doc } : undefined;
+        if (!hasTerms(doc)) {
+          const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
+          return result.changes === 1 ? { etag, doc } : undefined;
+        }
+        return insertTx(name, pk, id, etag, doc) ? { etag, doc } : undefined;
       }),
     replace: (pk, id, doc, ifMatch) =>
       guard(() => {
         const etag = randomUUID();
-        const result = ifMatch
-          ? statements.replace.run(etag, JSON.stringify(doc), name, pk, id, ifMatch)
-          : statements.replaceAny.run(etag, JSON.stringify(doc), name, pk, id);
-        if (result.changes !== 1) throw new ConcurrencyError(`${name} ${id}`);
+        if (!replaceTx(name, pk, id, etag, doc, ifMatch)) throw new ConcurrencyError(`${name} ${id}`);
         return { etag, doc };
       }),
     upsert: (pk, id, doc) =>
       guard(() => {
         const etag = randomUUID();
-        statements.upsert.run(name, pk, id, etag, JSON.stringify(doc));
+        if (name === 'state' && !hasTerms(doc)) statements.upsert.run(name, pk, id, etag, JSON.stringify(doc));
+        else upsertTx(name, pk, id, etag, doc);
         return { etag, doc };
       }),
     delete: (pk, id) =>
       guard(() => {
-        statements.delete.run(name, pk, id);
+        deleteTx(name, pk, id);
       }),
     query: (pk, query: Query = {}) =>
       guard(() => {
         const params: Array<string | number> = [name, pk];
         let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?';
         for (const condition of query.where ?? []) {
-          sql +=
-            condition.op === 'contains'
-              ? ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`
-              : ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
-          params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+          const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
+          if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
+            sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
+            params.push(name, pk, assertIndexedArray(condition.field), value);
+            continue;
+          }
+          if (condition.op === 'contains') {
+            sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
+            params.push(value);
+            continue;
+          }
+          sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+          params.push(value);
         }
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
+        else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
         if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
-        return (db.prepare(sql).all(...params) as Array<{ etag: string; doc: string }>).map(parse);
+        return (prepare(sql).all(...params) as Array<{ etag: string; doc: string }>).map(parse);
       }),
   });
 

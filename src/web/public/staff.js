@@ -106,12 +106,23 @@
     return params;
   }
 
-  function loadInbox() {
-    return api('/api/staff/items?' + query($('filters')).toString()).then(function (body) {
+  var inboxShown = 0;
+  function loadInbox(cursor) {
+    var params = query($('filters'));
+    if (cursor) params.set('cursor', cursor);
+    return api('/api/staff/items?' + params.toString()).then(function (body) {
       var m = municipality();
-      $('count').textContent = body.count + ' inspel';
       var tbody = $('items').querySelector('tbody');
-      tbody.textContent = '';
+      if (!cursor) { tbody.textContent = ''; inboxShown = 0; }
+      inboxShown += body.count;
+      $('count').textContent = inboxShown + (body.next ? '+' : '') + ' inspel';
+      var more = $('more');
+      if (!more) {
+        more = el('button', 'Visa fler', { id: 'more', type: 'button' });
+        $('items').parentNode.insertBefore(more, $('items').nextSibling);
+      }
+      more.hidden = !body.next;
+      more.onclick = function () { loadInbox(body.next); };
       body.items.forEach(function (item) {
         var row = el('tr', null, { 'data-ref': item.reference });
         if (item.overdue) row.className = 'overdue';

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ask, messageActivity, startTestApp, type TestApp } from '../helpers/app';
+import { createSqliteBackend } from '../../src/store/sqlite';
+import { storeOver } from '../../src/store/repositories';
+import type { FocusGroupRepository } from '../../src/domain/focusGroups/service';
+
+/** The real SQLite store, counting what the focus group repository is asked. */
+function countingStore(file: string) {
+  const real = storeOver(createSqliteBackend(file));
+  const calls: string[] = [];
+  const repo = real.focusGroups;
+  const focusGroups: FocusGroupRepository = {
+    createSession: (s) => repo.createSession(s),
+    getSession: (id) => (calls.push('getSession'), repo.getSession(id)),
+    findByCode: (code) => (calls.push('findByCode'), repo.findByCode(code)),
+    listSessions: (m) => repo.listSessions(m),
+    updateSession: (s) => repo.updateSession(s),
+    getParticipation: (id, p) => (calls.push('getParticipation'), repo.getParticipation(id, p)),
+    putParticipation: (p) => (calls.push('putParticipation'), repo.putParticipation(p)),
+    listParticipations: (id) => (calls.push('listParticipations'), repo.listParticipations(id)),
+    addAnswer: (id, a) => (calls.push('addAnswer'), repo.addAnswer(id, a)),
+    listAnswers: (id) => (calls.push('listAnswers'), repo.listAnswers(id)),
+    listAddedStatements: (id, step, limit) => (calls.push('listAddedStatements'), repo.listAddedStatements(id, step, limit)),
+  };
+  return { store: { ...real, focusGroups }, calls };
+}
+
+describe('focus group turns read what they need, not every answer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-fg-reads-'));
+  const { store, calls } = countingStore(join(dir, 'fg.sqlite'));
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({}, { store });
+  });
+  afterAll(async () => {
+    await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a vote on a statement reads the added statements once, and never the whole session', async () => {
+    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: { userKey: 'test:f', name: 'F' } });
+    let n = 0;
+    const say = async (text: string) => {
+      n += 1;
+      const replies = await ask(t.url, messageActivity(text, { id: `fg-${n}`, from: { id: 'voter' }, conversation: { id: 'conv-voter' } }));
+      return replies.activities.map((a) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`).join('\n');
+    };
+    expect(await say(`delta ${session.code}`)).toContain('Vill du delta');
+    expect(await say('Ja, jag vill delta')).toContain('Fråga 1 av 4');
+    await say('3');
+    await say('1, 2');
+    expect(await say('Snabbare handläggning av bygglov')).toContain('Påstående 1 av 4');
+    calls.length = 0;
+    expect(await say('Håller med')).toContain('Påstående 2 av 4');
+    expect(calls.filter((c) => c === 'listAnswers')).toEqual([]);
+    expect(calls.filter((c) => c === 'listAddedStatements')).toHaveLength(1);
+  });
+});
