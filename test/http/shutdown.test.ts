@@ -49,7 +49,7 @@ describe('graceful shutdown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-stop-'));
     const real = storeOver(createSqliteBackend(join(dir, 'stop.sqlite')));
     let slow = false;
-    // Reads that take far longer than the shutdown timeout.
+    // Reads and writes of the bot state that take far longer than the shutdown timeout.
     const store: Store = {
       ...real,
       kv: {
@@ -57,7 +57,10 @@ describe('graceful shutdown', () => {
           if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
           return real.kv.read(keys);
         },
-        write: (changes) => real.kv.write(changes),
+        write: async (changes) => {
+          if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
+          return real.kv.write(changes);
+        },
         delete: (keys) => real.kv.delete(keys),
       },
     };
