@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import { ChoicePrompt, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { PrivacyExtract, PrivacyRights, Subject } from '../src/domain/privacy/rights';
@@ -7,21 +7,16 @@ import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { kinded } from './reply';
 
 export const PRIVACY_DIALOG = 'privacyDialog';
 const CONFIRM = 'privacyConfirm';
 
-export type PrivacyReplyKind = 'privacy-info' | 'privacy-confirm' | 'privacy-erased' | 'cancelled' | 'notice';
 /** What the user asked: an extract ("info") or erasure; the interruption layer passes `what`. */
 const optionsSchema = z
   .union([z.object({ request: z.enum(['extract', 'erase']) }), z.object({ what: z.enum(['info', 'erase']) })])
   .transform((o) => ({ request: 'request' in o ? o.request : o.what === 'info' ? ('extract' as const) : ('erase' as const) }));
 
-/** Marks a reply so channels and tests can tell the privacy replies apart. */
-function marked(activity: Partial<Activity>, replyKind: PrivacyReplyKind): Partial<Activity> {
-  activity.channelData = { ...(activity.channelData as Record<string, unknown> | undefined), replyKind };
-  return activity;
-}
 
 /**
  * "Vilka uppgifter har ni om mig?" (an extract, GDPR art. 15) and "radera mina uppgifter" (erasure,
@@ -59,7 +54,7 @@ export class PrivacyDialog extends InterruptibleDialog {
     if (request === 'extract') {
       try {
         const extract = await this.rights.extract(this.subject(step));
-        await step.context.sendActivity(marked(MessageFactory.text(this.describe(step, extract)), 'privacy-info'));
+        await step.context.sendActivity(kinded(MessageFactory.text(this.describe(step, extract)), 'privacy-info'));
       } catch (error) {
         await this.storeDown(step, error);
       }
@@ -74,8 +69,8 @@ export class PrivacyDialog extends InterruptibleDialog {
       ]),
     );
     return step.prompt(CONFIRM, {
-      prompt: marked(prompt, 'privacy-confirm'),
-      retryPrompt: marked(MessageFactory.attachment(prompt.attachments?.[0] ?? CardFactory.heroCard('', this.t(step, 'privacy.confirm'))), 'privacy-confirm'),
+      prompt: kinded(prompt, 'privacy-confirm'),
+      retryPrompt: kinded(MessageFactory.attachment(prompt.attachments?.[0] ?? CardFactory.heroCard('', this.t(step, 'privacy.confirm'))), 'privacy-confirm'),
       choices: [
         { value: 'yes', synonyms: [yes, 'ja', 'yes', 'radera', 'delete', 'ja radera'] },
         { value: 'no', synonyms: [no, 'nej', 'no', 'avbryt', 'cancel'] },
@@ -86,13 +81,13 @@ export class PrivacyDialog extends InterruptibleDialog {
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if ((step.result as FoundChoice | undefined)?.value !== 'yes') {
-      await step.context.sendActivity(marked(MessageFactory.text(this.t(step, 'privacy.notErased')), 'cancelled'));
+      await step.context.sendActivity(kinded(MessageFactory.text(this.t(step, 'privacy.notErased')), 'cancelled'));
       return step.endDialog();
     }
     try {
       const erased = await this.rights.erase(this.subject(step), 'submitter');
       await step.context.sendActivity(
-        marked(
+        kinded(
           MessageFactory.text(
             this.t(step, 'privacy.erased', {
               contactDetails: erased.contactDetails,

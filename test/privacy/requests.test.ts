@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { recognisePrivacyRequest } from '../../src/domain/privacy/requests';
+import { conversationIntent } from '../../src/domain/guide/intents';
 
-describe('recognisePrivacyRequest', () => {
+/** The privacy requests of the interruption layer's table, as the chat's two privacy answers. */
+function privacyRequest(text: string): 'extract' | 'erase' | undefined {
+  const intent = conversationIntent(text);
+  return intent === 'privacy-info' ? 'extract' : intent === 'privacy-erase' ? 'erase' : undefined;
+}
+
+describe('privacy requests in the conversation intents', () => {
   it.each([
     ['vilka uppgifter har ni om mig?', 'extract'],
     ['Vilka uppgifter har ni om mej', 'extract'],
@@ -24,7 +30,7 @@ describe('recognisePrivacyRequest', () => {
     ['please erase my personal data', 'erase'],
     ['forget me', 'erase'],
   ])('%s → %s', (text, expected) => {
-    expect(recognisePrivacyRequest(text)).toBe(expected);
+    expect(privacyRequest(text)).toBe(expected);
   });
 
   it.each([
@@ -35,6 +41,6 @@ describe('recognisePrivacyRequest', () => {
     'What permits do I need for a restaurant?',
     'kan ni uppdatera informationen om mig på er webbplats',
   ])('leaves "%s" to the guide', (text) => {
-    expect(recognisePrivacyRequest(text)).toBeUndefined();
+    expect(privacyRequest(text)).toBeUndefined();
   });
 });

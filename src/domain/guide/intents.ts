@@ -51,6 +51,7 @@ const TABLE: Row[] = [
     patterns: [
       /\b(vilka|vad for|vad har|vad vet|vad sparar|vad lagrar|vad sparas|vad lagras|hur hanterar|hur sparar|hur behandlar|hur lange sparar|sparar|lagrar|sparat|lagrat)\b.{0,40}\b(om mig|om mej|om oss|mina uppgifter|mina personuppgifter|mina data|mina kontaktuppgifter|personuppgift\w*)\b/,
       /\b(registerutdrag|gdpr|dataskydd\w*|integritet\w*|personuppgift\w*)\b/,
+      /\b(visa|se|fa se) (mina|alla mina) (uppgifter|data)\b/,
       /\b(what|which)\b.{0,25}\b(data|information|info|details)\b.{0,30}\b(have|store|keep|save|hold|collect)\b/,
       /\bwhat do you (know|have|store|keep) (about|on) me\b/,
       /\b(privacy|personal data|my data|data protection)\b/,
