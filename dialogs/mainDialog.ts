@@ -75,9 +75,9 @@ export class MainDialog extends ComponentDialog {
       if (value?.action === 'helpful') return this.helpful(step, value);
       return step.endDialog();
     }
-    if (!value && (context.activity.text ?? '').trim().length > 0) session.language = decision.language;
     turnLogger(context)?.info({ decision: decision.kind, municipality: session.municipality }, 'guide decision');
-    return this.render(step, decision);
+    // The turn's language was chosen when the turn began (src/domain/session.ts chooseLanguage).
+    return this.render(step, { ...decision, language: session.language });
   }
 
   private fromButton(municipality: string, language: Language, value: ButtonValue): GuideDecision | undefined {

@@ -11,9 +11,9 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from '../log';
-import { chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
+import { chooseLanguage, chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
 import type { Language } from '../domain/packs/schema';
-import { detectLanguage } from '../domain/text';
+import { detectLanguage, evidentLanguage } from '../domain/text';
 
 export const LOGGER_KEY = Symbol('turnLogger');
 export const SESSION_KEY = Symbol('session');
@@ -171,7 +171,11 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
         this.options.municipalities,
         this.options.defaultMunicipality,
       ),
-      language: languageFromLocale(context.activity.locale) ?? stored.language,
+      ...chooseLanguage(stored, {
+        chosen: context.activity.type === ActivityTypes.Event && context.activity.name === 'language' ? languageFromLocale(String(context.activity.value ?? '')) : undefined,
+        evident: context.activity.type === ActivityTypes.Message && typeof context.activity.text === 'string' ? evidentLanguage(context.activity.text.slice(0, 500)) : undefined,
+        locale: languageFromLocale(context.activity.locale),
+      }),
     };
     context.turnState.set(SESSION_KEY, session);
     if (context.activity.type === ActivityTypes.Message && seenBefore(session, context.activity.id)) {

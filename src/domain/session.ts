@@ -6,6 +6,8 @@ export interface ConversationSession {
   municipality: string;
   /** The language the user writes in; replies follow it. */
   language: Language;
+  /** Set once the user's own words (or the page's language switch) decided the language: the channel's locale no longer does. */
+  languageFrom?: 'text' | 'choice';
   /** Ids of the last activities handled, so a channel's repeated delivery is handled once. */
   recentActivityIds?: string[];
 }
@@ -37,4 +39,20 @@ export function chooseMunicipality(
   }
   if (current && known.has(current)) return current;
   return fallback;
+}
+
+/**
+ * The language of a turn: the page's language switch, then what the message itself shows, then the
+ * language the user's words already decided, then the channel's locale, then what was stored. So a
+ * short answer ("yes", a name) keeps the conversation's language, and a Teams client set to English
+ * does not turn a Swedish conversation into English.
+ */
+export function chooseLanguage(
+  stored: Pick<ConversationSession, 'language' | 'languageFrom'>,
+  turn: { chosen?: Language; evident?: Language; locale?: Language },
+): Pick<ConversationSession, 'language' | 'languageFrom'> {
+  if (turn.chosen) return { language: turn.chosen, languageFrom: 'choice' };
+  if (turn.evident) return { language: turn.evident, languageFrom: 'text' };
+  if (stored.languageFrom) return { language: stored.language, languageFrom: stored.languageFrom };
+  return { language: turn.locale ?? stored.language };
 }

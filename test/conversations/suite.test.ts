@@ -49,9 +49,11 @@ const readLines = (file: string): unknown[] =>
         .filter((line) => line.trim().length > 0)
         .map((line) => JSON.parse(line) as unknown)
     : [];
-const cases = readLines(join(here, 'cases.jsonl')).map((raw) => caseSchema.parse(raw));
+// CONVERSATION_CASES runs another case file (e.g. a fresh blind set kept outside the repo) with no disputes.
+const casesFile = process.env.CONVERSATION_CASES ?? join(here, 'cases.jsonl');
+const cases = readLines(casesFile).map((raw) => caseSchema.parse(raw));
 const disputed = new Map(
-  readLines(join(here, 'disputed.jsonl')).map((raw) => {
+  readLines(process.env.CONVERSATION_CASES ? '' : join(here, 'disputed.jsonl')).map((raw) => {
     const entry = z.object({ id: z.string(), reason: z.string().min(10) }).passthrough().parse(raw);
     return [entry.id, entry.reason];
   }),

@@ -55,12 +55,14 @@ const englishMarkers = new Set([
   'who', 'do', 'does', 'need', 'want', 'can', 'should', 'would', 'please', 'with', 'in', 'on', 'it', 'this', 'that',
   'have', 'has', 'be', 'get', 'hello', 'hi', 'thanks', 'thank', 'permit', 'license', 'licence', 'business', 'company',
   'open', 'start', 'apply', 'restaurant', 'help', 'there', 'too', 'not', 'from', 'about', 'why', 'when', 'at',
+  'yes', 'yeah', 'yep', 'no', 'nope', 'sure', 'okay', 'erase', 'delete', 'please', 'sorry', 'none', 'skip', 'question',
 ]);
 const swedishMarkers = new Set([
   'och', 'att', 'jag', 'vi', 'min', 'mitt', 'mina', 'vår', 'var', 'är', 'en', 'ett', 'för', 'av', 'hur', 'vad',
   'vem', 'gör', 'behöver', 'vill', 'kan', 'ska', 'skall', 'med', 'i', 'på', 'det', 'den', 'har', 'få', 'hej', 'tack',
   'tillstånd', 'företag', 'öppna', 'starta', 'söka', 'ansöka', 'hjälp', 'inte', 'från', 'om', 'varför', 'när', 'till',
   'som', 'man', 'eller', 'så', 'mycket', 'kommunen', 'bra', 'borde', 'skulle', 'vara', 'finns',
+  'ja', 'nej', 'japp', 'inget', 'ingen', 'okej', 'radera', 'fråga', 'hoppa', 'över', 'stämmer', 'gärna',
 ]);
 
 /**
@@ -78,6 +80,26 @@ export function detectLanguage(text: string): Language {
     for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += 0.5;
   }
   return en > sv ? 'en' : 'sv';
+}
+
+/**
+ * The language a message shows, or undefined when it shows none ("ok", a name, an e-mail address):
+ * å/ä/ö or more Swedish than English marker words is Swedish, the other way round English. A
+ * conversation keeps its language through such answers instead of falling back to a default.
+ */
+export function evidentLanguage(text: string): Language | undefined {
+  if (/[åäö]/i.test(text)) return 'sv';
+  let sv = 0;
+  let en = 0;
+  for (const token of tokenize(text)) {
+    const folded = fold(token);
+    if (englishMarkers.has(token)) en += 1;
+    if (swedishMarkers.has(token) || swedishMarkers.has(folded)) sv += 1;
+    else for (const marker of swedishMarkers) if (fold(marker) === folded) { sv += 1; break; }
+  }
+  if (en > sv) return 'en';
+  if (sv > en) return 'sv';
+  return undefined;
 }
 
 /** Folded, stemmed terms of a text in its language (for the tagger and similarity search). */
