@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, TurnContext, type CardAction } from 'botbuilder';
 import {
+  DialogTurnStatus,
   TextPrompt,
   type DialogContext,
   WaterfallDialog,
@@ -89,6 +90,22 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const loop = inner.stack.find((instance) => instance.id === LOOP);
     const values = (loop?.state as { values?: { state?: { code?: string } } } | undefined)?.values;
     return { code: values?.state?.code ?? '' };
+  }
+
+  /** Whatever the participant writes ("hallå, är det slut?"), a session closed or paused meanwhile says so first. */
+  protected override async beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    if (inner.context.activity.type !== 'message') return undefined;
+    const loop = inner.stack.find((instance) => instance.id === LOOP);
+    const parsed = loopSchema.safeParse((loop?.state as { values?: { state?: unknown } } | undefined)?.values?.state);
+    if (!parsed.success) return undefined;
+    const state = parsed.data;
+    const session = await this.groups.session(state.sessionId);
+    if (session?.status === 'open') return undefined;
+    const lang = turnSession(inner.context).language;
+    const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
+    await reply(inner.context, 'focus-closed', this.texts.t(lang, key, { title: this.template(state).title[lang], code: state.code ?? '' }));
+    await inner.cancelAllDialogs();
+    return { status: DialogTurnStatus.cancelled };
   }
 
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */

@@ -72,8 +72,15 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const stopped = await this.beforeInterrupt(inner);
+    if (stopped) return stopped;
     const interrupted = await this.interrupt(inner);
     return interrupted ?? super.onContinueDialog(inner);
+  }
+
+  /** Runs before anything reads the message: a dialog whose ground is gone (a closed focus group) ends here. */
+  protected beforeInterrupt(_inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Starting over: the dialog begins again from its first question (subclasses may keep their options). */

@@ -68,9 +68,13 @@ export class MainDialog extends ComponentDialog {
     }
     if (context.activity.type !== 'message') return step.endDialog();
     const value = parseButtonValue(context.activity.value);
-    const decision = value
+    const pending = session.pendingText;
+    delete session.pendingText;
+    const read = value
       ? this.fromButton(session.municipality, session.language, value)
       : this.deps.guide.interpret(session.municipality, context.activity.text ?? '');
+    // "Klagomål" (or the suggestion button) right after a message the bot asked back about: that message is the suggestion.
+    const decision = read?.kind === 'feedback' && !read.text && pending ? { ...read, text: pending } : read;
     if (!decision) {
       if (value?.action === 'helpful') return this.helpful(step, value);
       return step.endDialog();
@@ -84,6 +88,7 @@ export class MainDialog extends ComponentDialog {
     const guide = this.deps.guide;
     switch (value.action) {
       case 'topic': {
+        if (value.topic === 'give-feedback') return { kind: 'feedback', language, text: '' };
         const answer = guide.topicAnswer(municipality, value.topic);
         return answer ? { kind: 'answer', language, answer, confidence: 1, decidingWords: [] } : { kind: 'unknown', language };
       }
@@ -170,6 +175,7 @@ export class MainDialog extends ComponentDialog {
         });
         return step.endDialog();
       case 'clarify':
+        if (text && decision.options.some((option) => option.topic === 'give-feedback')) session.pendingText = text;
         await reply(context, 'clarify', MessageFactory.attachment(clarifyCard(decision.options, lang, this.deps.texts)));
         await this.deps.guide.recordEvent({
           municipality: session.municipality,

@@ -8,6 +8,11 @@ export interface ConversationSession {
   language: Language;
   /** Set once the user's own words (or the page's language switch) decided the language: the channel's locale no longer does. */
   languageFrom?: 'text' | 'choice';
+  /**
+   * The last message the bot asked back about or could not answer, kept for one turn: "klagomål"
+   * (or the suggestion button) right after it makes that message the suggestion.
+   */
+  pendingText?: string;
   /** Ids of the last activities handled, so a channel's repeated delivery is handled once. */
   recentActivityIds?: string[];
 }

@@ -6,7 +6,7 @@ import type { ContactRequest, ContactRequestRepository } from '../feedback/types
 import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
-import { createIntentReader, feedbackOpening, isVagueQuestion, type ConversationIntent } from './intents';
+import { createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
@@ -169,6 +169,7 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     const opening = feedbackOpening(text);
     if (opening) return { kind: 'feedback', language, text: opening.rest };
+    if (isPrivateMatter(text)) return { kind: 'unknown', language };
     if (isVagueQuestion(text)) return ranked.length > 0 ? { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) } : { kind: 'unknown', language };
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };
@@ -188,6 +189,17 @@ export function createGuide(deps: GuideDeps): Guide {
       }
       const answer = topicAnswer(municipality, top.topic);
       if (answer) return { kind: 'answer', language, answer, confidence: top.confidence, decidingWords: top.decidingWords };
+    }
+    // "Belysningen vid … har varit trasig sedan i höstas", "the bus shelter is broken, email me at …":
+    // a report or a wish, not a question, is a suggestion with its content.
+    if (isReport(text)) return { kind: 'feedback', language, text };
+    // "Det här tar livet av mig med alla blanketter. Hur söker jag serveringstillstånd?": the question
+    // in a message of several sentences may be clear where the whole is not.
+    const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().split(/\s+/).length >= 3);
+    const question = sentences.length >= 2 ? sentences.reverse().find((sentence) => looksLikeQuestion(sentence)) : undefined;
+    if (question) {
+      const alone = interpret(municipality, question);
+      if (alone.kind === 'answer' || alone.kind === 'scenario') return alone;
     }
     return { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) };
   };

@@ -29,10 +29,35 @@ interface Row {
   patterns: RegExp[];
 }
 
+/** What may follow a thank you ("tack så mycket, det var till stor hjälp, ha en bra dag"). */
+const THANKS_TAIL = [
+  'sa mycket', 'sa hemskt mycket', 'for hjalpen', 'for svaret', 'for det', 'for infon', 'for informationen', 'for att du hjalpte mig',
+  'det var till stor hjalp', 'det var bra', 'det var jattebra', 'det hjalpte', 'det hjalpte mig', 'det hjalpte mycket', 'det var precis vad jag behovde',
+  'toppen', 'perfekt', 'bra', 'jattebra', 'kanon', 'ha en bra dag', 'ha en trevlig dag', 'ha en fin dag', 'ha det bra', 'ha det gott', 'trevlig helg', 'ha en bra kvall',
+  'hej da', 'hejda', 'hej', 'vi ses', 'da', 'anda', 'i alla fall', 'igen',
+  'a lot', 'so much', 'very much', 'for your help', 'for the help', 'for that', 'for the info', 'that was helpful', 'that was very helpful', 'that helped',
+  'that helped a lot', 'that s great', 'thats great', 'that s perfect', 'great', 'perfect', 'have a nice day', 'have a good day', 'have a great day',
+  'have a nice weekend', 'have a good one', 'bye', 'goodbye', 'see you', 'anyway', 'though', 'then', 'again', 'you have been very helpful', 'you ve been very helpful',
+].join('|');
+
 const PERSON = '(manniska|manniskor|person|personal|handlaggare|handlaggaren|nagon|nan|lots|lotsen|foretagslots\\w*|naringslivs\\w*|tjansteman|er|ngn|riktig|human|person|someone|somebody|anyone|officer|agent|staff|advisor|adviser|real person)';
 
 /** Order matters: the first row that matches wins (privacy erase before cancel's "glöm"). */
 const TABLE: Row[] = [
+  {
+    // "Är du en riktig människa?" asks what the bot is; it does not ask for a person.
+    intent: 'smalltalk',
+    maxWords: 12,
+    patterns: [
+      /^(ar|e|is) (du|det) (en |ett )?(riktig |riktigt |verklig |levande |sann )?(manniska|robot|bot|ai|dator|datorprogram|program|person|chatbot|chattbot)( eller (en |ett )?(riktig |verklig )?(manniska|robot|bot|ai|dator|program|person|chatbot))?( jag pratar med)?$/,
+      /^(am i (talking|speaking|chatting) (to|with)|are you|is this) (a |an )?(real |actual |living )?(human|human being|person|robot|bot|ai|machine|computer|chatbot)( or (a |an )?(real )?(human|person|robot|bot|ai|machine|computer|chatbot))?$/,
+      /^(pratar|talar|chattar) jag med (en )?(riktig |verklig )?(manniska|robot|bot|ai|dator|person)( eller (en )?(manniska|robot|bot|ai|dator|person))?$/,
+      /^(jobbar|arbetar|sover|vilar) (du|ni)( (sent|ikvall|i kvall|pa natten|pa helgen|nu|hela tiden|dygnet runt|idag))?$/,
+      /^(are you|do you) (working|awake|sleeping|sleep|still there|there|online|open)( (late|tonight|today|now|at night|on weekends|24 7))?$/,
+      /^(is )?(anyone|anybody|someone) (there|home|here)$/,
+      /^(ar du|finns du|ar ni|finns ni|ar det nagon) (dar|har|kvar|vaken|online|pa plats)$/,
+    ],
+  },
   {
     intent: 'privacy-erase',
     maxWords: 14,
@@ -42,6 +67,8 @@ const TABLE: Row[] = [
       /\b(radera|ta bort|tabort|rensa|stryk|sudda ut)\b.{0,25}\b(om mig|om mej|om oss|om mitt foretag)$/,
       /\b(delete|erase|remove|wipe|forget)\b.{0,20}\b(my|me|about me)\b.{0,20}(data|details|information|info|personal|\bme\b)/,
       /\bforget (about )?me\b/,
+      /^((ok|okay|yes|then|so|and|please) )*(please )?(delete|erase|remove|wipe)( (it|them|that|everything|all|all of it|all of that|all of them|the lot|all my stuff|it all))( (please|then|now|too))?$/,
+      /^((ok|okej|ja|da|sa|och) )*(radera|ta bort|rensa|stryk|sudda ut)( (allt|alltihop|alltihopa|allting|det|dem|alla|det hela|alltsammans))( (da|tack|nu|ocksa|pa en gang|om mig))?$/,
       /\bright to (be forgotten|erasure)\b/,
     ],
   },
@@ -67,11 +94,23 @@ const TABLE: Row[] = [
       /\b(vill ha|fa|onskar|behover) (en |personlig )?kontakt med (en|nagon|er|handlaggare)\b/,
       /\b(boka|vill ha|begar|fa|onskar)\b.{0,25}\b(lotsmote|mote|samtal|mote med|telefonsamtal|traff|lots)\b/,
       /\b(lotsmote|foretagslots|foretagslotsen kontakt)\b/,
-      /\b(ring|ringa|kontakta|maila|mejla) (upp )?(mig|mej|oss)\b|\bbli kontaktad\b|\bhora av (er|sig|dig)\b/,
       /\b(kan|far|vill|skulle)\b.{0,20}\b(nagon|nan|en person|en manniska|en handlaggare)\b.{0,25}\b(ringa|kontakta|hora av|hjalpa|prata|ring)\b/,
       /\b(talk|speak|chat|get in touch|be in touch|connect me)\b.{0,30}\b(human|person|someone|somebody|anyone|officer|agent|staff|advisor|adviser|real)\b/,
-      /\b(call me|contact me|ring me|phone me|email me|call me back|book a (meeting|call)|arrange a (meeting|call)|reach me)\b/,
+      /\b(book a (meeting|call)|arrange a (meeting|call))\b/,
+      /\b(i|we) (really )?(need|want|would like|d like|wanna)( to (talk|speak|chat) (to|with))? (a |an )?(real |actual |living )?(human|human being|person|people|agent|operator|officer)\b/,
+      /\b(give me|get me|let me talk to|put me through to|transfer me to) (a |an )?(real |actual )?(human|person|agent|operator|someone)\b/,
+      /\b(behover|vill ha|vill fa|onskar|skulle vilja ha) (hjalp|svar|rad) (av|fran|med) (en )?(riktig|verklig|levande|fysisk)? ?(person|manniska|handlaggare|tjansteman)\b/,
       /\b(can|could|may) (someone|somebody|a person|a human)\b.{0,25}\b(call|contact|help|phone)\b/,
+    ],
+  },
+  {
+    // "Ring mig", "call me": a request for a person when that is all the message says. Inside a
+    // longer message ("…fler laddstolpar, maila mig på …") it is a contact detail of the content.
+    intent: 'handoff',
+    maxWords: 8,
+    patterns: [
+      /\b(ring|ringa|kontakta|maila|mejla) (upp )?(mig|mej|oss)\b|\bbli kontaktad\b|\bhora av (er|sig|dig)\b/,
+      /\b(call me|contact me|ring me|phone me|email me|e mail me|call me back|reach me)\b/,
       /^(manniska|person|human|agent|en manniska|a human|a person|handlaggare|operator)$/,
     ],
   },
@@ -133,6 +172,7 @@ const TABLE: Row[] = [
       /^hur (funkar|fungerar|anvander (man|jag)) (det har|detta|du|dig|boten|chatten|tjansten|det|den har|det har verktyget)( har)?$/,
       /\b(jag )?(forstar|fattar) (inte|ingenting|noll)\b/,
       /^(vad gor (du|man har|jag nu)|vad ar det har|vad ar detta)$/,
+      /\bwhat (else )?(can|could|do) you (actually |really |even |exactly )?(do|help( me)?( with)?)\b|\bvad (kan|gor) du (egentligen |faktiskt |ens |for nagot )?(gora|hjalpa( mig)?( med)?)\b/,
       /\b(what can you do|what do you do|how does (this|it) work|how do i use|i don t understand|i dont understand|what is this|what are you for|how can you help)\b/,
       /\b(va|vad) kan (du|ja|jag|man) (gora|hjalpa|fraga|fa hjalp med)\b|^va kan du\b/,
       /\bwhat (can|could|should) i (ask|do|say)( you| here)?\b|\bwhat (can|do) you help( me)? with\b|^(can|could) you help( me)?( please)?$/,
@@ -141,10 +181,13 @@ const TABLE: Row[] = [
   },
   {
     intent: 'thanks',
-    maxWords: 7,
+    // Whole-message patterns only (anchored), so a longer thank-you with its tail still counts.
+    maxWords: 16,
     patterns: [
       /^(ok |okej |okay |fair enough |alright |all right |aha |jaha |ah |nej men |ja )?(tack|tackar|tack tack|tusen tack|stort tack|tack sa mycket|tack sa hemskt mycket|tack ska du ha|tackar sa mycket|perfekt tack|bra tack|okej tack|ok tack|toppen tack|schysst tack|thanks|thank you|thank you so much|thx|ty|cheers|many thanks|great thanks|perfect thanks|thanks anyway|thank you anyway|thanks though)( (sa mycket|for hjalpen|for svaret|for det|for infon|for informationen|for your help|for the help|a lot|so much|hej|bye|hej da|anda|i alla fall|anyway|though|then|anyways))*( (hej|hejda|hej da|bye))?$/,
       /^(ok|okej|okay|fair enough|alright|jaha|aha|fint|bra)( (then|da|anda|anyway))? (thanks|thank you|tack)( (anyway|anda|though|then|sa mycket))?$/,
+      new RegExp(`^(ok |okej |okay |great |perfect |perfekt |toppen |super |bra |fint |jaha |aha )?(tack|tackar|tack tack|tusen tack|stort tack|thanks|thank you|thx|cheers|many thanks)( (${THANKS_TAIL}))+$`),
+      new RegExp(`^(det|det dar|det har|that|this|it)( (var|was|is|s))? (till stor hjalp|jattebra|kanonbra|superbra|bra|toppen|perfekt|klockrent|hjalpsamt|helpful|very helpful|really helpful|great|perfect|useful|just what i needed|precis vad jag behovde)( (${THANKS_TAIL}))*$`),
     ],
   },
   {
@@ -177,18 +220,33 @@ function wordCount(folded: string): number {
   return folded.split(' ').filter(Boolean).length;
 }
 
+/** A greeting or filler in front of what the message asks ("hej hej, vad är det här?", "ok then, what can you do?"). */
+const GREETING_PREFIX =
+  /^(hej hej|hejsan|hej|halla|hallo|tjena|tjenare|tja|god morgon|god kvall|god eftermiddag|goddag|hi there|hi|hello|hey|good morning|good evening|good afternoon|ok then|okay then|ok|okej|okay|so|well|jaha|aha)( (pa dig|dar|there|again|igen))? /;
+/** "Nej, jag vill inte att ni sparar mina uppgifter" declines; it does not ask what is stored. */
+const DECLINING = /^(nej|no|nope|nah|inte|don t|dont|do not)\b/;
+
+function fromTable(folded: string, words = wordCount(folded)): ConversationIntent | undefined {
+  const declining = DECLINING.test(folded);
+  for (const row of TABLE) {
+    if (words > row.maxWords) continue;
+    if (declining && (row.intent === 'privacy-info' || row.intent === 'privacy-erase')) continue;
+    if (row.patterns.some((pattern) => pattern.test(folded))) return row.intent;
+  }
+  return undefined;
+}
+
 /** The conversation intent of a message, if it has one (first matching row of the table). */
 export function conversationIntent(text: string): ConversationIntent | undefined {
   const raw = fold(text).trim();
   if (/^\?+$/.test(raw)) return 'help';
   const folded = normalize(text);
   if (!folded) return undefined;
-  const words = wordCount(folded);
-  for (const row of TABLE) {
-    if (words > row.maxWords) continue;
-    if (row.patterns.some((pattern) => pattern.test(folded))) return row.intent;
-  }
-  return undefined;
+  const found = fromTable(folded);
+  if (found) return found;
+  const rest = folded.replace(GREETING_PREFIX, '');
+  // The rows' length limits count the whole message, greeting included.
+  return rest !== folded && rest.length > 0 ? fromTable(rest, wordCount(folded)) : undefined;
 }
 
 const QUESTION_WORDS =
@@ -197,9 +255,36 @@ const QUESTION_WORDS =
 const VAGUE =
   /^(?:(?:men|och|ok|okej|so|and|but) )?(?:vad|hur mycket|hur lang tid|hur lange|nar|var|what|how much|how long|when|where)(?: (?:kostar|tar|ar|galler|does|do|is|will))? (?:det|den|detta|dom|de|it|that|this|they)(?: (?:cost|take|kosta|ta))?$/;
 
-/** A question about something not named ("vad kostar det?"): the bot asks back instead of guessing. */
+/** "Tillstånd?", "what permit do I need?": a kind of permit without the what; there are many. */
+const GENERIC_PERMIT =
+  /^(?:(?:hej|hi|hello|hey|ok|okej|men|och|so) )*(?:(?:vilket|vilka|vad for|what|which|what kind of) )?(?:tillstand|tillstandet|lov|tillstand och lov|permit|permits|license|licence|licenses|licences|tillstand eller lov)(?: (?:behover|kravs|maste|do|does|is|are)(?: (?:jag|man|vi|i|we|needed|required))?(?: (?:ha|soka|fa|need|have|get|apply for))?)?$|^(?:(?:hej|hi|hello|hey) )?(?:behover|maste|do|must) (?:jag|man|vi|i|we) (?:need )?(?:ha |soka |fa |have |get )?(?:ett |nagot |nagra |a |any |some )?(?:tillstand|lov|permit|license|licence)$/;
+
+/** A question about something not named ("vad kostar det?", "tillstånd?"): the bot asks back instead of guessing. */
 export function isVagueQuestion(text: string): boolean {
-  return VAGUE.test(normalize(text));
+  const folded = normalize(text);
+  return VAGUE.test(folded) || GENERIC_PERMIT.test(folded);
+}
+
+/** A private person's own matter (their own tax return, pension, passport): not the business guide's. */
+const PRIVATE_MATTER =
+  /\b(min privata|mina privata|min egen deklaration|privat deklaration|privatdeklaration|som privatperson|min pension|mitt korkort|mitt pass|personal tax return|my own tax|my private tax|private tax return|as a private person|my pension|my driving licen[cs]e|my passport)\b/;
+const BUSINESS_WORDS = /\b(foretag\w*|firma\w*|bolag\w*|ab|enskild|verksamhet\w*|kund\w*|business|company|firm|customers?|shop|butik\w*|restaurang\w*|cafe)\b/;
+export function isPrivateMatter(text: string): boolean {
+  const folded = normalize(text);
+  return PRIVATE_MATTER.test(folded) && !BUSINESS_WORDS.test(folded);
+}
+
+/** Words that report a problem or wish for a change ("är trasig", "borde", "för få", "is broken", "should"). */
+const REPORT =
+  /\b(borde|bor|skulle behova|behover (byggas|fixas|lagas|ses over|atgardas)|ar trasig\w*|har varit trasig\w*|ar sonder|gatt sonder|fungerar inte|funkar inte|saknas|finns inga|finns ingen|for fa|for lite|for manga|for dalig\w*|alldeles for|ar dalig\w*|ar farlig\w*|ar morkt|slacknar|ar slackt|lyser inte|ar igenvuxen|ar full av|inte skottad|inte plogad|ar ett problem|onskar att|vore bra om|vore bra med|is broken|are broken|has been broken|doesn t work|dont work|don t work|isn t working|not working|should|ought to|needs fixing|needs to be fixed|too few|too little|too many|is missing|are missing|there are no|there is no|is dangerous|is dark|please fix|would be great if|would be nice if)\b/;
+/** Contact details offered inside a message ("ring mig 0733…", "email me at …"): a report that wants an answer. */
+const OFFERS_CONTACT = /\b(ring mig|ring mej|maila mig|mejla mig|kontakta mig|call me|email me|e mail me|contact me|reach me)\b/;
+
+/** A statement that reports a problem or a wish, not a question: a suggestion with its content. */
+export function isReport(text: string): boolean {
+  const folded = normalize(text);
+  if (folded.split(' ').length < 5 || looksLikeQuestion(text)) return false;
+  return REPORT.test(folded) || OFFERS_CONTACT.test(folded);
 }
 
 /** Whether a message reads as a question (a question mark or a question word first). */
@@ -231,7 +316,16 @@ const OPENINGS: RegExp[] = [
   /^(?:make|improve) (?:mora|borlange|hedemora|hallstahammar|the municipality|\w+) better\b/,
   /^(?:suggestion|complaint|feedback|idea|opinion|proposal)(?:\s+(?:for|to)\s+(?:the municipality|the council|you|\w+))?\s*(?:[:,.!-]|$)/,
   /^(?:i|we) (?:want|would like|d like) to use (?:gor|make) \w+ (?:battre|better)\b/,
+  /^(?:i|we)(?: would| d)?(?: really)?(?: like| want| wanna| wish)(?: to)? (?:suggest|propose|recommend|complain|complain about|report)(?: something| a thing| an idea| smth| sth| something to you)?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja|onskar)(?: garna| bara)? (?:foresla|tipsa om|klaga pa|anmala|tycka till om)(?: nagot| nat| en sak| en grej| ngt| nagonting)?\b/,
 ];
+
+/**
+ * "…och vill föreslå bättre cykelparkering…", "…and I'd like to suggest…": the wish to suggest in
+ * the middle of a message that also says what. The whole message is the suggestion.
+ */
+const MID_OPENING =
+  /\b(?:(?:jag|vi) )?(?:vill|ville|skulle vilja|onskar)(?: garna| bara)? (?:foresla|foreslar|tipsa om|klaga pa|lamna ett forslag om|ge ett forslag om)\b|\b(?:i|we)(?: would| d)? (?:like|want|wish) to (?:suggest|propose|complain about|recommend)\b|\bmitt forslag ar\b|\bmy suggestion is\b/;
 
 /**
  * Whether a message opens a suggestion, and what it says after the opening. "hej, jag har ett
@@ -255,6 +349,7 @@ export function feedbackOpening(text: string): FeedbackOpening | undefined {
     if (words < 2 || rest.length < 10 || (/^(?:till|to|for|för|er|you|kommunen|the municipality)\b/i.test(rest) && words < 4)) return { rest: '' };
     return { rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
   }
+  if (MID_OPENING.test(folded) && !QUESTION_WORDS.test(body) && original.split(' ').length >= 6) return { rest: original };
   return undefined;
 }
 
