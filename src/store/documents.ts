@@ -9,6 +9,8 @@ import type { StoreHealth } from '../domain/ports';
 export type Document = Record<string, unknown>;
 
 export interface Stored<T extends Document = Document> {
+  /** The document's id in its partition (for messages about it; the repositories keep their own). */
+  id: string;
   doc: T;
   etag: string;
 }

@@ -1,9 +1,10 @@
 /**
  * The domain's repositories, written once over a DocumentBackend (SQLite or Cosmos DB).
  */
+import type { z } from 'zod';
 import {
   ConcurrencyError,
-  type GuideEvent,
+  CorruptDocumentError,
   type GuideEventRepository,
   type KeyValueStore,
   type StoredDocument,
@@ -17,10 +18,9 @@ import type {
   NewFeedbackItem,
   SubmitterContact,
 } from '../domain/feedback/types';
-import type { Condition, DocumentBackend, DocumentCollection, Stored } from './documents';
-import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository } from '../domain/staff/types';
-import type { FocusGroupRepository, FocusSession, Participation } from '../domain/focusGroups/service';
-import type { Answer } from '../domain/focusGroups/results';
+import type { CollectionName, Condition, DocumentBackend, DocumentCollection, Stored } from './documents';
+import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
+import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
@@ -29,9 +29,62 @@ import type { InboxFilter } from '../domain/feedback/types';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
+import { createLogger } from '../log';
+import {
+  answerSchema,
+  contactRequestSchema,
+  focusSessionSchema,
+  guideEventSchema,
+  participationSchema,
+  staffMemberSchema,
+  storedFeedbackItemSchema,
+  submitterContactSchema,
+  teamChannelSchema,
+} from './schemas';
 
-function withETag<T>(stored: Stored): T {
-  return { ...stored.doc, eTag: stored.etag } as T;
+/** Where the repositories report a stored document they could not read (the app's logger). */
+export interface StoreLog {
+  warn(info: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Reads the documents of one collection with its schema: `one` (a read by id) throws a
+ * CorruptDocumentError for a document that does not fit, `all` (a list) leaves it out; both log it
+ * with the collection, id and fields, so a bad row is never dropped silently.
+ */
+function reader<S extends z.ZodType>(collection: CollectionName, schema: S, log: StoreLog) {
+  const check = (stored: Stored): { value: z.output<S> } | { error: CorruptDocumentError } => {
+    const parsed = schema.safeParse(stored.doc);
+    if (parsed.success) return { value: parsed.data };
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].filter(Boolean);
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`).join('; ');
+    return { error: new CorruptDocumentError(collection, stored.id, fields, detail) };
+  };
+  return {
+    one(stored: Stored): z.output<S> {
+      const result = check(stored);
+      if ('value' in result) return result.value;
+      log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; the read fails`);
+      throw result.error;
+    },
+    all(list: readonly Stored[]): Array<z.output<S>> {
+      return this.each(list, (value) => value);
+    },
+    /** `all`, each document mapped with its stored version (e.g. withETag). */
+    each<R>(list: readonly Stored[], map: (value: z.output<S>, stored: Stored) => R): R[] {
+      return list.flatMap((stored) => {
+        const result = check(stored);
+        if ('value' in result) return [map(result.value, stored)];
+        log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; left out of the list`);
+        return [];
+      });
+    },
+  };
+}
+
+/** A parsed document with the eTag of its stored version. */
+function withETag<T extends object>(value: T, stored: Stored): T & { eTag: string } {
+  return { ...value, eTag: stored.etag };
 }
 
 function withoutETag<T extends { eTag?: string }>(value: T): Record<string, unknown> {
@@ -49,10 +102,11 @@ async function insertOnce<T>(
   id: string,
   doc: Record<string, unknown>,
   read: () => Promise<T | undefined>,
+  parse: (stored: Stored) => T,
   what: string,
 ): Promise<{ value: T; created: boolean }> {
   const stored = await collection.insert(pk, id, doc);
-  if (stored) return { value: withETag<T>(stored), created: true };
+  if (stored) return { value: parse(stored), created: true };
   const raced = await read();
   if (raced) return { value: raced, created: false };
   throw new Error(`${what} vanished while it was being created`);
@@ -102,9 +156,6 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
   };
 }
 
-/** Fields the store keeps with a feedback item for its queries; never part of the item itself. */
-const DERIVED = ['terms', 'open', 'sortKey'] as const;
-
 /** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
 const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
 
@@ -112,11 +163,8 @@ function withDerived(item: FeedbackItem): Record<string, unknown> {
   return { ...withoutETag(item), terms: similarityTerms(item.text, item.language), open: item.status !== 'closed', sortKey: sortKeyOf(item) };
 }
 
-function asFeedbackItem(stored: Stored): FeedbackItem {
-  const doc: Record<string, unknown> = { ...stored.doc };
-  for (const field of DERIVED) delete doc[field];
-  return withETag<FeedbackItem>({ doc, etag: stored.etag });
-}
+/** A stored item: the item and who supported it (the derived fields are not part of it). */
+type StoredItem = FeedbackItem & { supporters?: string[] };
 
 const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
 
@@ -134,10 +182,16 @@ function dayAfter(day: string): string {
   return date.toISOString();
 }
 
-export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
+export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FeedbackRepository {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
-  const get = async (municipality: string, id: string) => {
+  const itemDocs = reader('feedback', storedFeedbackItemSchema, log);
+  const contactDocs = reader('contacts', submitterContactSchema, log);
+  // The schema knows only the item's own fields, so the fields the store derives for its queries
+  // (terms, open, sortKey: withDerived) are left behind when a document is read.
+  const asFeedbackItem = (stored: Stored): StoredItem => withETag(itemDocs.one(stored), stored);
+  const asFeedbackItems = (list: readonly Stored[]): StoredItem[] => itemDocs.each(list, withETag);
+  const get = async (municipality: string, id: string): Promise<StoredItem | undefined> => {
     const stored = await items.get(municipality, id);
     return stored ? asFeedbackItem(stored) : undefined;
   };
@@ -177,7 +231,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       if (filter.since) where.push({ field: 'createdAt', op: '>=', value: filter.since });
       const found = await items.query(municipality, { where, newestFirstBy: 'createdAt' });
-      return found.map(asFeedbackItem);
+      return asFeedbackItems(found);
     },
     async update(item) {
       if (!item.eTag) throw new ConcurrencyError(`feedback ${item.reference}`);
@@ -191,13 +245,13 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
     },
     async supportedBy(municipality, supporterKey) {
       const found = await items.query(municipality, { where: [{ field: 'supporters', op: 'contains', value: idFor(supporterKey) }], newestFirstBy: 'createdAt' });
-      return found.map((s) => withETag<FeedbackItem>(s));
+      return asFeedbackItems(found);
     },
     async addSupport(municipality, id, supporterKey) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const item = await get(municipality, id);
         if (!item) throw new Error(`no feedback item ${id}`);
-        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const supporters = item.supporters ?? [];
         const key = idFor(supporterKey);
         if (supporters.includes(key) || item.submitter.userKey === supporterKey) return item;
         const at = new Date().toISOString();
@@ -220,7 +274,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const item = await get(municipality, id);
         if (!item) return;
-        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const supporters = item.supporters ?? [];
         const key = idFor(supporterKey);
         if (!supporters.includes(key)) return;
         try {
@@ -234,7 +288,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
     },
     async getContact(municipality, id) {
       const stored = await contacts.get(municipality, id);
-      return stored ? (stored.doc as SubmitterContact) : undefined;
+      return stored ? contactDocs.one(stored) : undefined;
     },
     async deleteContact(municipality, id) {
       await contacts.delete(municipality, id);
@@ -254,8 +308,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         ),
       );
       for (const page of pages) {
-        for (const stored of page) {
-          const item = asFeedbackItem(stored);
+        for (const { item, stored } of itemDocs.each(page, (value, stored) => ({ item: withETag(value, stored), stored }))) {
           if (found.has(item.id)) continue;
           const stems = stored.doc.terms;
           found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
@@ -279,15 +332,15 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       const last = list.at(-1);
       const lastKey = last?.doc.sortKey;
       return {
-        items: list.map(asFeedbackItem),
+        items: asFeedbackItems(list),
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
     async reindex(municipality) {
       let written = 0;
-      for (const stored of await items.query(municipality)) {
-        if (typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)) continue;
-        const item = asFeedbackItem(stored);
+      const all = await items.query(municipality);
+      const stale = all.filter((stored) => !(typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)));
+      for (const { item, stored } of itemDocs.each(stale, (value, stored) => ({ item: withETag(value, stored), stored }))) {
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);
           written += 1;
@@ -301,11 +354,13 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
   };
 }
 
-export function createContactRequestRepository(backend: DocumentBackend): ContactRequestRepository {
+export function createContactRequestRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): ContactRequestRepository {
   const requests = backend.collection('contactRequests');
+  const docs = reader('contactRequests', contactRequestSchema, log);
+  const parse = (stored: Stored): ContactRequest => withETag(docs.one(stored), stored);
   const get = async (municipality: string, id: string) => {
     const stored = await requests.get(municipality, id);
-    return stored ? withETag<ContactRequest>(stored) : undefined;
+    return stored ? parse(stored) : undefined;
   };
   return {
     async create(input: NewContactRequest) {
@@ -322,7 +377,7 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
         updatedAt: input.createdAt,
         history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
       };
-      const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), 'contact request');
+      const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), parse, 'contact request');
       return { request: value, created };
     },
     get,
@@ -330,18 +385,19 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
       const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       const found = await requests.query(municipality, { where, newestFirstBy: 'createdAt' });
-      return found.map((s) => withETag<ContactRequest>(s));
+      return docs.each(found, withETag);
     },
     async update(request) {
       if (!request.eTag) throw new ConcurrencyError(`contact request ${request.reference}`);
       const stored = await requests.replace(request.municipality, request.id, withoutETag(request), request.eTag);
-      return withETag<ContactRequest>(stored);
+      return parse(stored);
     },
   };
 }
 
-export function createGuideEventRepository(backend: DocumentBackend): GuideEventRepository {
+export function createGuideEventRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): GuideEventRepository {
   const events = backend.collection('guideEvents');
+  const docs = reader('guideEvents', guideEventSchema, log);
   return {
     async record(event) {
       await events.upsert(event.municipality, event.id, { ...event });
@@ -351,17 +407,18 @@ export function createGuideEventRepository(backend: DocumentBackend): GuideEvent
       if (filter.kind) where.push({ field: 'kind', op: '=', value: filter.kind });
       if (filter.since) where.push({ field: 'at', op: '>=', value: filter.since });
       const found = await events.query(municipality, { where, newestFirstBy: 'at' });
-      return found.map((s) => s.doc as unknown as GuideEvent);
+      return docs.all(found);
     },
   };
 }
 
-export function createStaffRepository(backend: DocumentBackend): StaffRepository {
+export function createStaffRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): StaffRepository {
   const staff = backend.collection('staff');
+  const docs = reader('staff', staffMemberSchema, log);
   const PK = 'staff';
   const one = async (field: string, value: string) => {
     const [found] = await staff.query(PK, { where: [{ field, op: '=', value }] });
-    return found ? (found.doc as unknown as StaffMember) : undefined;
+    return found ? docs.one(found) : undefined;
   };
   return {
     async put(member) {
@@ -369,24 +426,21 @@ export function createStaffRepository(backend: DocumentBackend): StaffRepository
     },
     async get(id) {
       const found = await staff.get(PK, id);
-      return found ? (found.doc as unknown as StaffMember) : undefined;
+      return found ? docs.one(found) : undefined;
     },
     byTokenHash: (hash) => one('tokenHash', hash),
     byAadObjectId: (objectId) => one('aadObjectId', objectId),
     async list() {
-      return (await staff.query(PK, { newestFirstBy: 'createdAt' })).map((s) => s.doc as unknown as StaffMember);
+      return docs.all(await staff.query(PK, { newestFirstBy: 'createdAt' }));
     },
   };
 }
 
-export function createApiKeyRepository(backend: DocumentBackend): ApiKeyRepository {
+export function createApiKeyRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): ApiKeyRepository {
   const keys = backend.collection('apiKeys');
+  const docs = reader('apiKeys', apiKeySchema, log);
   const PK = 'apiKeys';
-  // Documents are parsed when read: one that does not fit is not a key.
-  const parse = (stored: Stored | undefined) => {
-    const parsed = stored ? apiKeySchema.safeParse(stored.doc) : undefined;
-    return parsed?.success ? parsed.data : undefined;
-  };
+  const parse = (stored: Stored | undefined) => (stored ? docs.one(stored) : undefined);
   return {
     async put(key) {
       await keys.upsert(PK, key.id, { ...key });
@@ -399,32 +453,36 @@ export function createApiKeyRepository(backend: DocumentBackend): ApiKeyReposito
       return parse(found);
     },
     async list() {
-      return (await keys.query(PK, { newestFirstBy: 'createdAt' })).flatMap((s) => parse(s) ?? []);
+      return docs.all(await keys.query(PK, { newestFirstBy: 'createdAt' }));
     },
   };
 }
 
-export function createTeamChannelRepository(backend: DocumentBackend): TeamChannelRepository {
+export function createTeamChannelRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): TeamChannelRepository {
   const channels = backend.collection('channels');
+  const docs = reader('channels', teamChannelSchema, log);
   return {
     async put(channel) {
       await channels.upsert(channel.municipality, idFor(channel.team), { ...channel });
     },
     async get(municipality, team) {
       const found = await channels.get(municipality, idFor(team));
-      return found ? (found.doc as unknown as TeamChannel) : undefined;
+      return found ? docs.one(found) : undefined;
     },
     async list(municipality) {
-      return (await channels.query(municipality)).map((s) => s.doc as unknown as TeamChannel);
+      return docs.all(await channels.query(municipality));
     },
   };
 }
 
-export function createFocusGroupRepository(backend: DocumentBackend): FocusGroupRepository {
+export function createFocusGroupRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FocusGroupRepository {
   const sessions = backend.collection('focusGroups');
   const answers = backend.collection('answers');
+  const sessionDocs = reader('focusGroups', focusSessionSchema, log);
+  const participationDocs = reader('focusGroups', participationSchema, log);
+  const answerDocs = reader('answers', answerSchema, log);
   const SESSIONS = 'sessions';
-  const asSession = (stored: Stored) => withETag<FocusSession>(stored);
+  const asSession = (stored: Stored) => withETag(sessionDocs.one(stored), stored);
   return {
     async createSession(session) {
       await sessions.insert(SESSIONS, session.id, withoutETag(session));
@@ -438,51 +496,60 @@ export function createFocusGroupRepository(backend: DocumentBackend): FocusGroup
       return found ? asSession(found) : undefined;
     },
     async listSessions(municipality) {
-      return (await sessions.query(SESSIONS, { where: [{ field: 'municipality', op: '=', value: municipality }], newestFirstBy: 'createdAt' })).map(asSession);
+      return sessionDocs.each(await sessions.query(SESSIONS, { where: [{ field: 'municipality', op: '=', value: municipality }], newestFirstBy: 'createdAt' }), withETag);
     },
     async updateSession(session) {
       return asSession(await sessions.replace(SESSIONS, session.id, withoutETag(session), session.eTag));
     },
     async getParticipation(sessionId, participant) {
       const found = await sessions.get(sessionId, participant);
-      return found ? (found.doc as unknown as Participation) : undefined;
+      return found ? participationDocs.one(found) : undefined;
     },
     async putParticipation(participation) {
       await sessions.upsert(participation.sessionId, participation.participant, { ...participation });
     },
     async listParticipations(sessionId) {
-      return (await sessions.query(sessionId)).map((s) => s.doc as unknown as Participation);
+      return participationDocs.all(await sessions.query(sessionId));
     },
     async addAnswer(sessionId, answer) {
       await answers.insert(sessionId, randomUUID(), { ...answer, value: { ...answer.value } });
     },
     async listAnswers(sessionId) {
-      return (await answers.query(sessionId)).map((s) => s.doc as unknown as Answer);
+      return answerDocs.all(await answers.query(sessionId));
     },
     async listAddedStatements(sessionId, stepId, limit) {
       const where: Condition[] = [
         { field: 'value.kind', op: '=', value: 'statement-new' },
         { field: 'stepId', op: '=', value: stepId },
       ];
-      return (await answers.query(sessionId, { where, oldestFirstBy: 'at', limit })).map((s) => s.doc as unknown as Answer);
+      return answerDocs.all(await answers.query(sessionId, { where, oldestFirstBy: 'at', limit }));
     },
   };
 }
 
+/** Without the app's logger (tools, tests), a bad document is still logged. */
+const defaultLog = (): StoreLog => createLogger('warn');
+
+export interface StoreOptions extends BreakerOptions {
+  /** Where stored documents that do not fit their schema are reported (the app's logger). */
+  log?: StoreLog;
+}
+
 /** A Store over one document back end, behind a circuit breaker (breaker.ts). */
-export function storeOver(inner: DocumentBackend, options: BreakerOptions = {}): Store {
-  const backend = withCircuitBreaker(inner, options);
+export function storeOver(inner: DocumentBackend, options: StoreOptions = {}): Store {
+  const { log = defaultLog(), ...breaker } = options;
+  const backend = withCircuitBreaker(inner, breaker);
   return {
     kind: backend.kind,
     backend,
     kv: createKeyValueStore(backend),
-    feedback: createFeedbackRepository(backend),
-    contactRequests: createContactRequestRepository(backend),
-    guideEvents: createGuideEventRepository(backend),
-    staff: createStaffRepository(backend),
-    channels: createTeamChannelRepository(backend),
-    apiKeys: createApiKeyRepository(backend),
-    focusGroups: createFocusGroupRepository(backend),
+    feedback: createFeedbackRepository(backend, log),
+    contactRequests: createContactRequestRepository(backend, log),
+    guideEvents: createGuideEventRepository(backend, log),
+    staff: createStaffRepository(backend, log),
+    channels: createTeamChannelRepository(backend, log),
+    apiKeys: createApiKeyRepository(backend, log),
+    focusGroups: createFocusGroupRepository(backend, log),
     health: () => backend.health(),
     onAvailable: (listener) => backend.onAvailable(listener),
     close: () => backend.close(),

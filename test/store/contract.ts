@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyError } from '../../src/domain/ports';
+import { ConcurrencyError, CorruptDocumentError } from '../../src/domain/ports';
 import type { NewContactRequest, NewFeedbackItem } from '../../src/domain/feedback/types';
 import type { Store } from '../../src/store/types';
+import type { StoreLog, StoreOptions } from '../../src/store/repositories';
 import { similarityTerms } from '../../src/domain/feedback/similar';
 
 /**
  * The one contract every store passes, run unchanged against SQLite and Cosmos DB.
  * `open()` gives a fresh, empty store; `reopen()` (optional) opens the same data again.
  */
-export function storeContract(name: string, open: () => Promise<Store>): void {
+export function storeContract(name: string, open: (options?: StoreOptions) => Promise<Store>): void {
+  /** A log that keeps what the store reported. */
+  const captured = () => {
+    const lines: Array<{ info: Record<string, unknown>; message: string }> = [];
+    const log: StoreLog = { warn: (info, message) => lines.push({ info, message }) };
+    return { lines, log };
+  };
   const feedback = (over: Partial<NewFeedbackItem> = {}): NewFeedbackItem => ({
     municipality: 'mora',
     referencePrefix: 'MORA',
@@ -358,6 +365,91 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(added.map((a) => a.value.kind === 'statement-new' && a.value.statementId)).toEqual(['new-1', 'new-2']);
         expect(await store.focusGroups.listAddedStatements('fs9', 'statements', 5)).toHaveLength(3);
         expect(await store.focusGroups.listAddedStatements('other', 'statements', 5)).toEqual([]);
+      });
+    });
+
+    describe('documents that do not fit their schema', () => {
+      it('leaves a corrupted feedback item out of lists (logged with collection, id and field) and refuses it by id', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const { item: good } = await store.feedback.create(feedback({ text: 'Fler cykelställ vid torget', createdAt: '2026-11-20T08:00:00.000Z' }));
+        const { item: bad } = await store.feedback.create(feedback({ text: 'Cykelställ saknas vid stationen', createdAt: '2026-11-21T08:00:00.000Z' }));
+        const raw = await store.backend.collection('feedback').get('mora', bad.id);
+        await store.backend.collection('feedback').replace('mora', bad.id, { ...raw!.doc, status: 'lost', supports: 'many' });
+        expect((await store.feedback.list('mora')).map((i) => i.id)).toEqual([good.id]);
+        expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([good.id]);
+        expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('cykelställ', 'sv'))).map((f) => f.item.id)).toEqual([good.id]);
+        expect(lines[0]?.info).toMatchObject({ collection: 'feedback', id: bad.id, fields: ['status', 'supports'] });
+        expect(lines[0]?.message).toMatch(/left out of the list/);
+        const refused = await store.feedback.get('mora', bad.id).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(CorruptDocumentError);
+        expect(refused).toMatchObject({ collection: 'feedback', id: bad.id, fields: ['status', 'supports'] });
+        expect(String(refused)).toMatch(new RegExp(`feedback document "${bad.id}".*status.*supports`));
+        await expect(store.feedback.getByReference('mora', bad.reference)).rejects.toBeInstanceOf(CorruptDocumentError);
+        expect(lines.some((line) => /the read fails/.test(line.message))).toBe(true);
+      });
+
+      it('does the same for every other kind of stored document', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const at = '2026-11-01T00:00:00.000Z';
+        const session = { id: 'fs-ok', code: 'OKK234', templateId: 't', municipality: 'mora', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await store.focusGroups.createSession(session);
+        await store.focusGroups.createSession({ ...session, id: 'fs-bad', code: 'BAD234' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-ok', participant: 'p-ok', position: 0, language: 'sv' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-ok', participant: 'p-bad', position: 0, language: 'sv' });
+        await store.focusGroups.addAnswer('fs-ok', { participant: 'p-ok', stepId: 's', value: { kind: 'scale', value: 3 }, at });
+        await store.focusGroups.addAnswer('fs-ok', { participant: 'p-bad', stepId: 's', value: { kind: 'scale', value: 4 }, at });
+        await store.staff.put({ id: 's-ok', name: 'Sara', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: 'ok', createdAt: at });
+        await store.staff.put({ id: 's-bad', name: 'Per', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: 'bad', createdAt: at });
+        const channel = { municipality: 'mora', team: 'ok', address: { conversation: { id: 'c' } }, registeredBy: 's-ok', registeredAt: at };
+        await store.channels.put(channel);
+        await store.channels.put({ ...channel, team: 'bad' });
+        await store.guideEvents.record({ id: 'e-ok', municipality: 'mora', kind: 'answered', language: 'sv', at });
+        await store.guideEvents.record({ id: 'e-bad', municipality: 'mora', kind: 'answered', language: 'sv', at });
+        const { request: good } = await store.contactRequests.create(contactRequest());
+        const { request: bad } = await store.contactRequests.create(contactRequest());
+
+        // Corrupt one of each, in place, whatever partition the store keeps it in.
+        const corrupt = async (collection: 'focusGroups' | 'answers' | 'staff' | 'channels' | 'guideEvents' | 'contactRequests', match: (doc: Record<string, unknown>) => boolean, change: Record<string, unknown>) => {
+          for (const pk of ['mora', 'sessions', 'staff', 'fs-ok', 'fs-bad']) {
+            for (const stored of await store.backend.collection(collection).query(pk)) {
+              if (match(stored.doc)) await store.backend.collection(collection).replace(pk, stored.id, { ...stored.doc, ...change });
+            }
+          }
+        };
+        await corrupt('focusGroups', (d) => d.id === 'fs-bad', { status: 'gone' });
+        await corrupt('focusGroups', (d) => d.participant === 'p-bad', { position: -1 });
+        await corrupt('answers', (d) => d.participant === 'p-bad', { value: { kind: 'scale', value: 'four' } });
+        await corrupt('staff', (d) => d.id === 's-bad', { municipalities: 'mora' });
+        await corrupt('channels', (d) => d.team === 'bad', { address: 'nowhere' });
+        await corrupt('guideEvents', (d) => d.id === 'e-bad', { kind: 'shouted' });
+        await corrupt('contactRequests', (d) => d.id === bad.id, { reach: 7 });
+
+        expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs-ok']);
+        expect((await store.focusGroups.listParticipations('fs-ok')).map((p) => p.participant)).toEqual(['p-ok']);
+        expect((await store.focusGroups.listAnswers('fs-ok')).map((a) => a.participant)).toEqual(['p-ok']);
+        expect((await store.staff.list()).map((m) => m.id)).toEqual(['s-ok']);
+        expect((await store.channels.list('mora')).map((c) => c.team)).toEqual(['ok']);
+        expect((await store.guideEvents.list('mora')).map((e) => e.id)).toEqual(['e-ok']);
+        expect((await store.contactRequests.list('mora')).map((r) => r.id)).toEqual([good.id]);
+        const fields = Object.fromEntries(lines.map((line) => [String(line.info.collection) + ':' + String((line.info.fields as string[]).join(',')), true]));
+        expect(Object.keys(fields).sort()).toEqual(
+          ['answers:value.value', 'channels:address', 'contactRequests:reach', 'focusGroups:position', 'focusGroups:status', 'guideEvents:kind', 'staff:municipalities'].sort(),
+        );
+
+        const reads: Array<() => Promise<unknown>> = [
+          () => store.focusGroups.getSession('fs-bad'),
+          () => store.focusGroups.findByCode('BAD234'),
+          () => store.focusGroups.getParticipation('fs-ok', 'p-bad'),
+          () => store.staff.get('s-bad'),
+          () => store.staff.byTokenHash('bad'),
+          () => store.channels.get('mora', 'bad'),
+          () => store.contactRequests.get('mora', bad.id),
+        ];
+        for (const read of reads) await expect(read()).rejects.toBeInstanceOf(CorruptDocumentError);
+        expect(await store.staff.byTokenHash('ok')).toMatchObject({ id: 's-ok' });
+        expect(await store.focusGroups.getSession('fs-ok')).toMatchObject({ id: 'fs-ok' });
       });
     });
 

@@ -16,8 +16,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract('sqlite', async () => {
-  const store = storeOver(createSqliteBackend(join(dir, `contract-${(n += 1)}.sqlite`)));
+storeContract('sqlite', async (options) => {
+  const store = storeOver(createSqliteBackend(join(dir, `contract-${(n += 1)}.sqlite`)), options);
   opened.push(store);
   return store;
 });
