@@ -291,7 +291,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const reindexFeedback = async (): Promise<void> => {
     for (const id of data.packs.keys()) {
       if (stopped) return;
-      const key = `reindex/feedback-v1/${id}`;
+      const key = `reindex/feedback-v2/${id}`;
       try {
         if ((await store.kv.read([key]))[key]) continue;
         const written = await store.feedback.reindex(id);

@@ -28,7 +28,7 @@ export interface Condition {
 }
 
 /** Top-level array-of-strings fields that `contains` conditions may use (the stores index them). */
-export const INDEXED_ARRAY_FIELDS = ['terms'] as const;
+export const INDEXED_ARRAY_FIELDS = ['terms', 'supporters'] as const;
 
 export interface Query {
   where?: Condition[];

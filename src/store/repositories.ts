@@ -159,8 +159,38 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
 /** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
 const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
 
-function withDerived(item: FeedbackItem): Record<string, unknown> {
-  return { ...withoutETag(item), terms: similarityTerms(item.text, item.language), open: item.status !== 'closed', sortKey: sortKeyOf(item) };
+/**
+ * The version of the derived fields below: an item stored with an older one (or none) is written
+ * again by `reindex` (at start, src/app.ts), so every query finds it.
+ */
+const DERIVED_VERSION = 2;
+
+const isRetagged = (item: FeedbackItem) => item.history.some((h) => h.action === 'retagged' && h.note === 'focusArea');
+const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status === 'closed';
+
+/**
+ * The fields the store keeps with an item for its queries (each has an index, sqlite/index.ts;
+ * Cosmos DB indexes every path); never part of the item read back (the schema leaves them out).
+ * A field that does not apply is left out, so a range query never matches it.
+ */
+function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<string, unknown> {
+  return {
+    ...withoutETag(item),
+    terms: similarityTerms(item.text, item.language),
+    open: item.status !== 'closed',
+    sortKey: sortKeyOf(item),
+    // Staff corrected the focus area (the tagger learns from these).
+    retagged: isRetagged(item),
+    // Still waiting for its first response (only these can be overdue).
+    awaiting: !item.firstResponseAt && !isHandled(item),
+    // Handled with a published outcome ("Ni sa – vi gjorde"), by when.
+    ...(isHandled(item) && item.outcome && item.closedAt && !item.duplicateOf ? { outcomeAt: item.closedAt } : {}),
+    // The submitter left contact details and can be reached in the chat.
+    reachable: item.hasContact && Boolean(item.submitter.address),
+    // Contact details kept on a closed item, since when (retention erases them).
+    ...(item.hasContact && !item.contactErasedAt && item.closedAt ? { contactKeptSince: item.closedAt } : {}),
+    derived: DERIVED_VERSION,
+  };
 }
 
 /** A stored item: the item and who supported it (the derived fields are not part of it). */
@@ -278,7 +308,7 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         const key = idFor(supporterKey);
         if (!supporters.includes(key)) return;
         try {
-          await items.replace(municipality, id, withoutETag({ ...item, supporters: supporters.filter((s) => s !== key) }), item.eTag);
+          await items.replace(municipality, id, withDerived({ ...item, supporters: supporters.filter((s) => s !== key) }), item.eTag);
           return;
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
@@ -336,10 +366,33 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
+    async retagged(municipality) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'retagged', op: '=', value: true }], newestFirstBy: 'sortKey' }));
+    },
+    async forTeamDigest(municipality, team, since) {
+      const byTeam: Condition = { field: 'assignment.team', op: '=', value: team };
+      const [fresh, awaiting] = await Promise.all([
+        items.query(municipality, { where: [byTeam, { field: 'createdAt', op: '>=', value: since }], newestFirstBy: 'createdAt' }),
+        items.query(municipality, { where: [byTeam, { field: 'awaiting', op: '=', value: true }], newestFirstBy: 'createdAt' }),
+      ]);
+      return { fresh: asFeedbackItems(fresh), awaiting: asFeedbackItems(awaiting) };
+    },
+    async withOutcomeSince(municipality, since) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'outcomeAt', op: '>=', value: since }], newestFirstBy: 'outcomeAt' }));
+    },
+    async reachableSubmitters(municipality) {
+      const found = asFeedbackItems(await items.query(municipality, { where: [{ field: 'reachable', op: '=', value: true }], newestFirstBy: 'sortKey' }));
+      const submitters = new Map<string, FeedbackItem['submitter']>();
+      for (const item of found) if (item.submitter.address && !submitters.has(item.submitter.userKey)) submitters.set(item.submitter.userKey, item.submitter);
+      return [...submitters.values()];
+    },
+    async contactsClosedBefore(municipality, before) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'contactKeptSince', op: '<', value: before }], newestFirstBy: 'sortKey' }));
+    },
     async reindex(municipality) {
       let written = 0;
       const all = await items.query(municipality);
-      const stale = all.filter((stored) => !(typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)));
+      const stale = all.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
       for (const { item, stored } of itemDocs.each(stale, (value, stored) => ({ item: withETag(value, stored), stored }))) {
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);
@@ -381,6 +434,10 @@ export function createContactRequestRepository(backend: DocumentBackend, log: St
       return { request: value, created };
     },
     get,
+    async getByReference(municipality, ref) {
+      const [found] = await requests.query(municipality, { where: [{ field: 'reference', op: '=', value: ref }] });
+      return found ? parse(found) : undefined;
+    },
     async list(municipality, filter = {}) {
       const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });

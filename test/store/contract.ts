@@ -258,6 +258,95 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
 
     });
 
+    describe('purpose-named feedback queries (answered by the store)', () => {
+      const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`;
+      const assigned = (team: string) => ({ team, reason: 'rule', at: at(1) });
+
+      it('finds the items staff re-tagged (for retraining), not the others', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        await store.feedback.create(feedback());
+        const noted = await store.feedback.create(feedback());
+        await store.feedback.update({ ...item, focusArea: 'mora.competence', history: [...item.history, { at: at(2), by: 's1', action: 'retagged', note: 'focusArea', from: item.focusArea, to: 'mora.competence' }] });
+        await store.feedback.update({ ...noted.item, history: [...noted.item.history, { at: at(2), by: 's1', action: 'retagged', note: 'topic' }] });
+        const found = await store.feedback.retagged('mora');
+        expect(found.map((i) => [i.id, i.focusArea])).toEqual([[item.id, 'mora.competence']]);
+        expect(await store.feedback.retagged('borlange')).toEqual([]);
+      });
+
+      it("gives a team's digest: its items created since a time, and its items still waiting for a first response", async () => {
+        const store = await open();
+        const old = (await store.feedback.create(feedback({ createdAt: at(2), assignment: assigned('a') }))).item;
+        const answered = (await store.feedback.create(feedback({ createdAt: at(3), assignment: assigned('a') }))).item;
+        await store.feedback.update({ ...answered, firstResponseAt: at(4), status: 'received' });
+        const done = (await store.feedback.create(feedback({ createdAt: at(3), assignment: assigned('a') }))).item;
+        await store.feedback.update({ ...done, status: 'done' });
+        const fresh = (await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('a') }))).item;
+        await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('b') }));
+        await store.feedback.create(feedback({ createdAt: at(20) }));
+        const digest = await store.feedback.forTeamDigest('mora', 'a', at(19));
+        expect(digest.fresh.map((i) => i.id)).toEqual([fresh.id]);
+        expect(digest.awaiting.map((i) => i.id)).toEqual([fresh.id, old.id]);
+        expect(await store.feedback.forTeamDigest('borlange', 'a', at(1))).toEqual({ fresh: [], awaiting: [] });
+      });
+
+      it('finds items closed with an outcome since a date (not duplicates), and each reachable submitter once', async () => {
+        const store = await open();
+        const close = async (item: Awaited<ReturnType<typeof store.feedback.create>>['item'], over: Record<string, unknown>) =>
+          store.feedback.update({ ...item, status: 'done', closedAt: at(10), ...over });
+        const reach = { userKey: 'webchat:r', language: 'sv' as const, address: { conversation: { id: 'cr' } } };
+        const a = (await store.feedback.create(feedback({ submitter: reach }), { name: 'R' })).item;
+        const b = (await store.feedback.create(feedback({ submitter: reach }), { name: 'R' })).item;
+        const c = (await store.feedback.create(feedback({ submitter: { userKey: 'webchat:noaddress', language: 'sv' } }), { name: 'N' })).item;
+        const d = (await store.feedback.create(feedback())).item;
+        await close(a, { outcome: 'Fixat', closedAt: at(12) });
+        await close(b, { outcome: 'Fixat', closedAt: at(5) });
+        await close(c, { outcome: 'Dubblett', duplicateOf: a.id });
+        await close(d, {});
+        expect((await store.feedback.withOutcomeSince('mora', at(6))).map((i) => i.id)).toEqual([a.id]);
+        expect((await store.feedback.withOutcomeSince('mora', '2026-11-01')).map((i) => i.id)).toEqual([a.id, b.id]);
+        expect(await store.feedback.reachableSubmitters('mora')).toEqual([reach]);
+        expect(await store.feedback.reachableSubmitters('borlange')).toEqual([]);
+      });
+
+      it('finds closed items that still keep contact details, closed before a time (retention)', async () => {
+        const store = await open();
+        const early = (await store.feedback.create(feedback({ hasContact: true }), { email: 'a@example.se' })).item;
+        const late = (await store.feedback.create(feedback({ hasContact: true }), { email: 'b@example.se' })).item;
+        const open_ = (await store.feedback.create(feedback({ hasContact: true }), { email: 'c@example.se' })).item;
+        const erased = (await store.feedback.create(feedback({ hasContact: true }), { email: 'd@example.se' })).item;
+        await store.feedback.update({ ...early, status: 'closed', closedAt: at(2) });
+        await store.feedback.update({ ...late, status: 'closed', closedAt: at(20) });
+        await store.feedback.update({ ...erased, status: 'closed', closedAt: at(2), hasContact: false, contactErasedAt: at(3) });
+        expect((await store.feedback.contactsClosedBefore('mora', at(10))).map((i) => i.id)).toEqual([early.id]);
+        expect(open_.closedAt).toBeUndefined();
+      });
+
+      it('keeps an item findable after a supporter is forgotten, and finds a supporter through the index', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback({ text: 'Fler laddstolpar vid torget' }));
+        await store.feedback.addSupport('mora', item.id, 'webchat:s1');
+        await store.feedback.addSupport('mora', item.id, 'webchat:s2');
+        expect((await store.feedback.supportedBy('mora', 'webchat:s1')).map((i) => i.id)).toEqual([item.id]);
+        await store.feedback.forgetSupporter('mora', item.id, 'webchat:s1');
+        expect(await store.feedback.supportedBy('mora', 'webchat:s1')).toEqual([]);
+        expect((await store.feedback.supportedBy('mora', 'webchat:s2')).map((i) => i.id)).toEqual([item.id]);
+        expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([item.id]);
+        expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
+      });
+
+      it('reindexes items stored with older derived fields, so the new queries find them', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('a') }));
+        const raw = await store.backend.collection('feedback').get('mora', item.id);
+        const { awaiting: _a, derived: _d, retagged: _r, reachable: _re, ...v1 } = raw!.doc;
+        await store.backend.collection('feedback').replace('mora', item.id, v1);
+        expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting).toEqual([]);
+        expect(await store.feedback.reindex('mora')).toBe(1);
+        expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting.map((i) => i.id)).toEqual([item.id]);
+      });
+    });
+
     describe('contact requests', () => {
       it('stores with a K reference, idempotently, and updates by eTag', async () => {
         const store = await open();
@@ -278,6 +367,8 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const mine = await store.contactRequests.create(contactRequest({ submitter: { userKey: 'webchat:me', language: 'sv' } }));
         await store.contactRequests.create(contactRequest());
         expect((await store.contactRequests.list('mora', { submitterKey: 'webchat:me' })).map((r) => r.id)).toEqual([mine.request.id]);
+        expect((await store.contactRequests.getByReference('mora', mine.request.reference))?.id).toBe(mine.request.id);
+        expect(await store.contactRequests.getByReference('borlange', mine.request.reference)).toBeUndefined();
       });
     });
 

@@ -47,6 +47,16 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
   // Focus group answers by kind and step (the statements participants added).
   `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
+  // The feedback repository's purpose-named queries (its derived fields: retagged, awaiting, ...).
+  `CREATE INDEX documents_retagged ON documents (collection, pk, json_extract(doc, '$.retagged'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_team_created ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.createdAt'));
+   CREATE INDEX documents_team_awaiting ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.awaiting'));
+   CREATE INDEX documents_outcome ON documents (collection, pk, json_extract(doc, '$.outcomeAt'));
+   CREATE INDEX documents_reachable ON documents (collection, pk, json_extract(doc, '$.reachable'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_contact_kept ON documents (collection, pk, json_extract(doc, '$.contactKeptSince'));
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id)
+     SELECT d.collection, d.pk, 'supporters', j.value, d.id FROM documents d, json_each(d.doc, '$.supporters') j
+     WHERE json_type(d.doc, '$.supporters') = 'array' AND j.type = 'text';`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
