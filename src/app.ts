@@ -95,6 +95,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const texts = createTexts(data.texts);
   const store = overrides.store ?? (await createStore(config.store, { logger, timeoutMs: config.storeTimeoutMs }));
+  // Data stored before everything was partitioned by municipality moves there once, before the first request.
+  await store.upgrade().then(
+    (moved) => moved.staff + moved.sessions + moved.apiKeys > 0 && logger.info({ moved }, 'stored data moved to municipality partitions'),
+    (error: unknown) => logger.warn({ err: error }, 'moving stored data to municipality partitions failed; tried again at the next start'),
+  );
 
   const modelCache =
     overrides.modelCache ??

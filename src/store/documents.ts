@@ -59,8 +59,11 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
-export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys'] as const;
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'participations', 'answers', 'apiKeys', 'lookups'] as const;
 export type CollectionName = (typeof collectionNames)[number];
+
+/** A focus-group participation's id in its municipality's partition (the session's participant). */
+export const participationId = (sessionId: string, participant: string): string => `${sessionId}|${participant}`;
 
 export function assertIndexedArray(field: string): string {
   if (!(INDEXED_ARRAY_FIELDS as readonly string[]).includes(field)) throw new Error(`"${field}" is not an indexed array field`);

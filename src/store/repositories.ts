@@ -1,7 +1,7 @@
 /**
  * The domain's repositories, written once over a DocumentBackend (SQLite or Cosmos DB).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ConcurrencyError,
   CorruptDocumentError,
@@ -18,7 +18,8 @@ import type {
   NewFeedbackItem,
   SubmitterContact,
 } from '../domain/feedback/types';
-import type { CollectionName, Condition, DocumentBackend, DocumentCollection, Stored } from './documents';
+import { participationId, type CollectionName, type Condition, type DocumentBackend, type DocumentCollection, type Stored } from './documents';
+import { moveToMunicipalityPartitions } from './migrations';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import { randomUUID } from 'node:crypto';
@@ -469,48 +470,107 @@ export function createGuideEventRepository(backend: DocumentBackend, log: StoreL
   };
 }
 
-export function createStaffRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): StaffRepository {
-  const staff = backend.collection('staff');
-  const docs = reader('staff', staffMemberSchema, log);
-  const PK = 'staff';
-  const one = async (field: string, value: string) => {
-    const [found] = await staff.query(PK, { where: [{ field, op: '=', value }] });
-    return found ? docs.one(found) : undefined;
-  };
+/**
+ * Alternate keys (a staff member's token hash or Entra object id, a focus-group session's id or
+ * join code) as small documents read by id: a lookup is a point read in both stores, never a scan
+ * of every municipality. Each says where the document is (its municipality partition and id); the
+ * reader checks the document it finds, so a lookup left behind by a change never finds the wrong one.
+ */
+const lookupSchema = z.object({ kind: z.string(), partition: z.string(), target: z.string() });
+function lookups(backend: DocumentBackend, namespace: string, log: StoreLog) {
+  const collection = backend.collection('lookups');
+  const docs = reader('lookups', lookupSchema, log);
+  const key = (kind: string, value: string) => `${kind}:${idFor(value)}`;
   return {
-    async put(member) {
-      await staff.upsert(PK, member.id, { ...member });
+    async find(kind: string, value: string) {
+      const stored = await collection.get(namespace, key(kind, value));
+      return stored ? docs.one(stored) : undefined;
     },
-    async get(id) {
-      const found = await staff.get(PK, id);
-      return found ? docs.one(found) : undefined;
+    async set(kind: string, value: string, partition: string, target: string) {
+      await collection.upsert(namespace, key(kind, value), { kind, partition, target });
     },
-    byTokenHash: (hash) => one('tokenHash', hash),
-    byAadObjectId: (objectId) => one('aadObjectId', objectId),
-    async list() {
-      return docs.all(await staff.query(PK, { newestFirstBy: 'createdAt' }));
+    async drop(kind: string, value: string) {
+      await collection.delete(namespace, key(kind, value));
+    },
+    async all(kind: string) {
+      return docs.all(await collection.query(namespace, { where: [{ field: 'kind', op: '=', value: kind }] }));
     },
   };
 }
 
+/**
+ * The partition of a staff member: the municipality they serve, or `*` for one who serves several
+ * or all (`['*']`). Such a member is kept once, in `*`, not copied into each municipality, so a new
+ * token or a disabled member is a single write.
+ */
+export const staffPartition = (member: { municipalities: string[] }): string => {
+  const [only, ...more] = member.municipalities;
+  return only && more.length === 0 && only !== '*' ? only : '*';
+};
+
+export function createStaffRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): StaffRepository {
+  const staff = backend.collection('staff');
+  const docs = reader('staff', staffMemberSchema, log);
+  const keys = lookups(backend, 'staff', log);
+  const get = async (id: string) => {
+    const where = await keys.find('member', id);
+    const found = where ? await staff.get(where.partition, where.target) : undefined;
+    return found ? docs.one(found) : undefined;
+  };
+  /** The member an alternate key names, when it still has that key. */
+  const by = async (kind: 'token' | 'aad', value: string, field: 'tokenHash' | 'aadObjectId') => {
+    const where = await keys.find(kind, value);
+    const found = where ? await staff.get(where.partition, where.target) : undefined;
+    const member = found ? docs.one(found) : undefined;
+    return member && member[field] === value ? member : undefined;
+  };
+  return {
+    async put(member) {
+      const before = await get(member.id).catch(() => undefined);
+      const partition = staffPartition(member);
+      await staff.upsert(partition, member.id, { ...member });
+      await keys.set('member', member.id, partition, member.id);
+      if (member.tokenHash) await keys.set('token', member.tokenHash, partition, member.id);
+      if (member.aadObjectId) await keys.set('aad', member.aadObjectId, partition, member.id);
+      if (!before) return;
+      if (before.tokenHash && before.tokenHash !== member.tokenHash) await keys.drop('token', before.tokenHash);
+      if (before.aadObjectId && before.aadObjectId !== member.aadObjectId) await keys.drop('aad', before.aadObjectId);
+      const old = staffPartition(before);
+      if (old !== partition) await staff.delete(old, member.id);
+    },
+    get,
+    byTokenHash: (hash) => by('token', hash, 'tokenHash'),
+    byAadObjectId: (objectId) => by('aad', objectId, 'aadObjectId'),
+    async list() {
+      const found = await Promise.all((await keys.all('member')).map((where) => staff.get(where.partition, where.target)));
+      return docs.all(found.flatMap((stored) => stored ?? [])).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    },
+  };
+}
+
+/** Open311 API keys, in their municipality's partition; found by id and by hash through lookups. */
 export function createApiKeyRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): ApiKeyRepository {
   const keys = backend.collection('apiKeys');
   const docs = reader('apiKeys', apiKeySchema, log);
-  const PK = 'apiKeys';
-  const parse = (stored: Stored | undefined) => (stored ? docs.one(stored) : undefined);
+  const lookup = lookups(backend, 'apiKeys', log);
+  const at = async (where: { partition: string; target: string } | undefined) => {
+    const stored = where ? await keys.get(where.partition, where.target) : undefined;
+    return stored ? docs.one(stored) : undefined;
+  };
   return {
     async put(key) {
-      await keys.upsert(PK, key.id, { ...key });
+      await keys.upsert(key.municipality, key.id, { ...key });
+      await lookup.set('key', key.id, key.municipality, key.id);
+      await lookup.set('hash', key.keyHash, key.municipality, key.id);
     },
-    async get(id) {
-      return parse(await keys.get(PK, id));
-    },
+    get: async (id) => at(await lookup.find('key', id)),
     async byHash(hash) {
-      const [found] = await keys.query(PK, { where: [{ field: 'keyHash', op: '=', value: hash }] });
-      return parse(found);
+      const key = await at(await lookup.find('hash', hash));
+      return key?.keyHash === hash ? key : undefined;
     },
     async list() {
-      return docs.all(await keys.query(PK, { newestFirstBy: 'createdAt' }));
+      const found = await Promise.all((await lookup.all('key')).map((where) => keys.get(where.partition, where.target)));
+      return docs.all(found.flatMap((stored) => stored ?? [])).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     },
   };
 }
@@ -532,54 +592,95 @@ export function createTeamChannelRepository(backend: DocumentBackend, log: Store
   };
 }
 
+/**
+ * Sessions, participations and answers are kept in the session's municipality partition (the
+ * methods that take a session id find it through the session's lookup, then remember it: a
+ * session never changes municipality). Participations and answers carry their session id, which
+ * the stores index.
+ */
 export function createFocusGroupRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FocusGroupRepository {
   const sessions = backend.collection('focusGroups');
+  const participations = backend.collection('participations');
   const answers = backend.collection('answers');
   const sessionDocs = reader('focusGroups', focusSessionSchema, log);
-  const participationDocs = reader('focusGroups', participationSchema, log);
+  const participationDocs = reader('participations', participationSchema, log);
   const answerDocs = reader('answers', answerSchema, log);
-  const SESSIONS = 'sessions';
+  const keys = lookups(backend, 'focusGroups', log);
   const asSession = (stored: Stored) => withETag(sessionDocs.one(stored), stored);
+  const municipalities = new Map<string, string>();
+  const remember = (session: { id: string; municipality: string }) => {
+    if (municipalities.size >= 10_000) municipalities.clear();
+    municipalities.set(session.id, session.municipality);
+  };
+  const municipalityOf = async (sessionId: string): Promise<string | undefined> => {
+    const known = municipalities.get(sessionId);
+    if (known) return known;
+    const where = await keys.find('session', sessionId);
+    if (where) remember({ id: sessionId, municipality: where.partition });
+    return where?.partition;
+  };
+  const inSession = (sessionId: string): Condition => ({ field: 'sessionId', op: '=', value: sessionId });
+  const required = async (sessionId: string) => {
+    const municipality = await municipalityOf(sessionId);
+    if (!municipality) throw new Error(`no focus-group session ${sessionId}`);
+    return municipality;
+  };
   return {
     async createSession(session) {
-      await sessions.insert(SESSIONS, session.id, withoutETag(session));
+      await sessions.insert(session.municipality, session.id, withoutETag(session));
+      await keys.set('session', session.id, session.municipality, session.id);
+      await keys.set('code', session.code, session.municipality, session.id);
+      remember(session);
     },
     async getSession(id) {
-      const found = await sessions.get(SESSIONS, id);
+      const municipality = await municipalityOf(id);
+      const found = municipality ? await sessions.get(municipality, id) : undefined;
       return found ? asSession(found) : undefined;
     },
     async findByCode(code) {
-      const [found] = await sessions.query(SESSIONS, { where: [{ field: 'code', op: '=', value: code }] });
-      return found ? asSession(found) : undefined;
+      const where = await keys.find('code', code);
+      const found = where ? await sessions.get(where.partition, where.target) : undefined;
+      const session = found ? asSession(found) : undefined;
+      if (!session || session.code !== code) return undefined;
+      remember(session);
+      return session;
     },
     async listSessions(municipality) {
-      return sessionDocs.each(await sessions.query(SESSIONS, { where: [{ field: 'municipality', op: '=', value: municipality }], newestFirstBy: 'createdAt' }), withETag);
+      return sessionDocs.each(await sessions.query(municipality, { newestFirstBy: 'createdAt' }), withETag);
     },
     async updateSession(session) {
-      return asSession(await sessions.replace(SESSIONS, session.id, withoutETag(session), session.eTag));
+      return asSession(await sessions.replace(session.municipality, session.id, withoutETag(session), session.eTag));
     },
     async getParticipation(sessionId, participant) {
-      const found = await sessions.get(sessionId, participant);
+      const municipality = await municipalityOf(sessionId);
+      const found = municipality ? await participations.get(municipality, participationId(sessionId, participant)) : undefined;
       return found ? participationDocs.one(found) : undefined;
     },
     async putParticipation(participation) {
-      await sessions.upsert(participation.sessionId, participation.participant, { ...participation });
+      const municipality = await required(participation.sessionId);
+      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), { ...participation });
     },
     async listParticipations(sessionId) {
-      return participationDocs.all(await sessions.query(sessionId));
+      const municipality = await municipalityOf(sessionId);
+      return municipality ? participationDocs.all(await participations.query(municipality, { where: [inSession(sessionId)] })) : [];
     },
     async addAnswer(sessionId, answer) {
-      await answers.insert(sessionId, randomUUID(), { ...answer, value: { ...answer.value } });
+      const municipality = await required(sessionId);
+      await answers.insert(municipality, randomUUID(), { ...answer, value: { ...answer.value }, sessionId });
     },
     async listAnswers(sessionId) {
-      return answerDocs.all(await answers.query(sessionId));
+      const municipality = await municipalityOf(sessionId);
+      return municipality ? answerDocs.all(await answers.query(municipality, { where: [inSession(sessionId)] })) : [];
     },
     async listAddedStatements(sessionId, stepId, limit) {
+      const municipality = await municipalityOf(sessionId);
+      if (!municipality) return [];
       const where: Condition[] = [
+        inSession(sessionId),
         { field: 'value.kind', op: '=', value: 'statement-new' },
         { field: 'stepId', op: '=', value: stepId },
       ];
-      return answerDocs.all(await answers.query(sessionId, { where, oldestFirstBy: 'at', limit }));
+      return answerDocs.all(await answers.query(municipality, { where, oldestFirstBy: 'at', limit }));
     },
   };
 }
@@ -596,6 +697,9 @@ export interface StoreOptions extends BreakerOptions {
 export function storeOver(inner: DocumentBackend, options: StoreOptions = {}): Store {
   const { log = defaultLog(), ...breaker } = options;
   const backend = withCircuitBreaker(inner, breaker);
+  const staff = createStaffRepository(backend, log);
+  const focusGroups = createFocusGroupRepository(backend, log);
+  const apiKeys = createApiKeyRepository(backend, log);
   return {
     kind: backend.kind,
     backend,
@@ -603,10 +707,11 @@ export function storeOver(inner: DocumentBackend, options: StoreOptions = {}): S
     feedback: createFeedbackRepository(backend, log),
     contactRequests: createContactRequestRepository(backend, log),
     guideEvents: createGuideEventRepository(backend, log),
-    staff: createStaffRepository(backend, log),
+    staff,
     channels: createTeamChannelRepository(backend, log),
-    apiKeys: createApiKeyRepository(backend, log),
-    focusGroups: createFocusGroupRepository(backend, log),
+    apiKeys,
+    focusGroups,
+    upgrade: () => moveToMunicipalityPartitions(backend, { staff, focusGroups, apiKeys }, log),
     health: () => backend.health(),
     onAvailable: (listener) => backend.onAvailable(listener),
     close: () => backend.close(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, CorruptDocumentError } from '../../src/domain/ports';
 import type { NewContactRequest, NewFeedbackItem } from '../../src/domain/feedback/types';
 import type { Store } from '../../src/store/types';
-import type { StoreLog, StoreOptions } from '../../src/store/repositories';
+import { createFocusGroupRepository, type StoreLog, type StoreOptions } from '../../src/store/repositories';
 import { similarityTerms } from '../../src/domain/feedback/similar';
 
 /**
@@ -399,6 +399,9 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['ak-2', 'ak-1']);
         await store.apiKeys.put({ ...key, revokedAt: '2026-11-03T00:00:00.000Z' });
         expect((await store.apiKeys.get('ak-1'))?.revokedAt).toBe('2026-11-03T00:00:00.000Z');
+        // Kept in their municipality's partition.
+        expect((await store.backend.collection('apiKeys').query('borlange')).map((d) => d.id)).toEqual(['ak-2']);
+        expect(await store.backend.collection('apiKeys').query('apiKeys')).toEqual([]);
       });
 
       it('keeps one registered channel per team and municipality', async () => {
@@ -442,6 +445,8 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
 
       it('lists the statements participants added at a step, oldest first and bounded, without the other answers', async () => {
         const store = await open();
+        const at = '2026-11-23T08:00:00.000Z';
+        await store.focusGroups.createSession({ id: 'fs9', code: 'NNN234', templateId: 't', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at });
         const add = (i: number, stepId: string) =>
           store.focusGroups.addAnswer('fs9', {
             participant: `p${i}`,
@@ -502,15 +507,15 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const { request: bad } = await store.contactRequests.create(contactRequest());
 
         // Corrupt one of each, in place, whatever partition the store keeps it in.
-        const corrupt = async (collection: 'focusGroups' | 'answers' | 'staff' | 'channels' | 'guideEvents' | 'contactRequests', match: (doc: Record<string, unknown>) => boolean, change: Record<string, unknown>) => {
-          for (const pk of ['mora', 'sessions', 'staff', 'fs-ok', 'fs-bad']) {
+        const corrupt = async (collection: 'focusGroups' | 'participations' | 'answers' | 'staff' | 'channels' | 'guideEvents' | 'contactRequests', match: (doc: Record<string, unknown>) => boolean, change: Record<string, unknown>) => {
+          for (const pk of ['mora']) {
             for (const stored of await store.backend.collection(collection).query(pk)) {
               if (match(stored.doc)) await store.backend.collection(collection).replace(pk, stored.id, { ...stored.doc, ...change });
             }
           }
         };
         await corrupt('focusGroups', (d) => d.id === 'fs-bad', { status: 'gone' });
-        await corrupt('focusGroups', (d) => d.participant === 'p-bad', { position: -1 });
+        await corrupt('participations', (d) => d.participant === 'p-bad', { position: -1 });
         await corrupt('answers', (d) => d.participant === 'p-bad', { value: { kind: 'scale', value: 'four' } });
         await corrupt('staff', (d) => d.id === 's-bad', { municipalities: 'mora' });
         await corrupt('channels', (d) => d.team === 'bad', { address: 'nowhere' });
@@ -526,7 +531,7 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect((await store.contactRequests.list('mora')).map((r) => r.id)).toEqual([good.id]);
         const fields = Object.fromEntries(lines.map((line) => [String(line.info.collection) + ':' + String((line.info.fields as string[]).join(',')), true]));
         expect(Object.keys(fields).sort()).toEqual(
-          ['answers:value.value', 'channels:address', 'contactRequests:reach', 'focusGroups:position', 'focusGroups:status', 'guideEvents:kind', 'staff:municipalities'].sort(),
+          ['answers:value.value', 'channels:address', 'contactRequests:reach', 'participations:position', 'focusGroups:status', 'guideEvents:kind', 'staff:municipalities'].sort(),
         );
 
         const reads: Array<() => Promise<unknown>> = [
@@ -541,6 +546,104 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         for (const read of reads) await expect(read()).rejects.toBeInstanceOf(CorruptDocumentError);
         expect(await store.staff.byTokenHash('ok')).toMatchObject({ id: 's-ok' });
         expect(await store.focusGroups.getSession('fs-ok')).toMatchObject({ id: 'fs-ok' });
+      });
+    });
+
+    describe('partitioned by municipality', () => {
+      const at = '2026-11-01T00:00:00.000Z';
+      const member = { id: 's1', name: 'Sara', role: 'handler' as const, municipalities: ['mora'], teams: [], aadObjectId: 'aad-1', tokenHash: 't-1', createdAt: at };
+
+      it('keeps a staff member in the partition of their municipality, one who serves several in "*", found by id, token and Entra id', async () => {
+        const store = await open();
+        await store.staff.put(member);
+        await store.staff.put({ ...member, id: 's2', municipalities: ['mora', 'borlange'], aadObjectId: 'aad-2', tokenHash: 't-2' });
+        await store.staff.put({ ...member, id: 's3', municipalities: ['*'], aadObjectId: undefined, tokenHash: 't-3' });
+        const staff = store.backend.collection('staff');
+        expect((await staff.query('mora')).map((s) => s.id)).toEqual(['s1']);
+        expect((await staff.query('*')).map((s) => s.id).sort()).toEqual(['s2', 's3']);
+        expect(await staff.query('staff')).toEqual([]);
+        expect((await store.staff.byTokenHash('t-2'))?.id).toBe('s2');
+        expect((await store.staff.byTokenHash('t-3'))?.id).toBe('s3');
+        expect((await store.staff.byAadObjectId('aad-1'))?.id).toBe('s1');
+        expect((await store.staff.get('s3'))?.municipalities).toEqual(['*']);
+      });
+
+      it('follows a staff member whose token, Entra id or municipalities change; the old keys find nobody', async () => {
+        const store = await open();
+        await store.staff.put(member);
+        await store.staff.put({ ...member, municipalities: ['borlange'], tokenHash: 't-new', aadObjectId: 'aad-new' });
+        expect(await store.staff.byTokenHash('t-1')).toBeUndefined();
+        expect(await store.staff.byAadObjectId('aad-1')).toBeUndefined();
+        expect(await store.staff.byTokenHash('t-new')).toMatchObject({ id: 's1', municipalities: ['borlange'] });
+        expect(await store.backend.collection('staff').query('mora')).toEqual([]);
+        expect((await store.backend.collection('staff').query('borlange')).map((s) => s.id)).toEqual(['s1']);
+        // Disabled: the token is gone, the member is still there.
+        await store.staff.put({ ...member, municipalities: ['borlange'], tokenHash: undefined, aadObjectId: 'aad-new', disabled: true });
+        expect(await store.staff.byTokenHash('t-new')).toBeUndefined();
+        expect(await store.staff.get('s1')).toMatchObject({ disabled: true });
+        expect((await store.staff.list()).map((m) => m.id)).toEqual(['s1']);
+      });
+
+      it("keeps focus-group sessions, participations and answers in the session's municipality partition", async () => {
+        const store = await open();
+        const session = { id: 'fs-p', code: 'PPP234', templateId: 't', municipality: 'borlange', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await store.focusGroups.createSession(session);
+        await store.focusGroups.putParticipation({ sessionId: 'fs-p', participant: 'p1', position: 0, language: 'sv' });
+        await store.focusGroups.addAnswer('fs-p', { participant: 'p1', stepId: 's', value: { kind: 'scale', value: 4 }, at });
+        expect((await store.backend.collection('focusGroups').query('borlange')).map((d) => d.id)).toEqual(['fs-p']);
+        expect((await store.backend.collection('participations').query('borlange')).map((d) => d.doc.participant)).toEqual(['p1']);
+        expect((await store.backend.collection('answers').query('borlange')).map((d) => d.doc.sessionId)).toEqual(['fs-p']);
+        expect(await store.backend.collection('focusGroups').query('sessions')).toEqual([]);
+        // Another instance (nothing remembered) finds the session and its records by id and by code.
+        const other = createFocusGroupRepository(store.backend, captured().log);
+        expect((await other.getSession('fs-p'))?.municipality).toBe('borlange');
+        expect((await other.listAnswers('fs-p')).map((a) => a.participant)).toEqual(['p1']);
+        expect((await createFocusGroupRepository(store.backend, captured().log).findByCode('PPP234'))?.id).toBe('fs-p');
+        expect((await other.getParticipation('fs-p', 'p1'))?.position).toBe(0);
+        expect(await store.focusGroups.listSessions('mora')).toEqual([]);
+        await expect(store.focusGroups.addAnswer('no-such-session', { participant: 'p1', stepId: 's', value: { kind: 'skip' }, at })).rejects.toThrow(/no-such-session/);
+      });
+
+      it('moves data stored in the old layout (fixed partitions) to the municipality partitions, once', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const staff = store.backend.collection('staff');
+        const sessions = store.backend.collection('focusGroups');
+        const answers = store.backend.collection('answers');
+        await staff.upsert('staff', 's1', { ...member });
+        await staff.upsert('staff', 's2', { ...member, id: 's2', municipalities: ['*'], tokenHash: 't-2', aadObjectId: undefined });
+        await staff.upsert('staff', 'broken', { id: 'broken', name: 'No role' });
+        await store.backend.collection('apiKeys').upsert('apiKeys', 'ak-old', { id: 'ak-old', municipality: 'hedemora', name: 'Felanmälan', keyHash: 'e'.repeat(64), createdAt: at });
+        const session = { id: 'fs-old', code: 'OLD234', templateId: 't', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await sessions.insert('sessions', 'fs-old', session);
+        await sessions.upsert('fs-old', 'p1', { sessionId: 'fs-old', participant: 'p1', position: 2, language: 'sv' });
+        await sessions.upsert('fs-old', 'p2', { sessionId: 'fs-old', participant: 'p2', position: 1, language: 'en' });
+        await answers.insert('fs-old', 'a1', { participant: 'p1', stepId: 's', value: { kind: 'statement-new', statementId: 'n1', text: 'Mer samverkan' }, at });
+        await answers.insert('fs-old', 'a2', { participant: 'p2', stepId: 's', value: { kind: 'scale', value: 3 }, at });
+
+        expect(await store.upgrade()).toEqual({ staff: 2, sessions: 1, participations: 2, answers: 2, apiKeys: 1 });
+        expect(await store.upgrade()).toEqual({ staff: 0, sessions: 0, participations: 0, answers: 0, apiKeys: 0 });
+        expect(lines.map((line) => line.info)).toEqual([
+          { collection: 'staff', id: 'broken', fields: 'role,municipalities,teams,createdAt' },
+          { collection: 'staff', id: 'broken', fields: 'role,municipalities,teams,createdAt' },
+        ]);
+
+        expect((await store.staff.byTokenHash('t-1'))?.id).toBe('s1');
+        expect((await store.staff.byAadObjectId('aad-1'))?.id).toBe('s1');
+        expect((await store.staff.byTokenHash('t-2'))?.id).toBe('s2');
+        expect((await store.apiKeys.byHash('e'.repeat(64)))?.municipality).toBe('hedemora');
+        expect((await store.backend.collection('apiKeys').query('hedemora')).map((d) => d.id)).toEqual(['ak-old']);
+        // The one that does not fit stays where it was (and is said to, in the log).
+        expect((await staff.query('staff')).map((d) => d.id)).toEqual(['broken']);
+        expect((await store.focusGroups.findByCode('OLD234'))?.id).toBe('fs-old');
+        expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs-old']);
+        expect((await store.focusGroups.getParticipation('fs-old', 'p1'))?.position).toBe(2);
+        expect(await store.focusGroups.listParticipations('fs-old')).toHaveLength(2);
+        expect(await store.focusGroups.listAnswers('fs-old')).toHaveLength(2);
+        expect((await store.focusGroups.listAddedStatements('fs-old', 's', 5)).map((a) => a.participant)).toEqual(['p1']);
+        expect(await sessions.query('sessions')).toEqual([]);
+        expect(await sessions.query('fs-old')).toEqual([]);
+        expect(await answers.query('fs-old')).toEqual([]);
       });
     });
 

@@ -57,6 +57,9 @@ const MIGRATIONS: string[] = [
    INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id)
      SELECT d.collection, d.pk, 'supporters', j.value, d.id FROM documents d, json_each(d.doc, '$.supporters') j
      WHERE json_type(d.doc, '$.supporters') = 'array' AND j.type = 'text';`,
+  // Focus-group participations and answers by session, in the municipality's partition.
+  `CREATE INDEX documents_session ON documents (collection, pk, json_extract(doc, '$.sessionId'));
+   CREATE INDEX documents_session_added ON documents (collection, pk, json_extract(doc, '$.sessionId'), json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'), json_extract(doc, '$.at'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
