@@ -61,6 +61,14 @@ function reader<S extends z.ZodType>(collection: CollectionName, schema: S, log:
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`).join('; ');
     return { error: new CorruptDocumentError(collection, stored.id, fields, detail) };
   };
+  /** Each document that fits, mapped with its stored version (e.g. withETag); the others are logged and left out. */
+  const each = <R>(list: readonly Stored[], map: (value: z.output<S>, stored: Stored) => R): R[] =>
+    list.flatMap((stored) => {
+      const result = check(stored);
+      if ('value' in result) return [map(result.value, stored)];
+      log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; left out of the list`);
+      return [];
+    });
   return {
     one(stored: Stored): z.output<S> {
       const result = check(stored);
@@ -68,18 +76,8 @@ function reader<S extends z.ZodType>(collection: CollectionName, schema: S, log:
       log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; the read fails`);
       throw result.error;
     },
-    all(list: readonly Stored[]): Array<z.output<S>> {
-      return this.each(list, (value) => value);
-    },
-    /** `all`, each document mapped with its stored version (e.g. withETag). */
-    each<R>(list: readonly Stored[], map: (value: z.output<S>, stored: Stored) => R): R[] {
-      return list.flatMap((stored) => {
-        const result = check(stored);
-        if ('value' in result) return [map(result.value, stored)];
-        log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; left out of the list`);
-        return [];
-      });
-    },
+    all: (list: readonly Stored[]): Array<z.output<S>> => each(list, (value) => value),
+    each,
   };
 }
 
@@ -526,7 +524,12 @@ export function createStaffRepository(backend: DocumentBackend, log: StoreLog = 
   };
   return {
     async put(member) {
-      const before = await get(member.id).catch(() => undefined);
+      // The member as stored before (its old keys and partition are cleaned up); one that no longer
+      // fits its schema is simply replaced.
+      const before = await get(member.id).catch((error: unknown) => {
+        if (error instanceof CorruptDocumentError) return undefined;
+        throw error;
+      });
       const partition = staffPartition(member);
       await staff.upsert(partition, member.id, { ...member });
       await keys.set('member', member.id, partition, member.id);
