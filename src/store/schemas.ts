@@ -8,10 +8,11 @@
 import { z } from 'zod';
 import { languages } from '../domain/packs/schema';
 import type { GuideEvent, JsonValue } from '../domain/ports';
-import { contactRequestStatuses, feedbackKinds, feedbackStatuses, serviceFactors, type ContactRequest, type FeedbackItem, type SubmitterContact } from '../domain/feedback/types';
+import { contactRequestStatuses, feedbackKinds, feedbackStatuses, serviceFactors, type ContactRequest, type FeedbackItem, type NewFeedbackItem, type SubmitterContact } from '../domain/feedback/types';
 import { staffRoles, type StaffMember, type TeamChannel } from '../domain/staff/types';
 import { sessionStatuses, type FocusSession, type Participation } from '../domain/focusGroups/service';
 import type { Answer } from '../domain/focusGroups/results';
+import type { OutboxEntry } from '../domain/feedback/outbox';
 
 const language = z.enum(languages);
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
@@ -64,10 +65,25 @@ export const feedbackItemSchema = z.object({
   contactErasedAt: z.string().optional(),
 });
 
+/** A new item as the outbox keeps it while the store is away (NewFeedbackItem). */
+export const newFeedbackItemSchema = feedbackItemSchema
+  .omit({ id: true, reference: true, status: true, supports: true, updatedAt: true, history: true, eTag: true, assignee: true, firstResponseAt: true, closedAt: true, outcome: true, duplicateOf: true, contactErasedAt: true })
+  .extend({ referencePrefix: z.string() });
+
 /** A stored feedback item: the item, and the keys of who supported it (never shown, kept for "one support each"). */
 export const storedFeedbackItemSchema = feedbackItemSchema.extend({ supporters: z.array(z.string()).optional() });
 
 export const submitterContactSchema = z.object({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() });
+
+/** One file of the local outbox (src/store/outbox.ts). */
+export const outboxEntrySchema = z.object({
+  id: z.string(),
+  kind: z.literal('feedback'),
+  item: newFeedbackItemSchema,
+  contact: submitterContactSchema.optional(),
+  queuedAt: z.string(),
+  attempts: z.number(),
+});
 
 export const contactRequestSchema = z.object({
   ...handling,
@@ -162,6 +178,9 @@ const agrees = <T extends true>(value: T): T => value;
 export const schemasAgreeWithTheDomain = [
   agrees<Check<z.infer<typeof feedbackItemSchema>, FeedbackItem>>(true),
   agrees<Check<z.infer<typeof submitterContactSchema>, SubmitterContact>>(true),
+  agrees<Check<z.infer<typeof newFeedbackItemSchema>, NewFeedbackItem>>(true),
+  // (its item is NewFeedbackItem, checked above: an intersection type is never identical to an object type)
+  agrees<Check<Omit<z.infer<typeof outboxEntrySchema>, 'item'>, Omit<OutboxEntry, 'item'>>>(true),
   agrees<Check<z.infer<typeof contactRequestSchema>, ContactRequest>>(true),
   agrees<Check<z.infer<typeof guideEventSchema>, GuideEvent>>(true),
   agrees<Check<z.infer<typeof staffMemberSchema>, StaffMember>>(true),
