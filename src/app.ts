@@ -95,6 +95,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const texts = createTexts(data.texts);
   const store = overrides.store ?? (await createStore(config.store, { logger, timeoutMs: config.storeTimeoutMs }));
+  // Data stored before everything was partitioned by municipality moves there once, before the first request.
+  await store.upgrade().then(
+    (moved) => moved.staff + moved.sessions + moved.apiKeys > 0 && logger.info({ moved }, 'stored data moved to municipality partitions'),
+    (error: unknown) => logger.warn({ err: error }, 'moving stored data to municipality partitions failed; tried again at the next start'),
+  );
 
   const modelCache =
     overrides.modelCache ??
@@ -146,7 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     data,
     themes,
     store,
-    outbox: overrides.outbox ?? createFileOutbox(config.outboxDir),
+    outbox: overrides.outbox ?? createFileOutbox(config.outboxDir, logger),
     rankTopics: (municipality, text) => guide.rank(municipality, text).ranked,
     now,
     onQueuedStored: async (item) => {
@@ -291,7 +296,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const reindexFeedback = async (): Promise<void> => {
     for (const id of data.packs.keys()) {
       if (stopped) return;
-      const key = `reindex/feedback-v1/${id}`;
+      const key = `reindex/feedback-v2/${id}`;
       try {
         if ((await store.kv.read([key]))[key]) continue;
         const written = await store.feedback.reindex(id);

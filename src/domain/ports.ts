@@ -38,6 +38,24 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A stored document that does not have the shape its collection promises (edited by hand, cut
+ * short, or written by a version that stored something else). Reading it by id throws this; a
+ * list leaves it out and logs it, so one bad row never hides the good ones.
+ */
+export class CorruptDocumentError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    /** The fields that do not fit, as paths (`status`, `submitter.userKey`); empty for the whole document. */
+    readonly fields: string[],
+    detail: string,
+  ) {
+    super(`stored ${collection} document "${id}" does not fit its schema: ${detail}`);
+    this.name = 'CorruptDocumentError';
+  }
+}
+
 /** Where the bot can reach a user again (a Bot Framework conversation reference, kept as plain JSON). */
 export type ConversationAddress = Record<string, JsonValue>;
 

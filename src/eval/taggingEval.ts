@@ -93,7 +93,7 @@ async function storedCorrections(municipality: string): Promise<Correction[]> {
   const config = loadConfig({ LOG_LEVEL: 'error', ...readDotEnv(join(repoRoot(), '.env')), ...process.env });
   const store = await createStore(config.store, { logger: createLogger('error'), timeoutMs: config.storeTimeoutMs });
   try {
-    return correctionsFrom(await store.feedback.list(municipality));
+    return correctionsFrom(await store.feedback.retagged(municipality));
   } finally {
     await store.close();
   }

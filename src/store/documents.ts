@@ -9,6 +9,8 @@ import type { StoreHealth } from '../domain/ports';
 export type Document = Record<string, unknown>;
 
 export interface Stored<T extends Document = Document> {
+  /** The document's id in its partition (for messages about it; the repositories keep their own). */
+  id: string;
   doc: T;
   etag: string;
 }
@@ -26,7 +28,7 @@ export interface Condition {
 }
 
 /** Top-level array-of-strings fields that `contains` conditions may use (the stores index them). */
-export const INDEXED_ARRAY_FIELDS = ['terms'] as const;
+export const INDEXED_ARRAY_FIELDS = ['terms', 'supporters'] as const;
 
 export interface Query {
   where?: Condition[];
@@ -57,8 +59,11 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
-export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys'] as const;
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'participations', 'answers', 'apiKeys', 'lookups'] as const;
 export type CollectionName = (typeof collectionNames)[number];
+
+/** A focus-group participation's id in its municipality's partition (the session's participant). */
+export const participationId = (sessionId: string, participant: string): string => `${sessionId}|${participant}`;
 
 export function assertIndexedArray(field: string): string {
   if (!(INDEXED_ARRAY_FIELDS as readonly string[]).includes(field)) throw new Error(`"${field}" is not an indexed array field`);

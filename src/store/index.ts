@@ -19,9 +19,9 @@ export async function createStore(config: Config['store'], deps: { logger: Logge
   if (config.kind === 'cosmos') {
     const backend = await createCosmosBackend({ endpoint: config.endpoint, key: config.key, database: config.database, requestTimeoutMs: timeoutMs });
     deps.logger.info({ store: 'cosmos', endpoint: config.endpoint, database: config.database }, 'store ready');
-    return storeOver(backend);
+    return storeOver(backend, { log: deps.logger });
   }
   const backend = createSqliteBackend(config.path, { timeoutMs });
   deps.logger.info({ store: 'sqlite', path: config.path }, 'store ready');
-  return storeOver(backend);
+  return storeOver(backend, { log: deps.logger });
 }

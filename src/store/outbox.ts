@@ -10,10 +10,13 @@ import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Outbox, OutboxEntry } from '../domain/feedback/outbox';
+import { outboxEntrySchema } from './schemas';
+import type { StoreLog } from './repositories';
 
 const SAFE_ID = /^[a-zA-Z0-9_-]{1,100}$/;
 
-export function createFileOutbox(dir: string): Outbox {
+/** `log` hears of a file that cannot be read or does not fit (it stays where it is, for a person). */
+export function createFileOutbox(dir: string, log: StoreLog = { warn: () => undefined }): Outbox {
   mkdirSync(dir, { recursive: true });
   const file = (id: string) => {
     if (!SAFE_ID.test(id)) throw new Error(`bad outbox id "${id}"`);
@@ -36,10 +39,14 @@ export function createFileOutbox(dir: string): Outbox {
     async list() {
       const entries: OutboxEntry[] = [];
       for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+        // A half-written file cannot exist (rename is atomic); an unreadable one is left for a person.
+        const path = join(dir, name);
         try {
-          entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as OutboxEntry);
-        } catch {
-          // A half-written file cannot exist (rename is atomic); an unreadable one is left for a person.
+          const parsed = outboxEntrySchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+          if (parsed.success) entries.push(parsed.data);
+          else log.warn({ path, fields: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))] }, `outbox file ${path} does not fit an outbox entry; left in place`);
+        } catch (error) {
+          log.warn({ err: error, path }, `outbox file ${path} cannot be read; left in place`);
         }
       }
       return entries.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));

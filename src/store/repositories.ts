@@ -1,9 +1,10 @@
 /**
  * The domain's repositories, written once over a DocumentBackend (SQLite or Cosmos DB).
  */
+import { z } from 'zod';
 import {
   ConcurrencyError,
-  type GuideEvent,
+  CorruptDocumentError,
   type GuideEventRepository,
   type KeyValueStore,
   type StoredDocument,
@@ -17,10 +18,10 @@ import type {
   NewFeedbackItem,
   SubmitterContact,
 } from '../domain/feedback/types';
-import type { Condition, DocumentBackend, DocumentCollection, Stored } from './documents';
-import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository } from '../domain/staff/types';
-import type { FocusGroupRepository, FocusSession, Participation } from '../domain/focusGroups/service';
-import type { Answer } from '../domain/focusGroups/results';
+import { participationId, type CollectionName, type Condition, type DocumentBackend, type DocumentCollection, type Stored } from './documents';
+import { moveToMunicipalityPartitions } from './migrations';
+import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
+import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
@@ -29,9 +30,60 @@ import type { InboxFilter } from '../domain/feedback/types';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
+import { createLogger } from '../log';
+import {
+  answerSchema,
+  contactRequestSchema,
+  focusSessionSchema,
+  guideEventSchema,
+  participationSchema,
+  staffMemberSchema,
+  storedFeedbackItemSchema,
+  submitterContactSchema,
+  teamChannelSchema,
+} from './schemas';
 
-function withETag<T>(stored: Stored): T {
-  return { ...stored.doc, eTag: stored.etag } as T;
+/** Where the repositories report a stored document they could not read (the app's logger). */
+export interface StoreLog {
+  warn(info: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Reads the documents of one collection with its schema: `one` (a read by id) throws a
+ * CorruptDocumentError for a document that does not fit, `all` (a list) leaves it out; both log it
+ * with the collection, id and fields, so a bad row is never dropped silently.
+ */
+function reader<S extends z.ZodType>(collection: CollectionName, schema: S, log: StoreLog) {
+  const check = (stored: Stored): { value: z.output<S> } | { error: CorruptDocumentError } => {
+    const parsed = schema.safeParse(stored.doc);
+    if (parsed.success) return { value: parsed.data };
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].filter(Boolean);
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`).join('; ');
+    return { error: new CorruptDocumentError(collection, stored.id, fields, detail) };
+  };
+  /** Each document that fits, mapped with its stored version (e.g. withETag); the others are logged and left out. */
+  const each = <R>(list: readonly Stored[], map: (value: z.output<S>, stored: Stored) => R): R[] =>
+    list.flatMap((stored) => {
+      const result = check(stored);
+      if ('value' in result) return [map(result.value, stored)];
+      log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; left out of the list`);
+      return [];
+    });
+  return {
+    one(stored: Stored): z.output<S> {
+      const result = check(stored);
+      if ('value' in result) return result.value;
+      log.warn({ collection, id: stored.id, fields: result.error.fields }, `${result.error.message}; the read fails`);
+      throw result.error;
+    },
+    all: (list: readonly Stored[]): Array<z.output<S>> => each(list, (value) => value),
+    each,
+  };
+}
+
+/** A parsed document with the eTag of its stored version. */
+function withETag<T extends object>(value: T, stored: Stored): T & { eTag: string } {
+  return { ...value, eTag: stored.etag };
 }
 
 function withoutETag<T extends { eTag?: string }>(value: T): Record<string, unknown> {
@@ -49,10 +101,11 @@ async function insertOnce<T>(
   id: string,
   doc: Record<string, unknown>,
   read: () => Promise<T | undefined>,
+  parse: (stored: Stored) => T,
   what: string,
 ): Promise<{ value: T; created: boolean }> {
   const stored = await collection.insert(pk, id, doc);
-  if (stored) return { value: withETag<T>(stored), created: true };
+  if (stored) return { value: parse(stored), created: true };
   const raced = await read();
   if (raced) return { value: raced, created: false };
   throw new Error(`${what} vanished while it was being created`);
@@ -102,21 +155,45 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
   };
 }
 
-/** Fields the store keeps with a feedback item for its queries; never part of the item itself. */
-const DERIVED = ['terms', 'open', 'sortKey'] as const;
-
 /** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
 const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
 
-function withDerived(item: FeedbackItem): Record<string, unknown> {
-  return { ...withoutETag(item), terms: similarityTerms(item.text, item.language), open: item.status !== 'closed', sortKey: sortKeyOf(item) };
+/**
+ * The version of the derived fields below: an item stored with an older one (or none) is written
+ * again by `reindex` (at start, src/app.ts), so every query finds it.
+ */
+const DERIVED_VERSION = 2;
+
+const isRetagged = (item: FeedbackItem) => item.history.some((h) => h.action === 'retagged' && h.note === 'focusArea');
+const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status === 'closed';
+
+/**
+ * The fields the store keeps with an item for its queries (each has an index, sqlite/index.ts;
+ * Cosmos DB indexes every path); never part of the item read back (the schema leaves them out).
+ * A field that does not apply is left out, so a range query never matches it.
+ */
+function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<string, unknown> {
+  return {
+    ...withoutETag(item),
+    terms: similarityTerms(item.text, item.language),
+    open: item.status !== 'closed',
+    sortKey: sortKeyOf(item),
+    // Staff corrected the focus area (the tagger learns from these).
+    retagged: isRetagged(item),
+    // Still waiting for its first response (only these can be overdue).
+    awaiting: !item.firstResponseAt && !isHandled(item),
+    // Handled with a published outcome ("Ni sa – vi gjorde"), by when.
+    ...(isHandled(item) && item.outcome && item.closedAt && !item.duplicateOf ? { outcomeAt: item.closedAt } : {}),
+    // The submitter left contact details and can be reached in the chat.
+    reachable: item.hasContact && Boolean(item.submitter.address),
+    // Contact details kept on a closed item, since when (retention erases them).
+    ...(item.hasContact && !item.contactErasedAt && item.closedAt ? { contactKeptSince: item.closedAt } : {}),
+    derived: DERIVED_VERSION,
+  };
 }
 
-function asFeedbackItem(stored: Stored): FeedbackItem {
-  const doc: Record<string, unknown> = { ...stored.doc };
-  for (const field of DERIVED) delete doc[field];
-  return withETag<FeedbackItem>({ doc, etag: stored.etag });
-}
+/** A stored item: the item and who supported it (the derived fields are not part of it). */
+type StoredItem = FeedbackItem & { supporters?: string[] };
 
 const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
 
@@ -134,10 +211,16 @@ function dayAfter(day: string): string {
   return date.toISOString();
 }
 
-export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
+export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FeedbackRepository {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
-  const get = async (municipality: string, id: string) => {
+  const itemDocs = reader('feedback', storedFeedbackItemSchema, log);
+  const contactDocs = reader('contacts', submitterContactSchema, log);
+  // The schema knows only the item's own fields, so the fields the store derives for its queries
+  // (terms, open, sortKey: withDerived) are left behind when a document is read.
+  const asFeedbackItem = (stored: Stored): StoredItem => withETag(itemDocs.one(stored), stored);
+  const asFeedbackItems = (list: readonly Stored[]): StoredItem[] => itemDocs.each(list, withETag);
+  const get = async (municipality: string, id: string): Promise<StoredItem | undefined> => {
     const stored = await items.get(municipality, id);
     return stored ? asFeedbackItem(stored) : undefined;
   };
@@ -177,7 +260,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       if (filter.since) where.push({ field: 'createdAt', op: '>=', value: filter.since });
       const found = await items.query(municipality, { where, newestFirstBy: 'createdAt' });
-      return found.map(asFeedbackItem);
+      return asFeedbackItems(found);
     },
     async update(item) {
       if (!item.eTag) throw new ConcurrencyError(`feedback ${item.reference}`);
@@ -191,13 +274,13 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
     },
     async supportedBy(municipality, supporterKey) {
       const found = await items.query(municipality, { where: [{ field: 'supporters', op: 'contains', value: idFor(supporterKey) }], newestFirstBy: 'createdAt' });
-      return found.map((s) => withETag<FeedbackItem>(s));
+      return asFeedbackItems(found);
     },
     async addSupport(municipality, id, supporterKey) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const item = await get(municipality, id);
         if (!item) throw new Error(`no feedback item ${id}`);
-        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const supporters = item.supporters ?? [];
         const key = idFor(supporterKey);
         if (supporters.includes(key) || item.submitter.userKey === supporterKey) return item;
         const at = new Date().toISOString();
@@ -220,11 +303,11 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const item = await get(municipality, id);
         if (!item) return;
-        const supporters = (item as FeedbackItem & { supporters?: string[] }).supporters ?? [];
+        const supporters = item.supporters ?? [];
         const key = idFor(supporterKey);
         if (!supporters.includes(key)) return;
         try {
-          await items.replace(municipality, id, withoutETag({ ...item, supporters: supporters.filter((s) => s !== key) }), item.eTag);
+          await items.replace(municipality, id, withDerived({ ...item, supporters: supporters.filter((s) => s !== key) }), item.eTag);
           return;
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
@@ -234,7 +317,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
     },
     async getContact(municipality, id) {
       const stored = await contacts.get(municipality, id);
-      return stored ? (stored.doc as SubmitterContact) : undefined;
+      return stored ? contactDocs.one(stored) : undefined;
     },
     async deleteContact(municipality, id) {
       await contacts.delete(municipality, id);
@@ -254,8 +337,7 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         ),
       );
       for (const page of pages) {
-        for (const stored of page) {
-          const item = asFeedbackItem(stored);
+        for (const { item, stored } of itemDocs.each(page, (value, stored) => ({ item: withETag(value, stored), stored }))) {
           if (found.has(item.id)) continue;
           const stems = stored.doc.terms;
           found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
@@ -279,15 +361,38 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       const last = list.at(-1);
       const lastKey = last?.doc.sortKey;
       return {
-        items: list.map(asFeedbackItem),
+        items: asFeedbackItems(list),
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
+    async retagged(municipality) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'retagged', op: '=', value: true }], newestFirstBy: 'sortKey' }));
+    },
+    async forTeamDigest(municipality, team, since) {
+      const byTeam: Condition = { field: 'assignment.team', op: '=', value: team };
+      const [fresh, awaiting] = await Promise.all([
+        items.query(municipality, { where: [byTeam, { field: 'createdAt', op: '>=', value: since }], newestFirstBy: 'createdAt' }),
+        items.query(municipality, { where: [byTeam, { field: 'awaiting', op: '=', value: true }], newestFirstBy: 'createdAt' }),
+      ]);
+      return { fresh: asFeedbackItems(fresh), awaiting: asFeedbackItems(awaiting) };
+    },
+    async withOutcomeSince(municipality, since) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'outcomeAt', op: '>=', value: since }], newestFirstBy: 'outcomeAt' }));
+    },
+    async reachableSubmitters(municipality) {
+      const found = asFeedbackItems(await items.query(municipality, { where: [{ field: 'reachable', op: '=', value: true }], newestFirstBy: 'sortKey' }));
+      const submitters = new Map<string, FeedbackItem['submitter']>();
+      for (const item of found) if (item.submitter.address && !submitters.has(item.submitter.userKey)) submitters.set(item.submitter.userKey, item.submitter);
+      return [...submitters.values()];
+    },
+    async contactsClosedBefore(municipality, before) {
+      return asFeedbackItems(await items.query(municipality, { where: [{ field: 'contactKeptSince', op: '<', value: before }], newestFirstBy: 'sortKey' }));
+    },
     async reindex(municipality) {
       let written = 0;
-      for (const stored of await items.query(municipality)) {
-        if (typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)) continue;
-        const item = asFeedbackItem(stored);
+      const all = await items.query(municipality);
+      const stale = all.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
+      for (const { item, stored } of itemDocs.each(stale, (value, stored) => ({ item: withETag(value, stored), stored }))) {
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);
           written += 1;
@@ -301,11 +406,13 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
   };
 }
 
-export function createContactRequestRepository(backend: DocumentBackend): ContactRequestRepository {
+export function createContactRequestRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): ContactRequestRepository {
   const requests = backend.collection('contactRequests');
+  const docs = reader('contactRequests', contactRequestSchema, log);
+  const parse = (stored: Stored): ContactRequest => withETag(docs.one(stored), stored);
   const get = async (municipality: string, id: string) => {
     const stored = await requests.get(municipality, id);
-    return stored ? withETag<ContactRequest>(stored) : undefined;
+    return stored ? parse(stored) : undefined;
   };
   return {
     async create(input: NewContactRequest) {
@@ -322,26 +429,31 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
         updatedAt: input.createdAt,
         history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
       };
-      const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), 'contact request');
+      const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), parse, 'contact request');
       return { request: value, created };
     },
     get,
+    async getByReference(municipality, ref) {
+      const [found] = await requests.query(municipality, { where: [{ field: 'reference', op: '=', value: ref }] });
+      return found ? parse(found) : undefined;
+    },
     async list(municipality, filter = {}) {
       const where: Condition[] = filter.status ? [{ field: 'status', op: '=', value: filter.status }] : [];
       if (filter.submitterKey) where.push({ field: 'submitter.userKey', op: '=', value: filter.submitterKey });
       const found = await requests.query(municipality, { where, newestFirstBy: 'createdAt' });
-      return found.map((s) => withETag<ContactRequest>(s));
+      return docs.each(found, withETag);
     },
     async update(request) {
       if (!request.eTag) throw new ConcurrencyError(`contact request ${request.reference}`);
       const stored = await requests.replace(request.municipality, request.id, withoutETag(request), request.eTag);
-      return withETag<ContactRequest>(stored);
+      return parse(stored);
     },
   };
 }
 
-export function createGuideEventRepository(backend: DocumentBackend): GuideEventRepository {
+export function createGuideEventRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): GuideEventRepository {
   const events = backend.collection('guideEvents');
+  const docs = reader('guideEvents', guideEventSchema, log);
   return {
     async record(event) {
       await events.upsert(event.municipality, event.id, { ...event });
@@ -351,138 +463,258 @@ export function createGuideEventRepository(backend: DocumentBackend): GuideEvent
       if (filter.kind) where.push({ field: 'kind', op: '=', value: filter.kind });
       if (filter.since) where.push({ field: 'at', op: '>=', value: filter.since });
       const found = await events.query(municipality, { where, newestFirstBy: 'at' });
-      return found.map((s) => s.doc as unknown as GuideEvent);
+      return docs.all(found);
     },
   };
 }
 
-export function createStaffRepository(backend: DocumentBackend): StaffRepository {
+/**
+ * Alternate keys (a staff member's token hash or Entra object id, a focus-group session's id or
+ * join code) as small documents read by id: a lookup is a point read in both stores, never a scan
+ * of every municipality. Each says where the document is (its municipality partition and id); the
+ * reader checks the document it finds, so a lookup left behind by a change never finds the wrong one.
+ */
+const lookupSchema = z.object({ kind: z.string(), partition: z.string(), target: z.string() });
+function lookups(backend: DocumentBackend, namespace: string, log: StoreLog) {
+  const collection = backend.collection('lookups');
+  const docs = reader('lookups', lookupSchema, log);
+  const key = (kind: string, value: string) => `${kind}:${idFor(value)}`;
+  return {
+    async find(kind: string, value: string) {
+      const stored = await collection.get(namespace, key(kind, value));
+      return stored ? docs.one(stored) : undefined;
+    },
+    async set(kind: string, value: string, partition: string, target: string) {
+      await collection.upsert(namespace, key(kind, value), { kind, partition, target });
+    },
+    async drop(kind: string, value: string) {
+      await collection.delete(namespace, key(kind, value));
+    },
+    async all(kind: string) {
+      return docs.all(await collection.query(namespace, { where: [{ field: 'kind', op: '=', value: kind }] }));
+    },
+  };
+}
+
+/**
+ * The partition of a staff member: the municipality they serve, or `*` for one who serves several
+ * or all (`['*']`). Such a member is kept once, in `*`, not copied into each municipality, so a new
+ * token or a disabled member is a single write.
+ */
+export const staffPartition = (member: { municipalities: string[] }): string => {
+  const [only, ...more] = member.municipalities;
+  return only && more.length === 0 && only !== '*' ? only : '*';
+};
+
+export function createStaffRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): StaffRepository {
   const staff = backend.collection('staff');
-  const PK = 'staff';
-  const one = async (field: string, value: string) => {
-    const [found] = await staff.query(PK, { where: [{ field, op: '=', value }] });
-    return found ? (found.doc as unknown as StaffMember) : undefined;
+  const docs = reader('staff', staffMemberSchema, log);
+  const keys = lookups(backend, 'staff', log);
+  const get = async (id: string) => {
+    const where = await keys.find('member', id);
+    const found = where ? await staff.get(where.partition, where.target) : undefined;
+    return found ? docs.one(found) : undefined;
+  };
+  /** The member an alternate key names, when it still has that key. */
+  const by = async (kind: 'token' | 'aad', value: string, field: 'tokenHash' | 'aadObjectId') => {
+    const where = await keys.find(kind, value);
+    const found = where ? await staff.get(where.partition, where.target) : undefined;
+    const member = found ? docs.one(found) : undefined;
+    return member && member[field] === value ? member : undefined;
   };
   return {
     async put(member) {
-      await staff.upsert(PK, member.id, { ...member });
+      // The member as stored before (its old keys and partition are cleaned up); one that no longer
+      // fits its schema is simply replaced.
+      const before = await get(member.id).catch((error: unknown) => {
+        if (error instanceof CorruptDocumentError) return undefined;
+        throw error;
+      });
+      const partition = staffPartition(member);
+      await staff.upsert(partition, member.id, { ...member });
+      await keys.set('member', member.id, partition, member.id);
+      if (member.tokenHash) await keys.set('token', member.tokenHash, partition, member.id);
+      if (member.aadObjectId) await keys.set('aad', member.aadObjectId, partition, member.id);
+      if (!before) return;
+      if (before.tokenHash && before.tokenHash !== member.tokenHash) await keys.drop('token', before.tokenHash);
+      if (before.aadObjectId && before.aadObjectId !== member.aadObjectId) await keys.drop('aad', before.aadObjectId);
+      const old = staffPartition(before);
+      if (old !== partition) await staff.delete(old, member.id);
     },
-    async get(id) {
-      const found = await staff.get(PK, id);
-      return found ? (found.doc as unknown as StaffMember) : undefined;
-    },
-    byTokenHash: (hash) => one('tokenHash', hash),
-    byAadObjectId: (objectId) => one('aadObjectId', objectId),
+    get,
+    byTokenHash: (hash) => by('token', hash, 'tokenHash'),
+    byAadObjectId: (objectId) => by('aad', objectId, 'aadObjectId'),
     async list() {
-      return (await staff.query(PK, { newestFirstBy: 'createdAt' })).map((s) => s.doc as unknown as StaffMember);
+      const found = await Promise.all((await keys.all('member')).map((where) => staff.get(where.partition, where.target)));
+      return docs.all(found.flatMap((stored) => stored ?? [])).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     },
   };
 }
 
-export function createApiKeyRepository(backend: DocumentBackend): ApiKeyRepository {
+/** Open311 API keys, in their municipality's partition; found by id and by hash through lookups. */
+export function createApiKeyRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): ApiKeyRepository {
   const keys = backend.collection('apiKeys');
-  const PK = 'apiKeys';
-  // Documents are parsed when read: one that does not fit is not a key.
-  const parse = (stored: Stored | undefined) => {
-    const parsed = stored ? apiKeySchema.safeParse(stored.doc) : undefined;
-    return parsed?.success ? parsed.data : undefined;
+  const docs = reader('apiKeys', apiKeySchema, log);
+  const lookup = lookups(backend, 'apiKeys', log);
+  const at = async (where: { partition: string; target: string } | undefined) => {
+    const stored = where ? await keys.get(where.partition, where.target) : undefined;
+    return stored ? docs.one(stored) : undefined;
   };
   return {
     async put(key) {
-      await keys.upsert(PK, key.id, { ...key });
+      await keys.upsert(key.municipality, key.id, { ...key });
+      await lookup.set('key', key.id, key.municipality, key.id);
+      await lookup.set('hash', key.keyHash, key.municipality, key.id);
     },
-    async get(id) {
-      return parse(await keys.get(PK, id));
-    },
+    get: async (id) => at(await lookup.find('key', id)),
     async byHash(hash) {
-      const [found] = await keys.query(PK, { where: [{ field: 'keyHash', op: '=', value: hash }] });
-      return parse(found);
+      const key = await at(await lookup.find('hash', hash));
+      return key?.keyHash === hash ? key : undefined;
     },
     async list() {
-      return (await keys.query(PK, { newestFirstBy: 'createdAt' })).flatMap((s) => parse(s) ?? []);
+      const found = await Promise.all((await lookup.all('key')).map((where) => keys.get(where.partition, where.target)));
+      return docs.all(found.flatMap((stored) => stored ?? [])).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     },
   };
 }
 
-export function createTeamChannelRepository(backend: DocumentBackend): TeamChannelRepository {
+export function createTeamChannelRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): TeamChannelRepository {
   const channels = backend.collection('channels');
+  const docs = reader('channels', teamChannelSchema, log);
   return {
     async put(channel) {
       await channels.upsert(channel.municipality, idFor(channel.team), { ...channel });
     },
     async get(municipality, team) {
       const found = await channels.get(municipality, idFor(team));
-      return found ? (found.doc as unknown as TeamChannel) : undefined;
+      return found ? docs.one(found) : undefined;
     },
     async list(municipality) {
-      return (await channels.query(municipality)).map((s) => s.doc as unknown as TeamChannel);
+      return docs.all(await channels.query(municipality));
     },
   };
 }
 
-export function createFocusGroupRepository(backend: DocumentBackend): FocusGroupRepository {
+/**
+ * Sessions, participations and answers are kept in the session's municipality partition (the
+ * methods that take a session id find it through the session's lookup, then remember it: a
+ * session never changes municipality). Participations and answers carry their session id, which
+ * the stores index.
+ */
+export function createFocusGroupRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FocusGroupRepository {
   const sessions = backend.collection('focusGroups');
+  const participations = backend.collection('participations');
   const answers = backend.collection('answers');
-  const SESSIONS = 'sessions';
-  const asSession = (stored: Stored) => withETag<FocusSession>(stored);
+  const sessionDocs = reader('focusGroups', focusSessionSchema, log);
+  const participationDocs = reader('participations', participationSchema, log);
+  const answerDocs = reader('answers', answerSchema, log);
+  const keys = lookups(backend, 'focusGroups', log);
+  const asSession = (stored: Stored) => withETag(sessionDocs.one(stored), stored);
+  const municipalities = new Map<string, string>();
+  const remember = (session: { id: string; municipality: string }) => {
+    if (municipalities.size >= 10_000) municipalities.clear();
+    municipalities.set(session.id, session.municipality);
+  };
+  const municipalityOf = async (sessionId: string): Promise<string | undefined> => {
+    const known = municipalities.get(sessionId);
+    if (known) return known;
+    const where = await keys.find('session', sessionId);
+    if (where) remember({ id: sessionId, municipality: where.partition });
+    return where?.partition;
+  };
+  const inSession = (sessionId: string): Condition => ({ field: 'sessionId', op: '=', value: sessionId });
+  const required = async (sessionId: string) => {
+    const municipality = await municipalityOf(sessionId);
+    if (!municipality) throw new Error(`no focus-group session ${sessionId}`);
+    return municipality;
+  };
   return {
     async createSession(session) {
-      await sessions.insert(SESSIONS, session.id, withoutETag(session));
+      await sessions.insert(session.municipality, session.id, withoutETag(session));
+      await keys.set('session', session.id, session.municipality, session.id);
+      await keys.set('code', session.code, session.municipality, session.id);
+      remember(session);
     },
     async getSession(id) {
-      const found = await sessions.get(SESSIONS, id);
+      const municipality = await municipalityOf(id);
+      const found = municipality ? await sessions.get(municipality, id) : undefined;
       return found ? asSession(found) : undefined;
     },
     async findByCode(code) {
-      const [found] = await sessions.query(SESSIONS, { where: [{ field: 'code', op: '=', value: code }] });
-      return found ? asSession(found) : undefined;
+      const where = await keys.find('code', code);
+      const found = where ? await sessions.get(where.partition, where.target) : undefined;
+      const session = found ? asSession(found) : undefined;
+      if (!session || session.code !== code) return undefined;
+      remember(session);
+      return session;
     },
     async listSessions(municipality) {
-      return (await sessions.query(SESSIONS, { where: [{ field: 'municipality', op: '=', value: municipality }], newestFirstBy: 'createdAt' })).map(asSession);
+      return sessionDocs.each(await sessions.query(municipality, { newestFirstBy: 'createdAt' }), withETag);
     },
     async updateSession(session) {
-      return asSession(await sessions.replace(SESSIONS, session.id, withoutETag(session), session.eTag));
+      return asSession(await sessions.replace(session.municipality, session.id, withoutETag(session), session.eTag));
     },
     async getParticipation(sessionId, participant) {
-      const found = await sessions.get(sessionId, participant);
-      return found ? (found.doc as unknown as Participation) : undefined;
+      const municipality = await municipalityOf(sessionId);
+      const found = municipality ? await participations.get(municipality, participationId(sessionId, participant)) : undefined;
+      return found ? participationDocs.one(found) : undefined;
     },
     async putParticipation(participation) {
-      await sessions.upsert(participation.sessionId, participation.participant, { ...participation });
+      const municipality = await required(participation.sessionId);
+      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), { ...participation });
     },
     async listParticipations(sessionId) {
-      return (await sessions.query(sessionId)).map((s) => s.doc as unknown as Participation);
+      const municipality = await municipalityOf(sessionId);
+      return municipality ? participationDocs.all(await participations.query(municipality, { where: [inSession(sessionId)] })) : [];
     },
     async addAnswer(sessionId, answer) {
-      await answers.insert(sessionId, randomUUID(), { ...answer, value: { ...answer.value } });
+      const municipality = await required(sessionId);
+      await answers.insert(municipality, randomUUID(), { ...answer, value: { ...answer.value }, sessionId });
     },
     async listAnswers(sessionId) {
-      return (await answers.query(sessionId)).map((s) => s.doc as unknown as Answer);
+      const municipality = await municipalityOf(sessionId);
+      return municipality ? answerDocs.all(await answers.query(municipality, { where: [inSession(sessionId)] })) : [];
     },
     async listAddedStatements(sessionId, stepId, limit) {
+      const municipality = await municipalityOf(sessionId);
+      if (!municipality) return [];
       const where: Condition[] = [
+        inSession(sessionId),
         { field: 'value.kind', op: '=', value: 'statement-new' },
         { field: 'stepId', op: '=', value: stepId },
       ];
-      return (await answers.query(sessionId, { where, oldestFirstBy: 'at', limit })).map((s) => s.doc as unknown as Answer);
+      return answerDocs.all(await answers.query(municipality, { where, oldestFirstBy: 'at', limit }));
     },
   };
 }
 
+/** Without the app's logger (tools, tests), a bad document is still logged. */
+const defaultLog = (): StoreLog => createLogger('warn');
+
+export interface StoreOptions extends BreakerOptions {
+  /** Where stored documents that do not fit their schema are reported (the app's logger). */
+  log?: StoreLog;
+}
+
 /** A Store over one document back end, behind a circuit breaker (breaker.ts). */
-export function storeOver(inner: DocumentBackend, options: BreakerOptions = {}): Store {
-  const backend = withCircuitBreaker(inner, options);
+export function storeOver(inner: DocumentBackend, options: StoreOptions = {}): Store {
+  const { log = defaultLog(), ...breaker } = options;
+  const backend = withCircuitBreaker(inner, breaker);
+  const staff = createStaffRepository(backend, log);
+  const focusGroups = createFocusGroupRepository(backend, log);
+  const apiKeys = createApiKeyRepository(backend, log);
   return {
     kind: backend.kind,
     backend,
     kv: createKeyValueStore(backend),
-    feedback: createFeedbackRepository(backend),
-    contactRequests: createContactRequestRepository(backend),
-    guideEvents: createGuideEventRepository(backend),
-    staff: createStaffRepository(backend),
-    channels: createTeamChannelRepository(backend),
-    apiKeys: createApiKeyRepository(backend),
-    focusGroups: createFocusGroupRepository(backend),
+    feedback: createFeedbackRepository(backend, log),
+    contactRequests: createContactRequestRepository(backend, log),
+    guideEvents: createGuideEventRepository(backend, log),
+    staff,
+    channels: createTeamChannelRepository(backend, log),
+    apiKeys,
+    focusGroups,
+    upgrade: () => moveToMunicipalityPartitions(backend, { staff, focusGroups, apiKeys }, log),
     health: () => backend.health(),
     onAvailable: (listener) => backend.onAvailable(listener),
     close: () => backend.close(),

@@ -4,6 +4,7 @@ import type { DocumentBackend } from './documents';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import type { ApiKeyRepository } from '../domain/staff/apiKeys';
+import type { LayoutMoved } from './migrations';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -23,6 +24,11 @@ export interface Store {
   /** Open311 API keys (hashed), per municipality. */
   apiKeys: ApiKeyRepository;
   focusGroups: FocusGroupRepository;
+  /**
+   * Moves documents stored in an older layout (staff, API keys and focus groups in fixed partitions) to their
+   * municipality partitions; idempotent, and three empty queries when there is nothing to move.
+   */
+  upgrade(): Promise<LayoutMoved>;
   /** The last known state; never waits on the store (a background probe keeps it current). */
   health(): Promise<StoreHealth>;
   /** Called each time the store answers again after an outage. */

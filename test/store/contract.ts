@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyError } from '../../src/domain/ports';
+import { ConcurrencyError, CorruptDocumentError } from '../../src/domain/ports';
 import type { NewContactRequest, NewFeedbackItem } from '../../src/domain/feedback/types';
 import type { Store } from '../../src/store/types';
+import { createFocusGroupRepository, type StoreLog, type StoreOptions } from '../../src/store/repositories';
 import { similarityTerms } from '../../src/domain/feedback/similar';
 
 /**
  * The one contract every store passes, run unchanged against SQLite and Cosmos DB.
  * `open()` gives a fresh, empty store; `reopen()` (optional) opens the same data again.
  */
-export function storeContract(name: string, open: () => Promise<Store>): void {
+export function storeContract(name: string, open: (options?: StoreOptions) => Promise<Store>): void {
+  /** A log that keeps what the store reported. */
+  const captured = () => {
+    const lines: Array<{ info: Record<string, unknown>; message: string }> = [];
+    const log: StoreLog = { warn: (info, message) => lines.push({ info, message }) };
+    return { lines, log };
+  };
   const feedback = (over: Partial<NewFeedbackItem> = {}): NewFeedbackItem => ({
     municipality: 'mora',
     referencePrefix: 'MORA',
@@ -251,6 +258,95 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     });
 
+    describe('purpose-named feedback queries (answered by the store)', () => {
+      const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`;
+      const assigned = (team: string) => ({ team, reason: 'rule', at: at(1) });
+
+      it('finds the items staff re-tagged (for retraining), not the others', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        await store.feedback.create(feedback());
+        const noted = await store.feedback.create(feedback());
+        await store.feedback.update({ ...item, focusArea: 'mora.competence', history: [...item.history, { at: at(2), by: 's1', action: 'retagged', note: 'focusArea', from: item.focusArea, to: 'mora.competence' }] });
+        await store.feedback.update({ ...noted.item, history: [...noted.item.history, { at: at(2), by: 's1', action: 'retagged', note: 'topic' }] });
+        const found = await store.feedback.retagged('mora');
+        expect(found.map((i) => [i.id, i.focusArea])).toEqual([[item.id, 'mora.competence']]);
+        expect(await store.feedback.retagged('borlange')).toEqual([]);
+      });
+
+      it("gives a team's digest: its items created since a time, and its items still waiting for a first response", async () => {
+        const store = await open();
+        const old = (await store.feedback.create(feedback({ createdAt: at(2), assignment: assigned('a') }))).item;
+        const answered = (await store.feedback.create(feedback({ createdAt: at(3), assignment: assigned('a') }))).item;
+        await store.feedback.update({ ...answered, firstResponseAt: at(4), status: 'received' });
+        const done = (await store.feedback.create(feedback({ createdAt: at(3), assignment: assigned('a') }))).item;
+        await store.feedback.update({ ...done, status: 'done' });
+        const fresh = (await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('a') }))).item;
+        await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('b') }));
+        await store.feedback.create(feedback({ createdAt: at(20) }));
+        const digest = await store.feedback.forTeamDigest('mora', 'a', at(19));
+        expect(digest.fresh.map((i) => i.id)).toEqual([fresh.id]);
+        expect(digest.awaiting.map((i) => i.id)).toEqual([fresh.id, old.id]);
+        expect(await store.feedback.forTeamDigest('borlange', 'a', at(1))).toEqual({ fresh: [], awaiting: [] });
+      });
+
+      it('finds items closed with an outcome since a date (not duplicates), and each reachable submitter once', async () => {
+        const store = await open();
+        const close = async (item: Awaited<ReturnType<typeof store.feedback.create>>['item'], over: Record<string, unknown>) =>
+          store.feedback.update({ ...item, status: 'done', closedAt: at(10), ...over });
+        const reach = { userKey: 'webchat:r', language: 'sv' as const, address: { conversation: { id: 'cr' } } };
+        const a = (await store.feedback.create(feedback({ submitter: reach }), { name: 'R' })).item;
+        const b = (await store.feedback.create(feedback({ submitter: reach }), { name: 'R' })).item;
+        const c = (await store.feedback.create(feedback({ submitter: { userKey: 'webchat:noaddress', language: 'sv' } }), { name: 'N' })).item;
+        const d = (await store.feedback.create(feedback())).item;
+        await close(a, { outcome: 'Fixat', closedAt: at(12) });
+        await close(b, { outcome: 'Fixat', closedAt: at(5) });
+        await close(c, { outcome: 'Dubblett', duplicateOf: a.id });
+        await close(d, {});
+        expect((await store.feedback.withOutcomeSince('mora', at(6))).map((i) => i.id)).toEqual([a.id]);
+        expect((await store.feedback.withOutcomeSince('mora', '2026-11-01')).map((i) => i.id)).toEqual([a.id, b.id]);
+        expect(await store.feedback.reachableSubmitters('mora')).toEqual([reach]);
+        expect(await store.feedback.reachableSubmitters('borlange')).toEqual([]);
+      });
+
+      it('finds closed items that still keep contact details, closed before a time (retention)', async () => {
+        const store = await open();
+        const early = (await store.feedback.create(feedback({ hasContact: true }), { email: 'a@example.se' })).item;
+        const late = (await store.feedback.create(feedback({ hasContact: true }), { email: 'b@example.se' })).item;
+        const open_ = (await store.feedback.create(feedback({ hasContact: true }), { email: 'c@example.se' })).item;
+        const erased = (await store.feedback.create(feedback({ hasContact: true }), { email: 'd@example.se' })).item;
+        await store.feedback.update({ ...early, status: 'closed', closedAt: at(2) });
+        await store.feedback.update({ ...late, status: 'closed', closedAt: at(20) });
+        await store.feedback.update({ ...erased, status: 'closed', closedAt: at(2), hasContact: false, contactErasedAt: at(3) });
+        expect((await store.feedback.contactsClosedBefore('mora', at(10))).map((i) => i.id)).toEqual([early.id]);
+        expect(open_.closedAt).toBeUndefined();
+      });
+
+      it('keeps an item findable after a supporter is forgotten, and finds a supporter through the index', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback({ text: 'Fler laddstolpar vid torget' }));
+        await store.feedback.addSupport('mora', item.id, 'webchat:s1');
+        await store.feedback.addSupport('mora', item.id, 'webchat:s2');
+        expect((await store.feedback.supportedBy('mora', 'webchat:s1')).map((i) => i.id)).toEqual([item.id]);
+        await store.feedback.forgetSupporter('mora', item.id, 'webchat:s1');
+        expect(await store.feedback.supportedBy('mora', 'webchat:s1')).toEqual([]);
+        expect((await store.feedback.supportedBy('mora', 'webchat:s2')).map((i) => i.id)).toEqual([item.id]);
+        expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([item.id]);
+        expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
+      });
+
+      it('reindexes items stored with older derived fields, so the new queries find them', async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback({ createdAt: at(20), assignment: assigned('a') }));
+        const raw = await store.backend.collection('feedback').get('mora', item.id);
+        const { awaiting: _a, derived: _d, retagged: _r, reachable: _re, ...v1 } = raw!.doc;
+        await store.backend.collection('feedback').replace('mora', item.id, v1);
+        expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting).toEqual([]);
+        expect(await store.feedback.reindex('mora')).toBe(1);
+        expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting.map((i) => i.id)).toEqual([item.id]);
+      });
+    });
+
     describe('contact requests', () => {
       it('stores with a K reference, idempotently, and updates by eTag', async () => {
         const store = await open();
@@ -271,6 +367,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const mine = await store.contactRequests.create(contactRequest({ submitter: { userKey: 'webchat:me', language: 'sv' } }));
         await store.contactRequests.create(contactRequest());
         expect((await store.contactRequests.list('mora', { submitterKey: 'webchat:me' })).map((r) => r.id)).toEqual([mine.request.id]);
+        expect((await store.contactRequests.getByReference('mora', mine.request.reference))?.id).toBe(mine.request.id);
+        expect(await store.contactRequests.getByReference('borlange', mine.request.reference)).toBeUndefined();
       });
     });
 
@@ -301,6 +399,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['ak-2', 'ak-1']);
         await store.apiKeys.put({ ...key, revokedAt: '2026-11-03T00:00:00.000Z' });
         expect((await store.apiKeys.get('ak-1'))?.revokedAt).toBe('2026-11-03T00:00:00.000Z');
+        // Kept in their municipality's partition.
+        expect((await store.backend.collection('apiKeys').query('borlange')).map((d) => d.id)).toEqual(['ak-2']);
+        expect(await store.backend.collection('apiKeys').query('apiKeys')).toEqual([]);
       });
 
       it('keeps one registered channel per team and municipality', async () => {
@@ -344,6 +445,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
       it('lists the statements participants added at a step, oldest first and bounded, without the other answers', async () => {
         const store = await open();
+        const at = '2026-11-23T08:00:00.000Z';
+        await store.focusGroups.createSession({ id: 'fs9', code: 'NNN234', templateId: 't', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at });
         const add = (i: number, stepId: string) =>
           store.focusGroups.addAnswer('fs9', {
             participant: `p${i}`,
@@ -358,6 +461,189 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(added.map((a) => a.value.kind === 'statement-new' && a.value.statementId)).toEqual(['new-1', 'new-2']);
         expect(await store.focusGroups.listAddedStatements('fs9', 'statements', 5)).toHaveLength(3);
         expect(await store.focusGroups.listAddedStatements('other', 'statements', 5)).toEqual([]);
+      });
+    });
+
+    describe('documents that do not fit their schema', () => {
+      it('leaves a corrupted feedback item out of lists (logged with collection, id and field) and refuses it by id', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const { item: good } = await store.feedback.create(feedback({ text: 'Fler cykelställ vid torget', createdAt: '2026-11-20T08:00:00.000Z' }));
+        const { item: bad } = await store.feedback.create(feedback({ text: 'Cykelställ saknas vid stationen', createdAt: '2026-11-21T08:00:00.000Z' }));
+        const raw = await store.backend.collection('feedback').get('mora', bad.id);
+        await store.backend.collection('feedback').replace('mora', bad.id, { ...raw!.doc, status: 'lost', supports: 'many' });
+        expect((await store.feedback.list('mora')).map((i) => i.id)).toEqual([good.id]);
+        expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([good.id]);
+        expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('cykelställ', 'sv'))).map((f) => f.item.id)).toEqual([good.id]);
+        expect(lines[0]?.info).toMatchObject({ collection: 'feedback', id: bad.id, fields: ['status', 'supports'] });
+        expect(lines[0]?.message).toMatch(/left out of the list/);
+        const refused = await store.feedback.get('mora', bad.id).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(CorruptDocumentError);
+        expect(refused).toMatchObject({ collection: 'feedback', id: bad.id, fields: ['status', 'supports'] });
+        expect(String(refused)).toMatch(new RegExp(`feedback document "${bad.id}".*status.*supports`));
+        await expect(store.feedback.getByReference('mora', bad.reference)).rejects.toBeInstanceOf(CorruptDocumentError);
+        expect(lines.some((line) => /the read fails/.test(line.message))).toBe(true);
+      });
+
+      it('does the same for every other kind of stored document', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const at = '2026-11-01T00:00:00.000Z';
+        const session = { id: 'fs-ok', code: 'OKK234', templateId: 't', municipality: 'mora', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await store.focusGroups.createSession(session);
+        await store.focusGroups.createSession({ ...session, id: 'fs-bad', code: 'BAD234' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-ok', participant: 'p-ok', position: 0, language: 'sv' });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-ok', participant: 'p-bad', position: 0, language: 'sv' });
+        await store.focusGroups.addAnswer('fs-ok', { participant: 'p-ok', stepId: 's', value: { kind: 'scale', value: 3 }, at });
+        await store.focusGroups.addAnswer('fs-ok', { participant: 'p-bad', stepId: 's', value: { kind: 'scale', value: 4 }, at });
+        await store.staff.put({ id: 's-ok', name: 'Sara', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: 'ok', createdAt: at });
+        await store.staff.put({ id: 's-bad', name: 'Per', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: 'bad', createdAt: at });
+        const channel = { municipality: 'mora', team: 'ok', address: { conversation: { id: 'c' } }, registeredBy: 's-ok', registeredAt: at };
+        await store.channels.put(channel);
+        await store.channels.put({ ...channel, team: 'bad' });
+        await store.guideEvents.record({ id: 'e-ok', municipality: 'mora', kind: 'answered', language: 'sv', at });
+        await store.guideEvents.record({ id: 'e-bad', municipality: 'mora', kind: 'answered', language: 'sv', at });
+        const { request: good } = await store.contactRequests.create(contactRequest());
+        const { request: bad } = await store.contactRequests.create(contactRequest());
+
+        // Corrupt one of each, in place, whatever partition the store keeps it in.
+        const corrupt = async (collection: 'focusGroups' | 'participations' | 'answers' | 'staff' | 'channels' | 'guideEvents' | 'contactRequests', match: (doc: Record<string, unknown>) => boolean, change: Record<string, unknown>) => {
+          for (const pk of ['mora']) {
+            for (const stored of await store.backend.collection(collection).query(pk)) {
+              if (match(stored.doc)) await store.backend.collection(collection).replace(pk, stored.id, { ...stored.doc, ...change });
+            }
+          }
+        };
+        await corrupt('focusGroups', (d) => d.id === 'fs-bad', { status: 'gone' });
+        await corrupt('participations', (d) => d.participant === 'p-bad', { position: -1 });
+        await corrupt('answers', (d) => d.participant === 'p-bad', { value: { kind: 'scale', value: 'four' } });
+        await corrupt('staff', (d) => d.id === 's-bad', { municipalities: 'mora' });
+        await corrupt('channels', (d) => d.team === 'bad', { address: 'nowhere' });
+        await corrupt('guideEvents', (d) => d.id === 'e-bad', { kind: 'shouted' });
+        await corrupt('contactRequests', (d) => d.id === bad.id, { reach: 7 });
+
+        expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs-ok']);
+        expect((await store.focusGroups.listParticipations('fs-ok')).map((p) => p.participant)).toEqual(['p-ok']);
+        expect((await store.focusGroups.listAnswers('fs-ok')).map((a) => a.participant)).toEqual(['p-ok']);
+        expect((await store.staff.list()).map((m) => m.id)).toEqual(['s-ok']);
+        expect((await store.channels.list('mora')).map((c) => c.team)).toEqual(['ok']);
+        expect((await store.guideEvents.list('mora')).map((e) => e.id)).toEqual(['e-ok']);
+        expect((await store.contactRequests.list('mora')).map((r) => r.id)).toEqual([good.id]);
+        const fields = Object.fromEntries(lines.map((line) => [String(line.info.collection) + ':' + String((line.info.fields as string[]).join(',')), true]));
+        expect(Object.keys(fields).sort()).toEqual(
+          ['answers:value.value', 'channels:address', 'contactRequests:reach', 'participations:position', 'focusGroups:status', 'guideEvents:kind', 'staff:municipalities'].sort(),
+        );
+
+        const reads: Array<() => Promise<unknown>> = [
+          () => store.focusGroups.getSession('fs-bad'),
+          () => store.focusGroups.findByCode('BAD234'),
+          () => store.focusGroups.getParticipation('fs-ok', 'p-bad'),
+          () => store.staff.get('s-bad'),
+          () => store.staff.byTokenHash('bad'),
+          () => store.channels.get('mora', 'bad'),
+          () => store.contactRequests.get('mora', bad.id),
+        ];
+        for (const read of reads) await expect(read()).rejects.toBeInstanceOf(CorruptDocumentError);
+        expect(await store.staff.byTokenHash('ok')).toMatchObject({ id: 's-ok' });
+        expect(await store.focusGroups.getSession('fs-ok')).toMatchObject({ id: 'fs-ok' });
+      });
+    });
+
+    describe('partitioned by municipality', () => {
+      const at = '2026-11-01T00:00:00.000Z';
+      const member = { id: 's1', name: 'Sara', role: 'handler' as const, municipalities: ['mora'], teams: [], aadObjectId: 'aad-1', tokenHash: 't-1', createdAt: at };
+
+      it('keeps a staff member in the partition of their municipality, one who serves several in "*", found by id, token and Entra id', async () => {
+        const store = await open();
+        await store.staff.put(member);
+        await store.staff.put({ ...member, id: 's2', municipalities: ['mora', 'borlange'], aadObjectId: 'aad-2', tokenHash: 't-2' });
+        await store.staff.put({ ...member, id: 's3', municipalities: ['*'], aadObjectId: undefined, tokenHash: 't-3' });
+        const staff = store.backend.collection('staff');
+        expect((await staff.query('mora')).map((s) => s.id)).toEqual(['s1']);
+        expect((await staff.query('*')).map((s) => s.id).sort()).toEqual(['s2', 's3']);
+        expect(await staff.query('staff')).toEqual([]);
+        expect((await store.staff.byTokenHash('t-2'))?.id).toBe('s2');
+        expect((await store.staff.byTokenHash('t-3'))?.id).toBe('s3');
+        expect((await store.staff.byAadObjectId('aad-1'))?.id).toBe('s1');
+        expect((await store.staff.get('s3'))?.municipalities).toEqual(['*']);
+      });
+
+      it('follows a staff member whose token, Entra id or municipalities change; the old keys find nobody', async () => {
+        const store = await open();
+        await store.staff.put(member);
+        await store.staff.put({ ...member, municipalities: ['borlange'], tokenHash: 't-new', aadObjectId: 'aad-new' });
+        expect(await store.staff.byTokenHash('t-1')).toBeUndefined();
+        expect(await store.staff.byAadObjectId('aad-1')).toBeUndefined();
+        expect(await store.staff.byTokenHash('t-new')).toMatchObject({ id: 's1', municipalities: ['borlange'] });
+        expect(await store.backend.collection('staff').query('mora')).toEqual([]);
+        expect((await store.backend.collection('staff').query('borlange')).map((s) => s.id)).toEqual(['s1']);
+        // Disabled: the token is gone, the member is still there.
+        await store.staff.put({ ...member, municipalities: ['borlange'], tokenHash: undefined, aadObjectId: 'aad-new', disabled: true });
+        expect(await store.staff.byTokenHash('t-new')).toBeUndefined();
+        expect(await store.staff.get('s1')).toMatchObject({ disabled: true });
+        expect((await store.staff.list()).map((m) => m.id)).toEqual(['s1']);
+      });
+
+      it("keeps focus-group sessions, participations and answers in the session's municipality partition", async () => {
+        const store = await open();
+        const session = { id: 'fs-p', code: 'PPP234', templateId: 't', municipality: 'borlange', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await store.focusGroups.createSession(session);
+        await store.focusGroups.putParticipation({ sessionId: 'fs-p', participant: 'p1', position: 0, language: 'sv' });
+        await store.focusGroups.addAnswer('fs-p', { participant: 'p1', stepId: 's', value: { kind: 'scale', value: 4 }, at });
+        expect((await store.backend.collection('focusGroups').query('borlange')).map((d) => d.id)).toEqual(['fs-p']);
+        expect((await store.backend.collection('participations').query('borlange')).map((d) => d.doc.participant)).toEqual(['p1']);
+        expect((await store.backend.collection('answers').query('borlange')).map((d) => d.doc.sessionId)).toEqual(['fs-p']);
+        expect(await store.backend.collection('focusGroups').query('sessions')).toEqual([]);
+        // Another instance (nothing remembered) finds the session and its records by id and by code.
+        const other = createFocusGroupRepository(store.backend, captured().log);
+        expect((await other.getSession('fs-p'))?.municipality).toBe('borlange');
+        expect((await other.listAnswers('fs-p')).map((a) => a.participant)).toEqual(['p1']);
+        expect((await createFocusGroupRepository(store.backend, captured().log).findByCode('PPP234'))?.id).toBe('fs-p');
+        expect((await other.getParticipation('fs-p', 'p1'))?.position).toBe(0);
+        expect(await store.focusGroups.listSessions('mora')).toEqual([]);
+        await expect(store.focusGroups.addAnswer('no-such-session', { participant: 'p1', stepId: 's', value: { kind: 'skip' }, at })).rejects.toThrow(/no-such-session/);
+      });
+
+      it('moves data stored in the old layout (fixed partitions) to the municipality partitions, once', async () => {
+        const { lines, log } = captured();
+        const store = await open({ log });
+        const staff = store.backend.collection('staff');
+        const sessions = store.backend.collection('focusGroups');
+        const answers = store.backend.collection('answers');
+        await staff.upsert('staff', 's1', { ...member });
+        await staff.upsert('staff', 's2', { ...member, id: 's2', municipalities: ['*'], tokenHash: 't-2', aadObjectId: undefined });
+        await staff.upsert('staff', 'broken', { id: 'broken', name: 'No role' });
+        await store.backend.collection('apiKeys').upsert('apiKeys', 'ak-old', { id: 'ak-old', municipality: 'hedemora', name: 'Felanmälan', keyHash: 'e'.repeat(64), createdAt: at });
+        const session = { id: 'fs-old', code: 'OLD234', templateId: 't', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await sessions.insert('sessions', 'fs-old', session);
+        await sessions.upsert('fs-old', 'p1', { sessionId: 'fs-old', participant: 'p1', position: 2, language: 'sv' });
+        await sessions.upsert('fs-old', 'p2', { sessionId: 'fs-old', participant: 'p2', position: 1, language: 'en' });
+        await answers.insert('fs-old', 'a1', { participant: 'p1', stepId: 's', value: { kind: 'statement-new', statementId: 'n1', text: 'Mer samverkan' }, at });
+        await answers.insert('fs-old', 'a2', { participant: 'p2', stepId: 's', value: { kind: 'scale', value: 3 }, at });
+
+        expect(await store.upgrade()).toEqual({ staff: 2, sessions: 1, participations: 2, answers: 2, apiKeys: 1 });
+        expect(await store.upgrade()).toEqual({ staff: 0, sessions: 0, participations: 0, answers: 0, apiKeys: 0 });
+        expect(lines.map((line) => line.info)).toEqual([
+          { collection: 'staff', id: 'broken', fields: 'role,municipalities,teams,createdAt' },
+          { collection: 'staff', id: 'broken', fields: 'role,municipalities,teams,createdAt' },
+        ]);
+
+        expect((await store.staff.byTokenHash('t-1'))?.id).toBe('s1');
+        expect((await store.staff.byAadObjectId('aad-1'))?.id).toBe('s1');
+        expect((await store.staff.byTokenHash('t-2'))?.id).toBe('s2');
+        expect((await store.apiKeys.byHash('e'.repeat(64)))?.municipality).toBe('hedemora');
+        expect((await store.backend.collection('apiKeys').query('hedemora')).map((d) => d.id)).toEqual(['ak-old']);
+        // The one that does not fit stays where it was (and is said to, in the log).
+        expect((await staff.query('staff')).map((d) => d.id)).toEqual(['broken']);
+        expect((await store.focusGroups.findByCode('OLD234'))?.id).toBe('fs-old');
+        expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs-old']);
+        expect((await store.focusGroups.getParticipation('fs-old', 'p1'))?.position).toBe(2);
+        expect(await store.focusGroups.listParticipations('fs-old')).toHaveLength(2);
+        expect(await store.focusGroups.listAnswers('fs-old')).toHaveLength(2);
+        expect((await store.focusGroups.listAddedStatements('fs-old', 's', 5)).map((a) => a.participant)).toEqual(['p1']);
+        expect(await sessions.query('sessions')).toEqual([]);
+        expect(await sessions.query('fs-old')).toEqual([]);
+        expect(await answers.query('fs-old')).toEqual([]);
       });
     });
 

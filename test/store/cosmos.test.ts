@@ -17,8 +17,8 @@ afterAll(async () => {
   await server.stop();
 });
 
-storeContract('cosmos (real @azure/cosmos client, local Cosmos server)', async () => {
-  const store = storeOver(await createCosmosBackend({ endpoint: server.endpoint, key: 'local-test-key', database: `contract${(n += 1)}` }));
+storeContract('cosmos (real @azure/cosmos client, local Cosmos server)', async (options) => {
+  const store = storeOver(await createCosmosBackend({ endpoint: server.endpoint, key: 'local-test-key', database: `contract${(n += 1)}` }), options);
   opened.push(store);
   return store;
 });

@@ -7,6 +7,9 @@ import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
 import type { Store } from '../../src/store/types';
 import { storeContract } from './contract';
+import Database from 'better-sqlite3';
+import { startTestApp } from '../helpers/app';
+import { createStaffToken } from '../../src/domain/staff/tokens';
 
 const dir = mkdtempSync(join(tmpdir(), 'lotsen-sqlite-'));
 const opened: Store[] = [];
@@ -16,8 +19,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract('sqlite', async () => {
-  const store = storeOver(createSqliteBackend(join(dir, `contract-${(n += 1)}.sqlite`)));
+storeContract('sqlite', async (options) => {
+  const store = storeOver(createSqliteBackend(join(dir, `contract-${(n += 1)}.sqlite`)), options);
   opened.push(store);
   return store;
 });
@@ -37,6 +40,39 @@ describe('sqlite store', () => {
     opened.push(second);
     expect((await second.kv.read(['k'])).k).toMatchObject({ v: 'kept' });
     expect((await second.feedback.get('mora', item.id))?.reference).toBe('MORA-2026-000001');
+  });
+
+  it('keeps an existing file in the old layout working: the app moves its staff and focus groups to municipality partitions at start', async () => {
+    const file = join(dir, 'old-layout.sqlite');
+    // A file as the previous version left it: its schema migrations up to 5, staff and focus
+    // groups in fixed partitions (written through the document layer, as that version did).
+    const old = createSqliteBackend(file);
+    const { token, hash } = createStaffToken();
+    const at = '2026-11-01T00:00:00.000Z';
+    await old.collection('staff').upsert('staff', 's-old', { id: 's-old', name: 'Sara', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: hash, createdAt: at });
+    await old.collection('focusGroups').insert('sessions', 'fs-old', {
+      id: 'fs-old', code: 'OLD234', templateId: 'company-dialogue', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'Sara' }, createdAt: at, updatedAt: at,
+    });
+    await old.collection('focusGroups').upsert('fs-old', 'p1', { sessionId: 'fs-old', participant: 'p1', position: 1, language: 'sv', consentAt: at });
+    await old.collection('answers').insert('fs-old', 'a1', { participant: 'p1', stepId: 'intro', value: { kind: 'skip' }, at });
+    await old.close();
+    const raw = new Database(file);
+    raw.exec("DELETE FROM schema_migrations WHERE version > 5; DROP INDEX documents_retagged; DROP INDEX documents_session; DROP INDEX documents_session_added;");
+    raw.close();
+
+    const t = await startTestApp({}, { store: storeOver(createSqliteBackend(file)) });
+    try {
+      const me = await fetch(`${t.url}/api/staff/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      const list = (await (await fetch(`${t.url}/api/staff/focus-groups?municipality=mora`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        sessions: Array<{ id: string; progress: { joined: number } }>;
+      };
+      expect(list.sessions.map((s) => [s.id, s.progress.joined])).toEqual([['fs-old', 1]]);
+      expect((await t.app.focusGroups.byCode('old234'))?.id).toBe('fs-old');
+      expect(await t.app.store.backend.collection('staff').query('staff')).toEqual([]);
+    } finally {
+      await t.stop();
+    }
   });
 
   it('says clearly when the file cannot be used', () => {

@@ -127,7 +127,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     return result;
   };
 
-  const corrections = async (municipality: string): Promise<Correction[]> => correctionsFrom(await deps.store.feedback.list(municipality));
+  const corrections = async (municipality: string): Promise<Correction[]> => correctionsFrom(await deps.store.feedback.retagged(municipality));
 
   return {
     tagger,

@@ -143,7 +143,20 @@ export interface FeedbackRepository {
    * the page before. `next` is absent on the last page.
    */
   inbox(municipality: string, filter: InboxFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
-  /** Writes the derived fields (terms, open flag, sort key) of items stored before they existed; returns how many. */
+  /** Items whose focus area staff corrected (re-tagged), newest first: what the tagger retrains on. */
+  retagged(municipality: string): Promise<FeedbackItem[]>;
+  /**
+   * What a team's daily digest shows: the team's items created since `since`, and those still
+   * waiting for a first response (not done or closed), each newest first. The caller judges overdue.
+   */
+  forTeamDigest(municipality: string, team: string, since: string): Promise<{ fresh: FeedbackItem[]; awaiting: FeedbackItem[] }>;
+  /** Items done or closed with an outcome (not duplicates), closed at or after `since`, newest first ("Ni sa – vi gjorde"). */
+  withOutcomeSince(municipality: string, since: string): Promise<FeedbackItem[]>;
+  /** Each submitter (once, by user key) who left contact details and can be reached in the chat. */
+  reachableSubmitters(municipality: string): Promise<Submitter[]>;
+  /** Closed items that still keep contact details, closed before `before` (retention erases them). */
+  contactsClosedBefore(municipality: string, before: string): Promise<FeedbackItem[]>;
+  /** Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older ones; returns how many. */
   reindex(municipality: string): Promise<number>;
 }
 
@@ -193,6 +206,7 @@ export interface ContactRequestRepository {
   /** Idempotent on (municipality, sourceKey), like FeedbackRepository.create. */
   create(request: NewContactRequest): Promise<{ request: ContactRequest; created: boolean }>;
   get(municipality: string, id: string): Promise<ContactRequest | undefined>;
+  getByReference(municipality: string, reference: string): Promise<ContactRequest | undefined>;
   list(municipality: string, filter?: { status?: ContactRequestStatus; submitterKey?: string }): Promise<ContactRequest[]>;
   /** eTag-checked like FeedbackRepository.update. */
   update(request: ContactRequest): Promise<ContactRequest>;

@@ -8,10 +8,9 @@
  *
  * A subject is a user key (`channel:user id`) in one municipality, with the conversations it used.
  */
-import type { ContactRequest, ContactRequestRepository, FeedbackItem, FeedbackRepository, SubmitterContact } from '../feedback/types';
+import type { ContactRequest, ContactRequestRepository, FeedbackRepository, SubmitterContact } from '../feedback/types';
 import type { KeyValueStore } from '../ports';
 import { withoutContactDetails } from '../guide/contactRequest';
-import { idFor } from '../feedback/ids';
 
 /** A conversation's stored transcript (the built-in web chat keeps one). */
 export interface TranscriptPort {
@@ -83,9 +82,6 @@ export interface PrivacyRights {
   erase(subject: Subject, by: string): Promise<ErasureResult>;
 }
 
-/** What the supports list keeps per supporter (the same hash FeedbackRepository.addSupport stores). */
-type WithSupporters = FeedbackItem & { supporters?: string[] };
-
 const ERASED_NOTE = 'personal data erased at the request of the submitter (GDPR art. 17); the masked text is kept as a public record';
 
 function conversationOf(address: Record<string, unknown> | undefined): Conversation | undefined {
@@ -102,9 +98,7 @@ export function createPrivacyRights(deps: PrivacyRightsDeps): PrivacyRights {
   const gather = async (subject: Subject) => {
     const own = await feedback.list(subject.municipality, { submitterKey: subject.userKey });
     const requests = await contactRequests.list(subject.municipality, { submitterKey: subject.userKey });
-    // Supporters are kept as an array of hashes on the item, which no index answers: read the municipality's items.
-    const all = (await feedback.list(subject.municipality)) as WithSupporters[];
-    const supported = await supportedBy(subject.userKey, all);
+    const supported = await feedback.supportedBy(subject.municipality, subject.userKey);
     const conversations = new Map<string, Conversation>();
     const add = (c: Conversation | undefined) => {
       if (c) conversations.set(`${c.channelId}/${c.conversationId}`, c);
@@ -117,16 +111,10 @@ export function createPrivacyRights(deps: PrivacyRightsDeps): PrivacyRights {
     return { own, requests, supported, conversations: [...conversations.values()], stateKeys };
   };
 
-  /** Items this user supported: FeedbackRepository.addSupport keeps a hash of the supporter key. */
-  const supportedBy = async (userKey: string, items: WithSupporters[]): Promise<WithSupporters[]> => {
-    const key = idFor(userKey);
-    return items.filter((item) => (item.supporters ?? []).includes(key));
-  };
-
   return {
     async subjectOf(municipality, reference) {
       const item = await feedback.getByReference(municipality, reference);
-      const request = item ? undefined : (await contactRequests.list(municipality)).find((r) => r.reference === reference);
+      const request = item ? undefined : await contactRequests.getByReference(municipality, reference);
       const record = item ?? request;
       if (!record || record.submitter.userKey === 'erased') return undefined;
       return { municipality, userKey: record.submitter.userKey, conversations: [] };

@@ -26,7 +26,7 @@ export async function subjectExtract(deps: SubjectDeps, municipality: string, us
       hasContact: (await deps.feedback.getContact(municipality, item.id)) !== undefined,
     })),
   );
-  const requests = (await deps.contactRequests.list(municipality)).filter((r) => r.submitter.userKey === userKey && r.name !== ERASED);
+  const requests = (await deps.contactRequests.list(municipality, { submitterKey: userKey })).filter((r) => r.name !== ERASED);
   return {
     suggestions,
     contactRequests: requests.map((r) => ({ reference: r.reference, name: r.name, company: r.company, reach: r.reach, status: r.status })),
@@ -43,8 +43,8 @@ export async function eraseSubject(deps: SubjectDeps, municipality: string, user
     }
   }
   let requests = 0;
-  for (const request of await deps.contactRequests.list(municipality)) {
-    if (request.submitter.userKey !== userKey || request.name === ERASED) continue;
+  for (const request of await deps.contactRequests.list(municipality, { submitterKey: userKey })) {
+    if (request.name === ERASED) continue;
     await deps.contactRequests.update({ ...request, name: ERASED, company: undefined, reach: ERASED, question: ERASED });
     requests += 1;
   }

@@ -312,16 +312,15 @@ export function createStaffService(deps: StaffDeps): StaffService {
 
     async teamDigest(municipality) {
       const p = pack(municipality);
-      const items = await deps.store.feedback.list(municipality);
       const since = new Date(deps.now().getTime() - 86_400_000).toISOString();
       let teams = 0;
       let count = 0;
       for (const team of p.staff.teams) {
         const channel = await deps.store.channels.get(municipality, team.id);
         if (!channel) continue;
-        const mine = items.filter((i) => i.assignment?.team === team.id);
-        const fresh = mine.filter((i) => i.createdAt >= since);
-        const overdue = mine.filter((i) => isOverdue(p.staff, i, deps.now()));
+        const mine = await deps.store.feedback.forTeamDigest(municipality, team.id, since);
+        const fresh = mine.fresh;
+        const overdue = mine.awaiting.filter((i) => isOverdue(p.staff, i, deps.now()));
         if (fresh.length === 0 && overdue.length === 0) continue;
         const line = (i: FeedbackItem) =>
           deps.texts.t('sv', 'staff.digest.line', { reference: i.reference, status: statusName('sv', i.status), text: i.text.length > 90 ? `${i.text.slice(0, 87)}…` : i.text });
@@ -339,8 +338,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
 
     async youSaidWeDid(municipality, since) {
       const p = pack(municipality);
-      const items = await deps.store.feedback.list(municipality);
-      const done = items.filter((i) => (i.status === 'done' || i.status === 'closed') && i.outcome && i.closedAt && i.closedAt >= since && !i.duplicateOf);
+      const done = await deps.store.feedback.withOutcomeSince(municipality, since);
       if (done.length === 0) return { recipients: 0, items: 0 };
       const message = (language: Language) => {
         const lines = [deps.texts.t(language, 'staff.youSaid.title', { municipality: p.municipality.name, since: since.slice(0, 10) })];
@@ -353,9 +351,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
         return lines.join('\n');
       };
       // Those who asked for an answer (left contact details) and can be reached in the chat, once each.
-      const recipients = new Map<string, FeedbackItem['submitter']>();
-      for (const item of items) if (item.hasContact && item.submitter.address && !recipients.has(item.submitter.userKey)) recipients.set(item.submitter.userKey, item.submitter);
-      for (const submitter of recipients.values()) {
+      const recipients = await deps.store.feedback.reachableSubmitters(municipality);
+      for (const submitter of recipients) {
         if (!submitter.address) continue;
         try {
           await deps.notify(submitter.address, message(submitter.language));
@@ -363,15 +360,14 @@ export function createStaffService(deps: StaffDeps): StaffService {
           deps.onError?.(error, 'you-said-we-did message');
         }
       }
-      return { recipients: recipients.size, items: done.length };
+      return { recipients: recipients.length, items: done.length };
     },
 
     async applyRetention(municipality, by) {
       const p = pack(municipality);
       const cutoff = deps.now().getTime() - p.staff.retentionDays * 86_400_000;
       let erased = 0;
-      for (const item of await deps.store.feedback.list(municipality)) {
-        if (!item.hasContact || item.contactErasedAt || !item.closedAt || new Date(item.closedAt).getTime() > cutoff) continue;
+      for (const item of await deps.store.feedback.contactsClosedBefore(municipality, new Date(cutoff).toISOString())) {
         await deps.store.feedback.deleteContact(municipality, item.id);
         const now = at();
         await deps.store.feedback.update({

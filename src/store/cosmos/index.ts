@@ -81,7 +81,7 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
     return found;
   };
   const stored = (resource: Envelope | undefined, etag?: string): Stored | undefined =>
-    resource ? { doc: resource.doc, etag: etag ?? resource._etag ?? '' } : undefined;
+    resource ? { id: resource.id, doc: resource.doc, etag: etag ?? resource._etag ?? '' } : undefined;
 
   /**
    * Every operation gets one deadline (requestTimeoutMs), whatever the SDK's own retries would

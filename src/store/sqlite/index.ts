@@ -47,6 +47,19 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
   // Focus group answers by kind and step (the statements participants added).
   `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
+  // The feedback repository's purpose-named queries (its derived fields: retagged, awaiting, ...).
+  `CREATE INDEX documents_retagged ON documents (collection, pk, json_extract(doc, '$.retagged'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_team_created ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.createdAt'));
+   CREATE INDEX documents_team_awaiting ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.awaiting'));
+   CREATE INDEX documents_outcome ON documents (collection, pk, json_extract(doc, '$.outcomeAt'));
+   CREATE INDEX documents_reachable ON documents (collection, pk, json_extract(doc, '$.reachable'), json_extract(doc, '$.sortKey'));
+   CREATE INDEX documents_contact_kept ON documents (collection, pk, json_extract(doc, '$.contactKeptSince'));
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id)
+     SELECT d.collection, d.pk, 'supporters', j.value, d.id FROM documents d, json_each(d.doc, '$.supporters') j
+     WHERE json_type(d.doc, '$.supporters') = 'array' AND j.type = 'text';`,
+  // Focus-group participations and answers by session, in the municipality's partition.
+  `CREATE INDEX documents_session ON documents (collection, pk, json_extract(doc, '$.sessionId'));
+   CREATE INDEX documents_session_added ON documents (collection, pk, json_extract(doc, '$.sessionId'), json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'), json_extract(doc, '$.at'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
@@ -128,7 +141,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   };
 
   const statements = {
-    get: db.prepare('SELECT etag, doc FROM documents WHERE collection = ? AND pk = ? AND id = ?'),
+    get: db.prepare('SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ? AND id = ?'),
     insert: db.prepare('INSERT OR IGNORE INTO documents (collection, pk, id, etag, doc) VALUES (?, ?, ?, ?, ?)'),
     replace: db.prepare('UPDATE documents SET etag = ?, doc = ? WHERE collection = ? AND pk = ? AND id = ? AND etag = ?'),
     replaceAny: db.prepare('UPDATE documents SET etag = ?, doc = ? WHERE collection = ? AND pk = ? AND id = ?'),
@@ -189,12 +202,12 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     statements.delete.run(name, pk, id);
     statements.termsDelete.run(name, pk, id);
   });
-  const parse = (row: { etag: string; doc: string }): Stored => ({ etag: row.etag, doc: JSON.parse(row.doc) as Document });
+  const parse = (row: { id: string; etag: string; doc: string }): Stored => ({ id: row.id, etag: row.etag, doc: JSON.parse(row.doc) as Document });
 
   const collection = (name: CollectionName): DocumentCollection => ({
     get: (pk, id) =>
       guard(() => {
-        const row = statements.get.get(name, pk, id) as { etag: string; doc: string } | undefined;
+        const row = statements.get.get(name, pk, id) as { id: string; etag: string; doc: string } | undefined;
         return row ? parse(row) : undefined;
       }),
     insert: (pk, id, doc) =>
@@ -202,22 +215,22 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         const etag = randomUUID();
         if (!hasTerms(doc)) {
           const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
-          return result.changes === 1 ? { etag, doc } : undefined;
+          return result.changes === 1 ? { id, etag, doc } : undefined;
         }
-        return insertTx(name, pk, id, etag, doc) ? { etag, doc } : undefined;
+        return insertTx(name, pk, id, etag, doc) ? { id, etag, doc } : undefined;
       }),
     replace: (pk, id, doc, ifMatch) =>
       guard(() => {
         const etag = randomUUID();
         if (!replaceTx(name, pk, id, etag, doc, ifMatch)) throw new ConcurrencyError(`${name} ${id}`);
-        return { etag, doc };
+        return { id, etag, doc };
       }),
     upsert: (pk, id, doc) =>
       guard(() => {
         const etag = randomUUID();
         if (name === 'state' && !hasTerms(doc)) statements.upsert.run(name, pk, id, etag, JSON.stringify(doc));
         else upsertTx(name, pk, id, etag, doc);
-        return { etag, doc };
+        return { id, etag, doc };
       }),
     delete: (pk, id) =>
       guard(() => {
@@ -226,7 +239,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     query: (pk, query: Query = {}) =>
       guard(() => {
         const params: Array<string | number> = [name, pk];
-        let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?';
+        let sql = 'SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ?';
         for (const condition of query.where ?? []) {
           const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
           if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
@@ -245,7 +258,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
         else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
         if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
-        return (prepare(sql).all(...params) as Array<{ etag: string; doc: string }>).map(parse);
+        return (prepare(sql).all(...params) as Array<{ id: string; etag: string; doc: string }>).map(parse);
       }),
   });
 
