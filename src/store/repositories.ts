@@ -25,7 +25,9 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
 import { lookupTerms, similarityTerms } from '../domain/feedback/similar';
-import type { InboxFilter } from '../domain/feedback/types';
+import { feedbackKinds, feedbackStatuses, type FeedbackKind, type FeedbackStatus, type InboxFilter } from '../domain/feedback/types';
+import { decodeInboxCursor, encodeInboxCursor, inboxSortKey } from '../domain/staff/inbox';
+import { daysBetween, type FollowUpPeriod, type FollowUpQueries } from '../domain/staff/report';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
@@ -103,13 +105,24 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
 }
 
 /** Fields the store keeps with a feedback item for its queries; never part of the item itself. */
-const DERIVED = ['terms', 'open', 'sortKey'] as const;
+const DERIVED = ['terms', 'open', 'sortKey', 'month', 'day', 'awaiting', 'responseDays', 'closureDays'] as const;
 
-/** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
-const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
+const sortKeyOf = inboxSortKey;
 
+/** The derived fields, with those of the follow-up report: month and day created, awaiting a first response, days to response and closure. */
 function withDerived(item: FeedbackItem): Record<string, unknown> {
-  return { ...withoutETag(item), terms: similarityTerms(item.text, item.language), open: item.status !== 'closed', sortKey: sortKeyOf(item) };
+  const handled = item.status === 'done' || item.status === 'closed';
+  return {
+    ...withoutETag(item),
+    terms: similarityTerms(item.text, item.language),
+    open: item.status !== 'closed',
+    sortKey: sortKeyOf(item),
+    month: item.createdAt.slice(0, 7),
+    day: item.createdAt.slice(0, 10),
+    awaiting: !item.firstResponseAt && !handled,
+    ...(item.firstResponseAt ? { responseDays: daysBetween(item.createdAt, item.firstResponseAt) } : {}),
+    ...(item.closedAt ? { closureDays: daysBetween(item.createdAt, item.closedAt) } : {}),
+  };
 }
 
 function asFeedbackItem(stored: Stored): FeedbackItem {
@@ -118,14 +131,8 @@ function asFeedbackItem(stored: Stored): FeedbackItem {
   return withETag<FeedbackItem>({ doc, etag: stored.etag });
 }
 
-const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
-
-/** The inbox cursor that continues after `item` (the same in every municipality, so pages merge). */
-export const inboxCursorAfter = (item: FeedbackItem): string => encodeCursor(sortKeyOf(item));
-
-/** Newest first in the inbox's order. */
-export const inboxOrder = (a: FeedbackItem, b: FeedbackItem): number => (sortKeyOf(a) < sortKeyOf(b) ? 1 : sortKeyOf(a) > sortKeyOf(b) ? -1 : 0);
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+const encodeCursor = encodeInboxCursor;
+const decodeCursor = decodeInboxCursor;
 
 /** The day after a YYYY-MM-DD date (for an inclusive `to`). */
 function dayAfter(day: string): string {
@@ -134,7 +141,20 @@ function dayAfter(day: string): string {
   return date.toISOString();
 }
 
-export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
+const isStatus = (value: unknown): value is FeedbackStatus => typeof value === 'string' && (feedbackStatuses as readonly string[]).includes(value);
+const isKind = (value: unknown): value is FeedbackKind => typeof value === 'string' && (feedbackKinds as readonly string[]).includes(value);
+
+/** The period of the follow-up report as conditions on createdAt. */
+function periodWhere(period: FollowUpPeriod): Condition[] {
+  const where: Condition[] = [];
+  if (period.from) where.push({ field: 'createdAt', op: '>=', value: period.from });
+  if (period.to) where.push({ field: 'createdAt', op: '<', value: dayAfter(period.to) });
+  return where;
+}
+
+export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository & FollowUpQueries {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
   const get = async (municipality: string, id: string) => {
@@ -283,10 +303,55 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
+    async followUpCounts(municipality, period) {
+      const where = periodWhere(period);
+      const [statuses, response, closure, awaiting] = await Promise.all([
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'status', 'theme'], sum: 'supports' }),
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'responseDays'] }),
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'closureDays'] }),
+        items.aggregate(municipality, { where: [{ field: 'awaiting', op: '=', value: true }, ...where], groupBy: ['focusArea', 'month', 'kind', 'day'] }),
+      ]);
+      const days = (rows: typeof response) =>
+        rows.flatMap(({ key: [focusArea, month, value], count }) => (typeof value === 'number' ? [{ focusArea: str(focusArea), month: str(month), days: value, count }] : []));
+      return {
+        statuses: statuses.flatMap(({ key: [focusArea, month, status, theme], count, sum }) =>
+          isStatus(status) ? [{ focusArea: str(focusArea), month: str(month), status, theme: typeof theme === 'string' ? theme : null, count, supports: num(sum) }] : [],
+        ),
+        toFirstResponse: days(response),
+        toClosure: days(closure),
+        awaiting: awaiting.flatMap(({ key: [focusArea, month, kind, day], count }) => (isKind(kind) ? [{ focusArea: str(focusArea), month: str(month), kind, day: str(day), count }] : [])),
+      };
+    },
+    async awaitingBetween(municipality, kind, from, before) {
+      const rows = await items.aggregate(municipality, {
+        where: [
+          { field: 'awaiting', op: '=', value: true },
+          { field: 'kind', op: '=', value: kind },
+          { field: 'createdAt', op: '>=', value: from },
+          { field: 'createdAt', op: '<', value: before },
+        ],
+        groupBy: ['focusArea', 'month'],
+      });
+      return rows.map(({ key: [focusArea, month], count }) => ({ focusArea: str(focusArea), month: str(month), count }));
+    },
+    async themeExamples(municipality, focusArea, theme, limit) {
+      const found = await items.query(municipality, {
+        where: [
+          { field: 'focusArea', op: '=', value: focusArea },
+          { field: 'theme', op: '=', value: theme },
+        ],
+        newestFirstBy: 'sortKey',
+        limit: 20,
+      });
+      return found
+        .map((stored) => str(stored.doc.text))
+        .sort((a, b) => a.length - b.length)
+        .slice(0, limit);
+    },
     async reindex(municipality) {
       let written = 0;
       for (const stored of await items.query(municipality)) {
-        if (typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms)) continue;
+        if (typeof stored.doc.sortKey === 'string' && Array.isArray(stored.doc.terms) && typeof stored.doc.month === 'string') continue;
         const item = asFeedbackItem(stored);
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);

@@ -4,6 +4,7 @@ import type { DocumentBackend } from './documents';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import type { ApiKeyRepository } from '../domain/staff/apiKeys';
+import type { FollowUpQueries } from '../domain/staff/report';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -15,7 +16,7 @@ export interface Store {
   backend: DocumentBackend;
   /** Bot state (ConversationState/UserState) and small documents, with eTags. */
   kv: KeyValueStore;
-  feedback: FeedbackRepository;
+  feedback: FeedbackRepository & FollowUpQueries;
   contactRequests: ContactRequestRepository;
   guideEvents: GuideEventRepository;
   staff: StaffRepository;

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
-import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, type CollectionName, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
+import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, type Aggregate, type CollectionName, type Condition, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE documents (
@@ -47,6 +47,14 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
   // Focus group answers by kind and step (the statements participants added).
   `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
+  // The follow-up report's aggregates (feedback.followUp): by creation time, with every field they
+  // group or sum by, so GROUP BY reads the index only, never the documents.
+  `CREATE INDEX documents_followup ON documents (collection, pk, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'),
+     json_extract(doc, '$.status'), json_extract(doc, '$.theme'), json_extract(doc, '$.supports'));
+   CREATE INDEX documents_followup_days ON documents (collection, pk, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'),
+     json_extract(doc, '$.responseDays'), json_extract(doc, '$.closureDays'));
+   CREATE INDEX documents_followup_awaiting ON documents (collection, pk, json_extract(doc, '$.awaiting'), json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'),
+     json_extract(doc, '$.month'), json_extract(doc, '$.kind'), json_extract(doc, '$.day'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
@@ -226,28 +234,48 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     query: (pk, query: Query = {}) =>
       guard(() => {
         const params: Array<string | number> = [name, pk];
-        let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?';
-        for (const condition of query.where ?? []) {
-          const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
-          if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
-            sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
-            params.push(name, pk, assertIndexedArray(condition.field), value);
-            continue;
-          }
-          if (condition.op === 'contains') {
-            sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
-            params.push(value);
-            continue;
-          }
-          sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
-          params.push(value);
-        }
+        let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?' + conditions(name, pk, query.where ?? [], params);
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
         else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
         if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
         return (prepare(sql).all(...params) as Array<{ etag: string; doc: string }>).map(parse);
       }),
+    aggregate: (pk, aggregate: Aggregate) =>
+      guard(() => {
+        const params: Array<string | number> = [name, pk];
+        const keys = aggregate.groupBy.map((field, index) => `json_extract(doc, '$.${assertFieldPath(field)}') AS k${index}`);
+        const sum = aggregate.sum ? `TOTAL(json_extract(doc, '$.${assertFieldPath(aggregate.sum)}'))` : '0';
+        let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${sum} AS s`].join(', ')} FROM documents WHERE collection = ? AND pk = ?`;
+        sql += conditions(name, pk, aggregate.where ?? [], params);
+        if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+        const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
+        return rows.map((row) => ({
+          key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null),
+          count: Number(row.n ?? 0),
+          sum: Number(row.s ?? 0),
+        }));
+      }),
   });
+  /** The WHERE conditions of a query or an aggregate (pushing their values on `params`). */
+  function conditions(name: string, pk: string, where: readonly Condition[], params: Array<string | number>): string {
+    let sql = '';
+    for (const condition of where) {
+      const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
+      if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
+        sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
+        params.push(name, pk, assertIndexedArray(condition.field), value);
+        continue;
+      }
+      if (condition.op === 'contains') {
+        sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
+        params.push(value);
+        continue;
+      }
+      sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+      params.push(value);
+    }
+    return sql;
+  }
 
   return {
     kind: 'sqlite',
