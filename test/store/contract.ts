@@ -261,7 +261,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.feedback.update({ ...i1, status: 'done', firstResponseAt: '2026-10-06T08:00:00.000Z', closedAt: '2026-10-09T20:00:00.000Z', supports: 2 });
         await store.feedback.update({ ...i2, status: 'received', firstResponseAt: '2026-10-21T20:00:00.000Z' });
         const counts = await store.feedback.followUpCounts('mora', {});
-        const byKey = (rows: Array<{ focusArea: string; month: string }>) => [...rows].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+        const byKey = <T,>(rows: T[]): T[] => [...rows].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
         expect(byKey(counts.statuses)).toEqual(
           byKey([
             { focusArea: a, month: '2026-10', status: 'done', theme: 'networks', count: 1, supports: 2 },
