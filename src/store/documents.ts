@@ -25,6 +25,14 @@ export interface Condition {
   value: string | number | boolean;
 }
 
+/**
+ * The fields aggregates may group, sum and filter by, and the collections whose documents have
+ * them: SQLite keeps them in a narrow side table with a covering index, so GROUP BY never reads
+ * the documents.
+ */
+export const AGGREGATE_FIELDS = ['createdAt', 'focusArea', 'month', 'day', 'status', 'theme', 'kind', 'supports', 'responseDays', 'closureDays', 'awaiting'] as const;
+export const AGGREGATED_COLLECTIONS = ['feedback'] as const;
+
 /** Top-level array-of-strings fields that `contains` conditions may use (the stores index them). */
 export const INDEXED_ARRAY_FIELDS = ['terms'] as const;
 

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
-import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, type Aggregate, type CollectionName, type Condition, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
+import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, AGGREGATE_FIELDS, AGGREGATED_COLLECTIONS, type Aggregate, type CollectionName, type Condition, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE documents (
@@ -47,14 +47,29 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
   // Focus group answers by kind and step (the statements participants added).
   `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
-  // The follow-up report's aggregates (feedback.followUp): by creation time, with every field they
-  // group or sum by, so GROUP BY reads the index only, never the documents.
-  `CREATE INDEX documents_followup ON documents (collection, pk, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'),
-     json_extract(doc, '$.status'), json_extract(doc, '$.theme'), json_extract(doc, '$.supports'));
-   CREATE INDEX documents_followup_days ON documents (collection, pk, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'),
-     json_extract(doc, '$.responseDays'), json_extract(doc, '$.closureDays'));
-   CREATE INDEX documents_followup_awaiting ON documents (collection, pk, json_extract(doc, '$.awaiting'), json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'),
-     json_extract(doc, '$.month'), json_extract(doc, '$.kind'), json_extract(doc, '$.day'));`,
+  // The fields aggregates group and sum by (AGGREGATE_FIELDS) of the aggregated collections, in a
+  // narrow side table kept in step with the documents; its covering index answers GROUP BY alone.
+  `CREATE TABLE document_facts (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     id TEXT NOT NULL,
+     createdAt TEXT, focusArea TEXT, month TEXT, day TEXT, status TEXT, theme TEXT, kind TEXT,
+     supports REAL, responseDays REAL, closureDays REAL, awaiting INTEGER,
+     PRIMARY KEY (collection, pk, id)
+   ) WITHOUT ROWID;
+   -- Each index is in the order of one aggregate's GROUP BY (feedback.followUpCounts), so the groups
+   -- stream from the index without a sort; createdAt last, for the period.
+   CREATE INDEX document_facts_groups ON document_facts (collection, pk, focusArea, month, status, theme, supports, createdAt);
+   CREATE INDEX document_facts_response ON document_facts (collection, pk, focusArea, month, responseDays, createdAt);
+   CREATE INDEX document_facts_closure ON document_facts (collection, pk, focusArea, month, closureDays, createdAt);
+   CREATE INDEX document_facts_awaiting ON document_facts (collection, pk, awaiting, focusArea, month, kind, day, createdAt);
+   CREATE INDEX document_facts_boundary ON document_facts (collection, pk, awaiting, kind, createdAt, focusArea, month);
+   INSERT OR IGNORE INTO document_facts
+     SELECT collection, pk, id, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'), json_extract(doc, '$.day'),
+       json_extract(doc, '$.status'), json_extract(doc, '$.theme'), json_extract(doc, '$.kind'), json_extract(doc, '$.supports'),
+       json_extract(doc, '$.responseDays'), json_extract(doc, '$.closureDays'), json_extract(doc, '$.awaiting')
+     FROM documents WHERE collection = 'feedback';
+   CREATE INDEX documents_area_theme ON documents (collection, pk, json_extract(doc, '$.focusArea'), json_extract(doc, '$.theme'), json_extract(doc, '$.sortKey'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
@@ -149,7 +164,15 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     ),
     termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
     termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id) VALUES (?, ?, ?, ?, ?)'),
+    factsDelete: db.prepare('DELETE FROM document_facts WHERE collection = ? AND pk = ? AND id = ?'),
+    factsInsert: db.prepare(
+      `INSERT OR REPLACE INTO document_facts (collection, pk, id, ${AGGREGATE_FIELDS.join(', ')}) VALUES (?, ?, ?, ${AGGREGATE_FIELDS.map(() => '?').join(', ')})`,
+    ),
   };
+  const aggregated = (name: string): boolean => (AGGREGATED_COLLECTIONS as readonly string[]).includes(name);
+  /** A fact as SQLite stores it: text, number, 1/0 for a boolean, NULL when absent. */
+  const fact = (value: unknown): string | number | null =>
+    typeof value === 'boolean' ? Number(value) : typeof value === 'string' || typeof value === 'number' ? value : null;
   // Query statements by their SQL: the same shape of query is prepared once.
   const prepared = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -167,6 +190,10 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   /** Keeps the side table of indexed array fields in step with a document (in the same transaction). */
   const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, replacing: boolean) => {
     if (replacing) statements.termsDelete.run(name, pk, id);
+    if (aggregated(name)) {
+      if (doc) statements.factsInsert.run(name, pk, id, ...AGGREGATE_FIELDS.map((field) => fact(doc[field])));
+      else statements.factsDelete.run(name, pk, id);
+    }
     if (!doc) return;
     for (const field of INDEXED_ARRAY_FIELDS) {
       const values = doc[field];
@@ -174,7 +201,8 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id);
     }
   };
-  const hasTerms = (doc: Document) => INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
+  /** Whether a write must keep a side table in step (indexed arrays, aggregate facts): then it runs in a transaction. */
+  const hasTerms = (doc: Document, name?: string) => (name !== undefined && aggregated(name)) || INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
   const insertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document): boolean => {
     const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
     if (result.changes !== 1) return false;
@@ -196,6 +224,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   const deleteTx = db.transaction((name: string, pk: string, id: string) => {
     statements.delete.run(name, pk, id);
     statements.termsDelete.run(name, pk, id);
+    if (aggregated(name)) statements.factsDelete.run(name, pk, id);
   });
   const parse = (row: { etag: string; doc: string }): Stored => ({ etag: row.etag, doc: JSON.parse(row.doc) as Document });
 
@@ -208,7 +237,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     insert: (pk, id, doc) =>
       guard(() => {
         const etag = randomUUID();
-        if (!hasTerms(doc)) {
+        if (!hasTerms(doc, name)) {
           const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
           return result.changes === 1 ? { etag, doc } : undefined;
         }
@@ -242,6 +271,20 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       }),
     aggregate: (pk, aggregate: Aggregate) =>
       guard(() => {
+        const fields = [...aggregate.groupBy, ...(aggregate.sum ? [aggregate.sum] : []), ...(aggregate.where ?? []).map((c) => c.field)];
+        if (aggregated(name) && fields.every((f) => (AGGREGATE_FIELDS as readonly string[]).includes(f)) && (aggregate.where ?? []).every((c) => c.op !== 'contains')) {
+          // From the side table's covering index: the documents are never read.
+          const params: Array<string | number> = [name, pk];
+          const keys = aggregate.groupBy.map((field, index) => `${field} AS k${index}`);
+          let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${aggregate.sum})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ? AND pk = ?`;
+          for (const condition of aggregate.where ?? []) {
+            sql += ` AND ${condition.field} ${condition.op} ?`;
+            params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+          }
+          if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+          const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
+          return rows.map((row) => ({ key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null), count: Number(row.n ?? 0), sum: Number(row.s ?? 0) }));
+        }
         const params: Array<string | number> = [name, pk];
         const keys = aggregate.groupBy.map((field, index) => `json_extract(doc, '$.${assertFieldPath(field)}') AS k${index}`);
         const sum = aggregate.sum ? `TOTAL(json_extract(doc, '$.${assertFieldPath(aggregate.sum)}'))` : '0';
