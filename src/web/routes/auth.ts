@@ -4,6 +4,7 @@
  * be swapped for the shared staff-actor rule in one place.
  */
 import type { Request } from 'restify';
+import { z } from 'zod';
 import type { RateLimits } from '../../rateLimits';
 import type { StaffMember, StaffRepository } from '../../domain/staff/types';
 import { hashStaffToken } from '../../domain/staff/tokens';
@@ -42,6 +43,10 @@ export function staffAuth(deps: StaffAuthDeps): Authenticator<StaffMember> {
   };
 }
 
+const keyFields = z.object({ jurisdiction_id: z.string().optional(), api_key: z.string().optional() });
+const keyInput = z.object({ body: keyFields.optional() });
+const keyQuery = keyFields.catch({});
+
 /**
  * Open311 GeoReport v2 `api_key` of the request's jurisdiction (form field, JSON field or query
  * parameter): 401 without one, 403 with a wrong, revoked or another jurisdiction's key. The
@@ -52,12 +57,12 @@ export function open311ApiKey(deps: { apiKeys: ApiKeyRepository; jurisdictions: 
     scheme: { name: 'open311ApiKey', definition: { type: 'apiKey', in: 'query', name: 'api_key', description: 'GeoReport v2 api_key of the jurisdiction (also accepted as a form field)' } },
     statuses: [401, 403, 404],
     async authenticate(req, input) {
-      const body = (input as { body?: { jurisdiction_id?: unknown; api_key?: unknown } } | undefined)?.body;
-      const query = (req.query ?? {}) as Record<string, unknown>;
-      const jurisdiction = String(body?.jurisdiction_id ?? query.jurisdiction_id ?? '');
+      const body = keyInput.safeParse(input).data?.body;
+      const query = keyQuery.safeParse(req.query).data ?? {};
+      const jurisdiction = body?.jurisdiction_id ?? query.jurisdiction_id ?? '';
       const known = deps.jurisdictions();
       if (!known.includes(jurisdiction)) throw new RouteError(404, 'NotFound', `jurisdiction_id must be one of: ${known.join(', ')}`);
-      const key = typeof body?.api_key === 'string' ? body.api_key : typeof query.api_key === 'string' ? query.api_key : undefined;
+      const key = body?.api_key ?? query.api_key;
       const check = await checkApiKey(deps.apiKeys, key, jurisdiction);
       if (!check.ok) {
         throw check.reason === 'missing'
