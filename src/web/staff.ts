@@ -270,7 +270,7 @@ export function registerStaffWeb(http: HttpServer, deps: StaffWebDeps): void {
       tag: 'staff',
       auth,
       input: { params: itemParams, body: actionSchema },
-      responses: { 200: { description: 'the changed item', schema: out.itemWithReadable } },
+      responses: { 200: { description: 'the changed item', schema: out.itemWithReadable }, 409: { description: 'changed by someone else meanwhile; read it again' } },
       handler: async ({ params, body, who: member }) => {
         maySee(member, params.municipality);
         const updated = await staff.act(member, params.municipality, params.id, body);
@@ -301,7 +301,7 @@ export function registerStaffWeb(http: HttpServer, deps: StaffWebDeps): void {
       tag: 'staff',
       auth,
       input: { params: itemParams, body: z.object({ status: z.enum(contactRequestStatuses) }) },
-      responses: { 200: { description: 'the changed request', schema: out.contactRequest } },
+      responses: { 200: { description: 'the changed request', schema: out.contactRequest }, 409: { description: 'changed by someone else meanwhile; read it again' } },
       handler: async ({ params, body, who: member }) => ({
         status: 200,
         body: contactRequestForStaff(await staff.setRequestStatus(member, params.municipality, params.id, body.status), true),

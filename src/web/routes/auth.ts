@@ -38,7 +38,7 @@ export async function authenticateStaff(req: Request, deps: StaffAuthDeps): Prom
 export function staffAuth(deps: StaffAuthDeps): Authenticator<StaffMember> {
   return {
     scheme: { name: 'staffToken', definition: { type: 'http', scheme: 'bearer', description: 'a staff token from `npm run staff -- add` (stored hashed)' } },
-    statuses: [401, 403, 409, 429],
+    statuses: [401, 403, 429],
     authenticate: (req) => authenticateStaff(req, deps),
   };
 }
