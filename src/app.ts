@@ -54,6 +54,8 @@ export interface AppOverrides {
   templates?: DialogueTemplate[];
   /** Trained classifier models (default: files in config.modelCacheDir). */
   modelCache?: ModelCache;
+  /** Check every route-table answer against its declared schema (tests): a mismatch is a 500. */
+  checkResponses?: boolean;
 }
 
 /** Everything the running bot is made of, wired by hand in one place. */
@@ -133,6 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     now,
     notify,
+    themeName: (theme, language) => themes.name(theme, language),
     postToTeam: (item, address) => staffTeams.post(adapter, config.bot.appId, item, address),
     onError: (error, what) => logger.warn({ err: error }, what),
   });
@@ -230,6 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     health,
     limits,
     authEnabled: config.bot.authEnabled,
+    checkResponses: overrides.checkResponses,
     processBotRequest: createBotRequestHandler({ adapter, auth, logger, run: (context) => bot.run(context) }),
   });
 
@@ -250,7 +254,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
   auth.attachLocalOutbound(webchat.outbound);
-  registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars });
+  registerStaffWeb(http, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars, version: VERSION });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

@@ -3,6 +3,8 @@ import type { Logger } from './log';
 import { checkInboundActivity } from './bot/inboundActivity';
 import { isLocalServiceUrl } from './bot/localChannel';
 import { sendTooMany, type RateLimits } from './rateLimits';
+import { z } from 'zod';
+import { open, registerRoutes, route, type RegisterOptions, type Route } from './web/routes/table';
 
 export interface HealthStatus {
   status: 'ok' | 'degraded';
@@ -20,6 +22,32 @@ export interface ServerDeps {
   limits: RateLimits;
   /** False without MicrosoftAppId: then activities may only name a loopback or the built-in web chat serviceUrl. */
   authEnabled: boolean;
+  /** Check every JSON answer of the route table against its declared schema (tests). */
+  checkResponses?: boolean;
+}
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  store: z.object({ kind: z.string(), ok: z.boolean(), detail: z.string().optional() }),
+  packs: z.array(z.string()),
+  auth: z.enum(['on', 'off']),
+});
+
+/** GET /healthz: answered from the store breaker's last known state, never waiting on the store. */
+export function healthRoute(health: () => Promise<HealthStatus>): Route {
+  return route({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Health: store, packs, version',
+    tag: 'health',
+    auth: open,
+    responses: { 200: { description: 'healthy', schema: healthSchema }, 503: { description: 'the store is unavailable', schema: healthSchema } },
+    handler: async () => {
+      const status = await health();
+      return { status: status.status === 'ok' ? 200 : 503, body: status };
+    },
+  });
 }
 
 /**
@@ -43,6 +71,9 @@ export function allowedWithoutAuth(serviceUrl: string): boolean {
 /** A restify server with in-flight tracking, so shutdown can wait for turns to finish. */
 export interface HttpServer {
   server: Server;
+  /** Every route registered from a route table (the OpenAPI document is generated from them). */
+  routes: Route[];
+  register(routes: readonly Route[], mapError?: RegisterOptions['mapError']): void;
   inFlight(): number;
   /** Stops taking requests and waits (up to timeoutMs) for requests in flight to finish. */
   drain(timeoutMs: number): Promise<void>;
@@ -129,14 +160,21 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
   });
 
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    const status = await deps.health();
-    res.status(status.status === 'ok' ? 200 : 503);
-    res.json(status);
-  });
+  const routes: Route[] = [];
+  const register = (table: readonly Route[], mapError?: RegisterOptions['mapError']) => {
+    routes.push(...table);
+    registerRoutes(server, table, {
+      checkResponses: deps.checkResponses,
+      mapError,
+      onError: (error, failed, req) => deps.logger.error({ err: error, path: req.path(), route: failed.path }, 'request failed'),
+    });
+  };
+  register([healthRoute(deps.health)]);
 
   return {
     server,
+    routes,
+    register,
     inFlight: () => inFlight,
     drain: (timeoutMs) => {
       draining = true;

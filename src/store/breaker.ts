@@ -92,6 +92,7 @@ export function withCircuitBreaker(backend: DocumentBackend, options: BreakerOpt
     found = {
       get: (pk, id) => guarded('read', () => inner.get(pk, id)),
       query: (pk, query) => guarded('read', () => inner.query(pk, query)),
+      aggregate: (pk, aggregate) => guarded('read', () => inner.aggregate(pk, aggregate)),
       insert: (pk, id, doc) => guarded('write', () => inner.insert(pk, id, doc)),
       replace: (pk, id, doc, ifMatch) => guarded('write', () => inner.replace(pk, id, doc, ifMatch)),
       upsert: (pk, id, doc) => guarded('write', () => inner.upsert(pk, id, doc)),

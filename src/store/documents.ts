@@ -27,6 +27,14 @@ export interface Condition {
   value: string | number | boolean;
 }
 
+/**
+ * The fields aggregates may group, sum and filter by, and the collections whose documents have
+ * them: SQLite keeps them in a narrow side table with a covering index, so GROUP BY never reads
+ * the documents.
+ */
+export const AGGREGATE_FIELDS = ['createdAt', 'focusArea', 'month', 'day', 'status', 'theme', 'kind', 'supports', 'responseDays', 'closureDays', 'awaiting'] as const;
+export const AGGREGATED_COLLECTIONS = ['feedback'] as const;
+
 /** Top-level array-of-strings fields that `contains` conditions may use (the stores index them). */
 export const INDEXED_ARRAY_FIELDS = ['terms', 'supporters'] as const;
 
@@ -39,6 +47,20 @@ export interface Query {
   limit?: number;
 }
 
+/** A count per distinct combination of the `groupBy` fields (null where a document lacks one), with a sum. */
+export interface Aggregate {
+  where?: Condition[];
+  groupBy: string[];
+  /** A numeric field summed per group (absent values count as 0). */
+  sum?: string;
+}
+
+export interface AggregateRow {
+  key: Array<string | number | boolean | null>;
+  count: number;
+  sum: number;
+}
+
 export interface DocumentCollection {
   get(pk: string, id: string): Promise<Stored | undefined>;
   /** Creates; resolves undefined when a document with this id already exists. */
@@ -48,6 +70,12 @@ export interface DocumentCollection {
   upsert(pk: string, id: string, doc: Document): Promise<Stored>;
   delete(pk: string, id: string): Promise<void>;
   query(pk: string, query?: Query): Promise<Stored[]>;
+  /**
+   * Counts the partition's documents per group, in the store: SQLite GROUP BY over an index that
+   * holds the fields; Cosmos DB (whose emulator here has no GROUP BY) reads only the projected
+   * fields and groups them in the adapter.
+   */
+  aggregate(pk: string, aggregate: Aggregate): Promise<AggregateRow[]>;
 }
 
 export interface DocumentBackend {

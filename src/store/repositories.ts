@@ -26,7 +26,9 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
 import { lookupTerms, similarityTerms } from '../domain/feedback/similar';
-import type { InboxFilter } from '../domain/feedback/types';
+import { feedbackKinds, feedbackStatuses, type FeedbackKind, type FeedbackStatus, type InboxFilter } from '../domain/feedback/types';
+import { decodeInboxCursor, encodeInboxCursor, inboxSortKey } from '../domain/staff/inbox';
+import { daysBetween, type FollowUpPeriod, type FollowUpQueries } from '../domain/staff/report';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
@@ -156,13 +158,13 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
 }
 
 /** The sort key of the inbox: creation time, then id, so that every key is unique (keyset paging). */
-const sortKeyOf = (item: { createdAt: string; id: string }) => `${item.createdAt}|${item.id}`;
+const sortKeyOf = inboxSortKey;
 
 /**
  * The version of the derived fields below: an item stored with an older one (or none) is written
  * again by `reindex` (at start, src/app.ts), so every query finds it.
  */
-const DERIVED_VERSION = 2;
+const DERIVED_VERSION = 3;
 
 const isRetagged = (item: FeedbackItem) => item.history.some((h) => h.action === 'retagged' && h.note === 'focusArea');
 const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status === 'closed';
@@ -170,7 +172,8 @@ const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status 
 /**
  * The fields the store keeps with an item for its queries (each has an index, sqlite/index.ts;
  * Cosmos DB indexes every path); never part of the item read back (the schema leaves them out).
- * A field that does not apply is left out, so a range query never matches it.
+ * A field that does not apply is left out, so a range query never matches it. Month, day and the
+ * days to a first response and to closure are what the follow-up report groups by (staff/report.ts).
  */
 function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<string, unknown> {
   return {
@@ -189,20 +192,18 @@ function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<str
     // Contact details kept on a closed item, since when (retention erases them).
     ...(item.hasContact && !item.contactErasedAt && item.closedAt ? { contactKeptSince: item.closedAt } : {}),
     derived: DERIVED_VERSION,
+    month: item.createdAt.slice(0, 7),
+    day: item.createdAt.slice(0, 10),
+    ...(item.firstResponseAt ? { responseDays: daysBetween(item.createdAt, item.firstResponseAt) } : {}),
+    ...(item.closedAt ? { closureDays: daysBetween(item.createdAt, item.closedAt) } : {}),
   };
 }
 
 /** A stored item: the item and who supported it (the derived fields are not part of it). */
 type StoredItem = FeedbackItem & { supporters?: string[] };
 
-const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
-
-/** The inbox cursor that continues after `item` (the same in every municipality, so pages merge). */
-export const inboxCursorAfter = (item: FeedbackItem): string => encodeCursor(sortKeyOf(item));
-
-/** Newest first in the inbox's order. */
-export const inboxOrder = (a: FeedbackItem, b: FeedbackItem): number => (sortKeyOf(a) < sortKeyOf(b) ? 1 : sortKeyOf(a) > sortKeyOf(b) ? -1 : 0);
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+const encodeCursor = encodeInboxCursor;
+const decodeCursor = decodeInboxCursor;
 
 /** The day after a YYYY-MM-DD date (for an inclusive `to`). */
 function dayAfter(day: string): string {
@@ -211,7 +212,20 @@ function dayAfter(day: string): string {
   return date.toISOString();
 }
 
-export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FeedbackRepository {
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
+const isStatus = (value: unknown): value is FeedbackStatus => typeof value === 'string' && (feedbackStatuses as readonly string[]).includes(value);
+const isKind = (value: unknown): value is FeedbackKind => typeof value === 'string' && (feedbackKinds as readonly string[]).includes(value);
+
+/** The period of the follow-up report as conditions on createdAt. */
+function periodWhere(period: FollowUpPeriod): Condition[] {
+  const where: Condition[] = [];
+  if (period.from) where.push({ field: 'createdAt', op: '>=', value: period.from });
+  if (period.to) where.push({ field: 'createdAt', op: '<', value: dayAfter(period.to) });
+  return where;
+}
+
+export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): FeedbackRepository & FollowUpQueries {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
   const itemDocs = reader('feedback', storedFeedbackItemSchema, log);
@@ -364,6 +378,51 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         items: asFeedbackItems(list),
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
+    },
+    async followUpCounts(municipality, period) {
+      const where = periodWhere(period);
+      const [statuses, response, closure, awaiting] = await Promise.all([
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'status', 'theme'], sum: 'supports' }),
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'responseDays'] }),
+        items.aggregate(municipality, { where, groupBy: ['focusArea', 'month', 'closureDays'] }),
+        items.aggregate(municipality, { where: [{ field: 'awaiting', op: '=', value: true }, ...where], groupBy: ['focusArea', 'month', 'kind', 'day'] }),
+      ]);
+      const days = (rows: typeof response) =>
+        rows.flatMap(({ key: [focusArea, month, value], count }) => (typeof value === 'number' ? [{ focusArea: str(focusArea), month: str(month), days: value, count }] : []));
+      return {
+        statuses: statuses.flatMap(({ key: [focusArea, month, status, theme], count, sum }) =>
+          isStatus(status) ? [{ focusArea: str(focusArea), month: str(month), status, theme: typeof theme === 'string' ? theme : null, count, supports: num(sum) }] : [],
+        ),
+        toFirstResponse: days(response),
+        toClosure: days(closure),
+        awaiting: awaiting.flatMap(({ key: [focusArea, month, kind, day], count }) => (isKind(kind) ? [{ focusArea: str(focusArea), month: str(month), kind, day: str(day), count }] : [])),
+      };
+    },
+    async awaitingBetween(municipality, kind, from, before) {
+      const rows = await items.aggregate(municipality, {
+        where: [
+          { field: 'awaiting', op: '=', value: true },
+          { field: 'kind', op: '=', value: kind },
+          { field: 'createdAt', op: '>=', value: from },
+          { field: 'createdAt', op: '<', value: before },
+        ],
+        groupBy: ['focusArea', 'month'],
+      });
+      return rows.map(({ key: [focusArea, month], count }) => ({ focusArea: str(focusArea), month: str(month), count }));
+    },
+    async themeExamples(municipality, focusArea, theme, limit) {
+      const found = await items.query(municipality, {
+        where: [
+          { field: 'focusArea', op: '=', value: focusArea },
+          { field: 'theme', op: '=', value: theme },
+        ],
+        newestFirstBy: 'sortKey',
+        limit: 20,
+      });
+      return found
+        .map((stored) => str(stored.doc.text))
+        .sort((a, b) => a.length - b.length)
+        .slice(0, limit);
     },
     async retagged(municipality) {
       return asFeedbackItems(await items.query(municipality, { where: [{ field: 'retagged', op: '=', value: true }], newestFirstBy: 'sortKey' }));

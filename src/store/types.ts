@@ -5,6 +5,7 @@ import type { StaffRepository, TeamChannelRepository } from '../domain/staff/typ
 import type { FocusGroupRepository } from '../domain/focusGroups/service';
 import type { ApiKeyRepository } from '../domain/staff/apiKeys';
 import type { LayoutMoved } from './migrations';
+import type { FollowUpQueries } from '../domain/staff/report';
 
 /**
  * One backend (SQLite by default, Cosmos DB in production) holding everything the bot keeps:
@@ -16,7 +17,7 @@ export interface Store {
   backend: DocumentBackend;
   /** Bot state (ConversationState/UserState) and small documents, with eTags. */
   kv: KeyValueStore;
-  feedback: FeedbackRepository;
+  feedback: FeedbackRepository & FollowUpQueries;
   contactRequests: ContactRequestRepository;
   guideEvents: GuideEventRepository;
   staff: StaffRepository;

@@ -1,15 +1,14 @@
 /**
- * Staff on the web: the dashboard page (/staff), its JSON API (/api/staff/..., documented in
- * /api/staff/openapi.json) and Open311 GeoReport v2 endpoints (/open311/v2/...).
+ * Staff on the web: the dashboard page (/staff) and its JSON API (/api/staff/...), as a route
+ * table (src/web/routes/table.ts) from which /api/staff/openapi.json is generated. Open311
+ * GeoReport v2 is in open311.ts, a submitter's rights in staffPrivacy.ts.
  *
- * Auth: `Authorization: Bearer <staff token>` (tokens from `npm run staff -- add`, stored hashed).
- * A member sees only the municipalities it is given; one municipality's staff never see another's
- * items. In production, put Microsoft Entra ID (App Service authentication) in front as well.
+ * Auth: `Authorization: Bearer <staff token>` (tokens from `npm run staff -- add`, stored hashed;
+ * routes/auth.ts). A member sees only the municipalities it is given; one municipality's staff
+ * never see another's items. In production, put Microsoft Entra ID (App Service authentication) in front as well.
  */
 import { join } from 'node:path';
-import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { detectCrisis } from '../domain/guide/crisis';
 import { createTexts } from '../domain/texts';
 import { actorName, focusAreaName, historyLine, routingReason, statementClassLabel, statusLabel } from '../domain/staff/labels';
 import { repoRoot } from '../config';
@@ -20,22 +19,23 @@ import { ConcurrencyError } from '../domain/ports';
 import { feedbackKinds, feedbackStatuses, contactRequestStatuses, type FeedbackItem } from '../domain/feedback/types';
 import type { FeedbackService } from '../domain/feedback/service';
 import type { FocusGroups } from '../domain/focusGroups/service';
-import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
+import { StaffAccessError, StaffInputError, type StaffService } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
-import { hashStaffToken } from '../domain/staff/tokens';
-import { countThemes } from '../domain/themes/summary';
 import type { ThemeLayer } from '../domain/themes/layer';
-import { checkApiKey } from '../domain/staff/apiKeys';
 import { exportHeader, exportLine } from '../cli/export';
 import { csvDelimiters } from '../domain/csv';
 import { contactRequestForStaff } from '../domain/guide/contactRequest';
-import { inboxCursorAfter, inboxOrder } from '../store/repositories';
-import type { InboxFilter } from '../domain/feedback/types';
-import { sendError } from '../server';
-import { sendTooMany, type RateLimits } from '../rateLimits';
+import type { StaffInboxFilter } from '../domain/staff/inbox';
+import type { RateLimits } from '../rateLimits';
+import type { HttpServer } from '../server';
 import { serveStatic } from './page';
-import { registerStaffPrivacy } from './staffPrivacy';
+import { privacyRoutes } from './staffPrivacy';
+import { open311Routes } from './open311';
 import type { PrivacyRights } from '../domain/privacy/rights';
+import { open, route, RouteError, type Route } from './routes/table';
+import { staffAuth } from './routes/auth';
+import { openApiDocument } from './routes/openapi';
+import * as out from './routes/schemas';
 
 export interface StaffWebDeps {
   logger: Logger;
@@ -52,7 +52,10 @@ export interface StaffWebDeps {
   limits: RateLimits;
   /** Longest Open311 description accepted (MAX_MESSAGE_CHARS). */
   maxTextChars: number;
+  version?: string;
 }
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected YYYY-MM-DD');
 
 const filterSchema = z.object({
   municipality: z.string().optional(),
@@ -61,23 +64,22 @@ const filterSchema = z.object({
   topic: z.string().optional(),
   status: z.enum(feedbackStatuses).optional(),
   kind: z.enum(feedbackKinds).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected YYYY-MM-DD').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected YYYY-MM-DD').optional(),
+  from: day.optional(),
+  to: day.optional(),
   q: z.string().max(200).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   format: z.enum(['json', 'csv', 'jsonl']).optional(),
   /** CSV delimiter: , (default) or ; (what Swedish Excel expects). */
-  delimiter: z.enum(csvDelimiters).optional(),
+  delimiter: z.enum(csvDelimiters).optional().describe('CSV delimiter: , (default) or ; (what Swedish Excel expects)'),
   /** Inbox page size (JSON); the `next` of a page continues it. */
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('page size (JSON); the `next` of a page continues it'),
   cursor: z.string().max(400).regex(/^[A-Za-z0-9_-]*$/, 'expected the next value of a page').optional(),
 });
+type Filter = z.infer<typeof filterSchema>;
 
 /** Default inbox page size; exports stream in pages of EXPORT_PAGE. */
 const INBOX_PAGE = 100;
 const EXPORT_PAGE = 500;
-/** Store pages read at most for one inbox page when text search or overdue filter out items. */
-const MAX_ROUNDS = 20;
 
 const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('take') }),
@@ -87,65 +89,39 @@ const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('duplicate'), of: z.string().min(3).max(40) }),
 ]);
 
-const open311Post = (maxTextChars: number) => z.object({
-  jurisdiction_id: z.string(),
-  service_code: z.string(),
-  description: z.string().min(10).max(maxTextChars, `longer than ${maxTextChars} characters; please shorten it`),
-  address_string: z.string().max(200).optional(),
-  lang: z.enum(['sv', 'en']).optional(),
-  /** GeoReport v2: the key of the jurisdiction (`npm run staff -- apikey add`). */
-  api_key: z.string().max(200).optional(),
+const itemParams = z.object({ municipality: z.string(), id: z.string() });
+const municipalityQuery = z.object({ municipality: z.string().optional() });
+const municipalityBody = z.object({ municipality: z.string(), since: day.optional() });
+
+export const inboxFilter = (query: Filter, limit: number, cursor?: string): StaffInboxFilter => ({
+  municipality: query.municipality,
+  team: query.team,
+  focusArea: query.focusArea,
+  topic: query.topic,
+  status: query.status,
+  kind: query.kind,
+  from: query.from,
+  to: query.to,
+  q: query.q,
+  overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+  limit,
+  cursor,
 });
 
-/** Open311 statuses: only open and closed. */
-const open311Status = (status: string) => (status === 'done' || status === 'closed' ? 'closed' : 'open');
-
-export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
+export function registerStaffWeb(http: HttpServer, deps: StaffWebDeps): void {
   const { store, staff, data } = deps;
   const root = repoRoot();
-  const postSchema = open311Post(deps.maxTextChars);
-
-  const authenticate = async (req: Request, res: Response): Promise<StaffMember | undefined> => {
-    const header = req.header('authorization') ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) {
-      res.header('WWW-Authenticate', 'Bearer realm="foretagslotsen-staff"');
-      sendError(res, 401, 'Unauthorized', 'sign in with a staff token (Authorization: Bearer …)');
-      return undefined;
-    }
-    // Guessing tokens: after too many failures from one address or with one token, sign-in waits.
-    const blocked = await deps.limits.staffAuthBlocked(req, token);
-    if (blocked) {
-      sendTooMany(res, blocked, 'failed sign-ins');
-      return undefined;
-    }
-    const member = await store.staff.byTokenHash(hashStaffToken(token));
-    if (!member || member.disabled) {
-      await deps.limits.staffAuthFailed(req, token);
-      sendError(res, 401, 'Unauthorized', 'the staff token is not valid');
-      return undefined;
-    }
-    return member;
-  };
-
-  const municipalitiesOf = (member: StaffMember): string[] => [...data.packs.keys()].filter((id) => canSee(member, id));
-
-  const guard = (handler: (req: Request, res: Response, member: StaffMember) => Promise<void>) => async (req: Request, res: Response) => {
-    try {
-      const member = await authenticate(req, res);
-      if (!member) return;
-      await handler(req, res, member);
-    } catch (error) {
-      if (error instanceof StaffAccessError) return sendError(res, 403, 'Forbidden', error.message);
-      if (error instanceof StaffInputError) return sendError(res, 400, 'BadRequest', error.text ? createTexts(deps.data.texts).t('sv', error.text.key, error.text.vars) : error.message);
-      if (error instanceof ConcurrencyError) return sendError(res, 409, 'Conflict', error.message);
-      deps.logger.error({ err: error, path: req.path() }, 'staff request failed');
-      if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
-    }
-  };
-  if (deps.privacy) registerStaffPrivacy(server, guard, deps.privacy);
-
   const texts = createTexts(deps.data.texts);
+  const auth = staffAuth({ staff: store.staff, limits: deps.limits });
+
+  /** Domain errors as answers: no access 403, bad input 400 (in the staff member's words), a concurrent change 409. */
+  const mapError = (error: unknown): RouteError | undefined => {
+    if (error instanceof StaffAccessError) return new RouteError(403, 'Forbidden', error.message);
+    if (error instanceof StaffInputError) return new RouteError(400, 'BadRequest', error.text ? texts.t('sv', error.text.key, error.text.vars) : error.message);
+    if (error instanceof ConcurrencyError) return new RouteError(409, 'Conflict', error.message);
+    return undefined;
+  };
+
   const names = async (item: FeedbackItem): Promise<Record<string, string>> => {
     const result: Record<string, string> = {};
     for (const id of new Set(item.history.map((h) => h.by).concat(item.assignee ? [item.assignee] : []))) {
@@ -169,429 +145,284 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     };
     return { sv: per('sv'), en: per('en') };
   };
-  const present = (item: FeedbackItem) => ({
-    ...item,
-    submitter: { language: item.submitter.language, reachable: Boolean(item.submitter.address) },
-    overdue: staff.isOverdue(item),
-    dueAt: staff.dueAt(item),
-  });
-
-  const listItems = async (member: StaffMember, query: z.infer<typeof filterSchema>) => {
-    const allowed = municipalitiesOf(member);
-    if (query.municipality && !allowed.includes(query.municipality)) {
-      throw new StaffAccessError(`no access to ${query.municipality}`);
-    }
-    const municipalities = query.municipality ? [query.municipality] : allowed;
-    const items: FeedbackItem[] = [];
-    for (const m of municipalities) items.push(...(await store.feedback.list(m, { status: query.status, focusArea: query.focusArea, since: query.from })));
-    const q = query.q?.toLowerCase();
-    return items
-      .filter((i) => !query.team || i.assignment?.team === query.team)
-      .filter((i) => !query.topic || i.topic === query.topic)
-      .filter((i) => !query.kind || i.kind === query.kind)
-      .filter((i) => !query.to || i.createdAt.slice(0, 10) <= query.to)
-      .filter((i) => !q || i.text.toLowerCase().includes(q) || i.reference.toLowerCase().includes(q) || (i.place ?? '').toLowerCase().includes(q))
-      .filter((i) => query.overdue === undefined || staff.isOverdue(i) === (query.overdue === 'true'))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /** An item as staff see it: who submitted it is reduced to their language and whether they can be reached. */
+  const present = (item: FeedbackItem) => {
+    const { supporters: _supporters, ...rest } = item as FeedbackItem & { supporters?: string[] };
+    return {
+      ...rest,
+      submitter: { language: item.submitter.language, reachable: Boolean(item.submitter.address) },
+      overdue: staff.isOverdue(item),
+      dueAt: staff.dueAt(item),
+    };
+  };
+  const mayAct = (member: StaffMember, municipality: string) => {
+    if (!canAct(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
+  };
+  const maySee = (member: StaffMember, municipality: string) => {
+    if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
   };
 
-  /**
-   * One inbox page: the store filters and pages (per municipality, merged newest first); text
-   * search and overdue are judged here on the page's items, reading on until the page is full.
-   */
-  const inboxPage = async (member: StaffMember, query: z.infer<typeof filterSchema>, limit: number, cursor?: string) => {
-    const allowed = municipalitiesOf(member);
-    if (query.municipality && !allowed.includes(query.municipality)) throw new StaffAccessError(`no access to ${query.municipality}`);
-    const municipalities = query.municipality ? [query.municipality] : allowed;
-    const filter: InboxFilter = { status: query.status, focusArea: query.focusArea, kind: query.kind, topic: query.topic, team: query.team, from: query.from, to: query.to };
-    const q = query.q?.toLowerCase();
-    const keep = (i: FeedbackItem) =>
-      (!q || i.text.toLowerCase().includes(q) || i.reference.toLowerCase().includes(q) || (i.place ?? '').toLowerCase().includes(q)) &&
-      (query.overdue === undefined || staff.isOverdue(i) === (query.overdue === 'true'));
-    const out: FeedbackItem[] = [];
-    let next = cursor;
-    for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const pages = await Promise.all(municipalities.map((m) => store.feedback.inbox(m, filter, { limit, cursor: next })));
-      const all = pages.flatMap((p) => p.items).sort(inboxOrder);
-      const merged = all.slice(0, limit);
-      const more = pages.some((p) => p.next !== undefined) || all.length > merged.length;
-      for (const [index, item] of merged.entries()) {
-        if (!keep(item)) continue;
-        out.push(item);
-        if (out.length === limit) return { items: out, next: more || index < merged.length - 1 ? inboxCursorAfter(item) : undefined };
-      }
-      const last = merged.at(-1);
-      if (!more || !last) return { items: out, next: undefined };
-      next = inboxCursorAfter(last);
-    }
-    return { items: out, next };
-  };
+  // --- Dashboard page and assets (static files, not JSON routes) --------------------------------
+  http.server.get('/staff', serveStatic(join(root, 'src', 'web', 'public', 'staff.html'), 'text/html; charset=utf-8'));
+  http.server.get('/staff/staff.js', serveStatic(join(root, 'src', 'web', 'public', 'staff.js'), 'application/javascript; charset=utf-8'));
+  http.server.get('/staff/staff.css', serveStatic(join(root, 'src', 'web', 'public', 'staff.css'), 'text/css; charset=utf-8'));
 
-  const parseQuery = (req: Request, res: Response) => {
-    const parsed = filterSchema.safeParse(req.query ?? {});
-    if (!parsed.success) {
-      sendError(res, 400, 'BadRequest', 'invalid filter', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-      return undefined;
-    }
-    return parsed.data;
-  };
-
-  // --- Dashboard page and assets ---------------------------------------------------------------
-  server.get('/staff', serveStatic(join(root, 'src', 'web', 'public', 'staff.html'), 'text/html; charset=utf-8'));
-  server.get('/staff/staff.js', serveStatic(join(root, 'src', 'web', 'public', 'staff.js'), 'application/javascript; charset=utf-8'));
-  server.get('/staff/staff.css', serveStatic(join(root, 'src', 'web', 'public', 'staff.css'), 'text/css; charset=utf-8'));
-  server.get('/api/staff/openapi.json', serveStatic(join(root, 'src', 'web', 'public', 'openapi.json'), 'application/json; charset=utf-8'));
-
-  // --- JSON API ---------------------------------------------------------------------------------
-  server.get(
-    '/api/staff/me',
-    guard(async (_req, res, member) => {
-      const municipalities = municipalitiesOf(member).map((id) => {
-        const pack = data.packs.get(id);
-        return {
-          id,
-          name: pack?.municipality.name ?? id,
-          teams: pack?.staff.teams ?? [],
-          focusAreas: (pack?.focusAreas ?? []).map((a) => ({ id: a.id, name: a.name })),
-          templates: pack?.staff.templates ?? [],
-        };
-      });
-      res.json({
-        id: member.id,
-        name: member.name,
-        role: member.role,
-        municipalities,
-        topics: Object.entries(data.taxonomy.topics).map(([id, label]) => ({ id, name: label })),
-        statuses: feedbackStatuses,
-        kinds: feedbackKinds,
-      });
+  const routes: Route[] = [
+    route({
+      method: 'get',
+      path: '/api/staff/openapi.json',
+      summary: 'This document: OpenAPI 3.1, generated from the route table',
+      tag: 'meta',
+      auth: open,
+      responses: { 200: { description: 'the OpenAPI document', schema: z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) }) } },
+      handler: async () => ({
+        status: 200,
+        body: openApiDocument(http.routes, {
+          title: 'Företagslotsen API',
+          version: deps.version ?? '0',
+          description: 'The staff API (dashboard), Open311 GeoReport v2 and health. Generated from the route table (src/web/routes/).',
+        }),
+      }),
     }),
-  );
-
-  server.get(
-    '/api/staff/items',
-    guard(async (req, res, member) => {
-      const query = parseQuery(req, res);
-      if (!query) return;
-      if (query.format === 'csv' || query.format === 'jsonl') {
-        // Streamed page by page: the export never holds more than one page in memory.
-        const format = query.format;
-        let page = await inboxPage(member, query, EXPORT_PAGE);
-        res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-        res.setHeader('content-disposition', `attachment; filename="feedback.${format}"`);
-        res.writeHead(200);
-        const write = (chunk: string) => (chunk && !res.write(chunk) ? new Promise<void>((resolve) => res.once('drain', () => resolve())) : Promise.resolve());
-        try {
-          await write(exportHeader(format, query.delimiter));
-          for (;;) {
-            await write(page.items.map((item) => exportLine(item, format, query.delimiter)).join(''));
-            if (!page.next) break;
-            page = await inboxPage(member, query, EXPORT_PAGE, page.next);
-          }
-          res.end();
-        } catch (error) {
-          // Half an export must not look like a whole one: the connection is cut.
-          res.destroy();
-          throw error;
+    route({
+      method: 'get',
+      path: '/api/staff/me',
+      summary: 'The signed-in member, the municipalities it may see and their teams, focus areas and templates',
+      tag: 'staff',
+      auth,
+      responses: { 200: { description: 'the member', schema: out.me } },
+      handler: async ({ who: member }) => ({
+        status: 200,
+        body: {
+          id: member.id,
+          name: member.name,
+          role: member.role,
+          municipalities: staff.visible(member).map((id) => {
+            const pack = data.packs.get(id);
+            return {
+              id,
+              name: pack?.municipality.name ?? id,
+              teams: pack?.staff.teams ?? [],
+              focusAreas: (pack?.focusAreas ?? []).map((a) => ({ id: a.id, name: a.name })),
+              templates: pack?.staff.templates ?? [],
+            };
+          }),
+          topics: Object.entries(data.taxonomy.topics).map(([id, label]) => ({ id, name: label })),
+          statuses: feedbackStatuses,
+          kinds: feedbackKinds,
+        },
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/staff/items',
+      summary: 'The inbox: filtered, newest first, keyset-paged (JSON), or the whole filtered view streamed as CSV or JSON Lines',
+      tag: 'staff',
+      auth,
+      input: { query: filterSchema },
+      responses: {
+        200: { description: 'one page (JSON); `format=csv|jsonl` streams the filtered view instead', schema: out.inboxPage, streams: ['text/csv', 'application/x-ndjson'] },
+      },
+      handler: async ({ query, who: member }) => {
+        if (query.format === 'csv' || query.format === 'jsonl') {
+          const format = query.format;
+          // Streamed page by page: the export never holds more than one page in memory.
+          const first = await staff.inbox(member, inboxFilter(query, EXPORT_PAGE));
+          return {
+            status: 200,
+            contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+            headers: { 'content-disposition': `attachment; filename="feedback.${format}"` },
+            async write(res) {
+              const write = (chunk: string) => (chunk && !res.write(chunk) ? new Promise<void>((resolve) => res.once('drain', () => resolve())) : Promise.resolve());
+              await write(exportHeader(format, query.delimiter));
+              for (let page = first; ; ) {
+                await write(page.items.map((item) => exportLine(item, format, query.delimiter)).join(''));
+                if (!page.next) break;
+                page = await staff.inbox(member, inboxFilter(query, EXPORT_PAGE, page.next));
+              }
+            },
+          };
         }
-        return;
-      }
-      const page = await inboxPage(member, query, query.limit ?? INBOX_PAGE, query.cursor);
-      res.json({ count: page.items.length, items: page.items.map(present), next: page.next ?? null });
+        const page = await staff.inbox(member, inboxFilter(query, query.limit ?? INBOX_PAGE, query.cursor));
+        return { status: 200, body: { count: page.items.length, items: page.items.map(present), next: page.next ?? null } };
+      },
     }),
-  );
-
-  server.get(
-    '/api/staff/items/:municipality/:id',
-    guard(async (req, res, member) => {
-      const municipality = String(req.params.municipality);
-      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
-      const item = await store.feedback.get(municipality, String(req.params.id));
-      if (!item) return sendError(res, 404, 'NotFound', 'no such item');
-      const contact = item.hasContact && canAct(member, municipality) ? await store.feedback.getContact(municipality, item.id) : undefined;
-      res.json({ ...present(item), contact, readable: await readable(item) });
+    route({
+      method: 'get',
+      path: '/api/staff/items/:municipality/:id',
+      summary: 'One item with its history in readable words, and the contact details for those who may act',
+      tag: 'staff',
+      auth,
+      input: { params: itemParams },
+      responses: { 200: { description: 'the item', schema: out.itemDetail }, 404: { description: 'no such item' } },
+      handler: async ({ params, who: member }) => {
+        maySee(member, params.municipality);
+        const item = await store.feedback.get(params.municipality, params.id);
+        if (!item) throw new RouteError(404, 'NotFound', 'no such item');
+        const contact = item.hasContact && canAct(member, params.municipality) ? await store.feedback.getContact(params.municipality, item.id) : undefined;
+        return { status: 200, body: { ...present(item), contact, readable: await readable(item) } };
+      },
     }),
-  );
-
-  server.post(
-    '/api/staff/items/:municipality/:id/actions',
-    guard(async (req, res, member) => {
-      const parsed = actionSchema.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        return sendError(res, 400, 'BadRequest', 'invalid action', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-      }
-      const municipality = String(req.params.municipality);
-      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
-      const updated = await staff.act(member, municipality, String(req.params.id), parsed.data as TriageAction);
-      res.json({ ...present(updated), readable: await readable(updated) });
+    route({
+      method: 'post',
+      path: '/api/staff/items/:municipality/:id/actions',
+      summary: 'Triage: take, re-tag, change status, answer the submitter, mark as a duplicate',
+      tag: 'staff',
+      auth,
+      input: { params: itemParams, body: actionSchema },
+      responses: { 200: { description: 'the changed item', schema: out.itemWithReadable }, 409: { description: 'changed by someone else meanwhile; read it again' } },
+      handler: async ({ params, body, who: member }) => {
+        maySee(member, params.municipality);
+        const updated = await staff.act(member, params.municipality, params.id, body);
+        return { status: 200, body: { ...present(updated), readable: await readable(updated) } };
+      },
     }),
-  );
-
-  server.get(
-    '/api/staff/requests',
-    guard(async (req, res, member) => {
-      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? '');
-      const allowed = municipalitiesOf(member);
-      const list = municipality ? [municipality] : allowed;
-      if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${municipality}`);
-      const requests = [];
-      for (const m of list) requests.push(...(await store.contactRequests.list(m)).map((r) => contactRequestForStaff(r, canAct(member, m))));
-      res.json({ count: requests.length, requests });
+    route({
+      method: 'get',
+      path: '/api/staff/requests',
+      summary: 'Contact requests ("prata med en människa"), with contact details for those who may act',
+      tag: 'staff',
+      auth,
+      input: { query: municipalityQuery },
+      responses: { 200: { description: 'the requests', schema: out.requests } },
+      handler: async ({ query, who: member }) => {
+        const allowed = staff.visible(member);
+        const list = query.municipality ? [query.municipality] : allowed;
+        if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${query.municipality ?? ''}`);
+        const requests = [];
+        for (const m of list) requests.push(...(await store.contactRequests.list(m)).map((r) => contactRequestForStaff(r, canAct(member, m))));
+        return { status: 200, body: { count: requests.length, requests } };
+      },
     }),
-  );
-
-  server.post(
-    '/api/staff/requests/:municipality/:id/status',
-    guard(async (req, res, member) => {
-      const parsed = z.object({ status: z.enum(contactRequestStatuses) }).safeParse(req.body ?? {});
-      if (!parsed.success) return sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}');
-      const updated = await staff.setRequestStatus(member, String(req.params.municipality), String(req.params.id), parsed.data.status);
-      res.json(contactRequestForStaff(updated, true));
+    route({
+      method: 'post',
+      path: '/api/staff/requests/:municipality/:id/status',
+      summary: "A contact request's status",
+      tag: 'staff',
+      auth,
+      input: { params: itemParams, body: z.object({ status: z.enum(contactRequestStatuses) }) },
+      responses: { 200: { description: 'the changed request', schema: out.contactRequest }, 409: { description: 'changed by someone else meanwhile; read it again' } },
+      handler: async ({ params, body, who: member }) => ({
+        status: 200,
+        body: contactRequestForStaff(await staff.setRequestStatus(member, params.municipality, params.id, body.status), true),
+      }),
     }),
-  );
-
-  server.get(
-    '/api/staff/followup',
-    guard(async (req, res, member) => {
-      const query = parseQuery(req, res);
-      if (!query) return;
-      const municipality = query.municipality ?? municipalitiesOf(member)[0];
-      if (!municipality || !canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality ?? 'any municipality'}`);
-      const items = await listItems(member, { ...query, municipality });
-      const pack = staff.pack(municipality);
-      const themes = pack.focusAreas.map((area) => {
-        const ofArea = items.filter((i) => i.focusArea === area.id);
-        return { focusArea: area.id, name: area.name, count: ofArea.length, themes: countThemes(ofArea, deps.themes) };
-      });
-      const unanswered = (await store.guideEvents.list(municipality, { kind: 'unrecognised', since: query.from }))
-        .filter((e) => !query.to || e.at.slice(0, 10) <= query.to)
-        .slice(0, 50)
-        .map((e) => ({ text: e.text, at: e.at, language: e.language }));
-      res.json({
-        municipality,
-        period: { from: query.from ?? null, to: query.to ?? null },
-        totals: {
-          items: items.length,
-          handled: items.filter((i) => i.status === 'done' || i.status === 'closed').length,
-          overdue: items.filter((i) => staff.isOverdue(i)).length,
-          supports: items.reduce((sum, i) => sum + i.supports, 0),
-        },
-        rows: staff.followUp(municipality, items),
-        themes,
-        unanswered,
-      });
+    route({
+      method: 'get',
+      path: '/api/staff/followup',
+      summary: 'Follow-up per focus area and month: counts, share handled, medians, overdue, themes, unanswered guide questions',
+      tag: 'staff',
+      auth,
+      input: { query: z.object({ municipality: z.string().optional(), from: day.optional(), to: day.optional() }) },
+      responses: { 200: { description: 'the report', schema: out.followUp } },
+      handler: async ({ query, who: member }) => {
+        const municipality = query.municipality ?? staff.visible(member)[0];
+        if (!municipality || !canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality ?? 'any municipality'}`);
+        return { status: 200, body: await staff.report(municipality, { from: query.from, to: query.to }) };
+      },
     }),
-  );
-
-  server.get(
-    '/api/staff/focus-groups',
-    guard(async (req, res, member) => {
-      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? municipalitiesOf(member)[0] ?? '');
-      if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
-      const sessions = await deps.focusGroups.sessions(municipality);
-      const list = [];
-      for (const s of sessions) {
-        const template = deps.focusGroups.template(s.templateId);
-        list.push({ id: s.id, code: s.code, status: s.status, createdAt: s.createdAt, title: template?.title, facilitator: s.facilitator.name, progress: await deps.focusGroups.progress(s.id) });
-      }
-      res.json({ municipality, sessions: list });
+    route({
+      method: 'get',
+      path: '/api/staff/focus-groups',
+      summary: 'Focus group sessions of a municipality with their progress',
+      tag: 'focus groups',
+      auth,
+      input: { query: municipalityQuery },
+      responses: { 200: { description: 'the sessions', schema: out.focusGroups } },
+      handler: async ({ query, who: member }) => {
+        const municipality = query.municipality ?? staff.visible(member)[0] ?? '';
+        maySee(member, municipality);
+        const sessions = await deps.focusGroups.sessions(municipality);
+        const list = [];
+        for (const s of sessions) {
+          const template = deps.focusGroups.template(s.templateId);
+          list.push({ id: s.id, code: s.code, status: s.status, createdAt: s.createdAt, title: template?.title, facilitator: s.facilitator.name, progress: await deps.focusGroups.progress(s.id) });
+        }
+        return { status: 200, body: { municipality, sessions: list } };
+      },
     }),
-  );
-
-  server.get(
-    '/api/staff/focus-groups/:id',
-    guard(async (req, res, member) => {
-      const session = await deps.focusGroups.session(String(req.params.id));
-      if (!session) return sendError(res, 404, 'NotFound', 'no such session');
-      if (!canSee(member, session.municipality)) throw new StaffAccessError(`no access to ${session.municipality}`);
-      const query = (req.query ?? {}) as Record<string, unknown>;
-      if (query.format === 'csv') {
-        const delimiter = csvDelimiters.find((d) => d === query.delimiter) ?? ',';
-        res.setHeader('content-type', 'text/csv; charset=utf-8');
-        res.setHeader('content-disposition', `attachment; filename="focus-group-${session.code}.csv"`);
-        res.end(await deps.focusGroups.csv(session.id, delimiter));
-        return;
-      }
-      const results = await deps.focusGroups.results(session.id);
-      res.json({ session: { ...results.session, facilitator: { name: results.session.facilitator.name } }, title: results.template.title, progress: await deps.focusGroups.progress(session.id), steps: results.steps.map((step) =>
-          step.type === 'statements'
-            ? { ...step, statements: step.statements.map((st) => ({ ...st, classificationLabel: { sv: statementClassLabel(st.classification, texts, 'sv'), en: statementClassLabel(st.classification, texts, 'en') } })) }
-            : step,
-        ), focusAreas: results.focusAreas });
+    route({
+      method: 'get',
+      path: '/api/staff/focus-groups/:id',
+      summary: "A session's results per step (format=csv: its answers, participants as numbers)",
+      tag: 'focus groups',
+      auth,
+      input: { params: z.object({ id: z.string() }), query: z.object({ format: z.enum(['json', 'csv']).optional(), delimiter: z.enum(csvDelimiters).optional() }) },
+      responses: { 200: { description: 'the results (or text/csv with format=csv)', schema: out.focusGroupResults, streams: ['text/csv'] }, 404: { description: 'no such session' } },
+      handler: async ({ params, query, who: member }) => {
+        const session = await deps.focusGroups.session(params.id);
+        if (!session) throw new RouteError(404, 'NotFound', 'no such session');
+        maySee(member, session.municipality);
+        if (query.format === 'csv') {
+          const csv = await deps.focusGroups.csv(session.id, query.delimiter ?? ',');
+          return {
+            status: 200,
+            contentType: 'text/csv; charset=utf-8',
+            headers: { 'content-disposition': `attachment; filename="focus-group-${session.code}.csv"` },
+            write: async (res) => {
+              res.write(csv);
+            },
+          };
+        }
+        const results = await deps.focusGroups.results(session.id);
+        return {
+          status: 200,
+          body: {
+            session: { ...results.session, facilitator: { name: results.session.facilitator.name } },
+            title: results.template.title,
+            progress: await deps.focusGroups.progress(session.id),
+            steps: results.steps.map((step) =>
+              step.type === 'statements'
+                ? { ...step, statements: step.statements.map((st) => ({ ...st, classificationLabel: { sv: statementClassLabel(st.classification, texts, 'sv'), en: statementClassLabel(st.classification, texts, 'en') } })) }
+                : step,
+            ),
+            focusAreas: results.focusAreas,
+          },
+        };
+      },
     }),
-  );
-
-  const municipalityBody = z.object({ municipality: z.string(), since: z.string().regex(/^\d{4}-\d{2}-\d{2}/).optional() });
-  const forMunicipality = (req: Request, member: StaffMember) => {
-    const parsed = municipalityBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw new StaffInputError('expected {"municipality": "<id>"}');
-    if (!canAct(member, parsed.data.municipality)) throw new StaffAccessError(`no access to ${parsed.data.municipality}`);
-    return parsed.data;
-  };
-
-  server.post(
-    '/api/staff/tagger/retrain',
-    guard(async (req, res, member) => {
-      const { municipality } = forMunicipality(req, member);
-      res.json(await deps.feedback.retrain(municipality));
+    route({
+      method: 'post',
+      path: '/api/staff/tagger/retrain',
+      summary: "Retrains a municipality's tagger from its pack and the staff re-tags",
+      tag: 'staff',
+      auth,
+      input: { body: municipalityBody },
+      responses: { 200: { description: 'what it was trained on', schema: out.retrained } },
+      handler: async ({ body, who: member }) => {
+        mayAct(member, body.municipality);
+        return { status: 200, body: await deps.feedback.retrain(body.municipality) };
+      },
     }),
-  );
-
-  server.post(
-    '/api/staff/digests/teams',
-    guard(async (req, res, member) => {
-      const { municipality } = forMunicipality(req, member);
-      res.json(await staff.teamDigest(municipality));
+    route({
+      method: 'post',
+      path: '/api/staff/digests/teams',
+      summary: 'Sends each team with a registered channel its digest of new and overdue items now',
+      tag: 'staff',
+      auth,
+      input: { body: municipalityBody },
+      responses: { 200: { description: 'how many teams and items', schema: z.object({ teams: z.number().int(), items: z.number().int() }) } },
+      handler: async ({ body, who: member }) => {
+        mayAct(member, body.municipality);
+        return { status: 200, body: await staff.teamDigest(body.municipality) };
+      },
     }),
-  );
-
-  server.post(
-    '/api/staff/digests/you-said-we-did',
-    guard(async (req, res, member) => {
-      const { municipality, since } = forMunicipality(req, member);
-      const from = since ?? new Date(deps.now().getTime() - 30 * 86_400_000).toISOString();
-      res.json(await staff.youSaidWeDid(municipality, from));
+    route({
+      method: 'post',
+      path: '/api/staff/digests/you-said-we-did',
+      summary: '"Ni sa – vi gjorde": tells those who asked for an answer what was done since a date (default 30 days)',
+      tag: 'staff',
+      auth,
+      input: { body: municipalityBody },
+      responses: { 200: { description: 'how many recipients and items', schema: z.object({ recipients: z.number().int(), items: z.number().int() }) } },
+      handler: async ({ body, who: member }) => {
+        mayAct(member, body.municipality);
+        const from = body.since ?? new Date(deps.now().getTime() - 30 * 86_400_000).toISOString();
+        return { status: 200, body: await staff.youSaidWeDid(body.municipality, from) };
+      },
     }),
-  );
-
-  // --- Open311 GeoReport v2 ----------------------------------------------------------------------
-  // services = the pack's focus areas; requests = feedback items without personal data.
-  const jurisdiction = (req: Request, res: Response): string | undefined => {
-    const fromQuery = (req.query as Record<string, unknown> | undefined)?.jurisdiction_id;
-    const fromBody = (req.body as Record<string, unknown> | undefined)?.jurisdiction_id;
-    const id = String(fromQuery ?? fromBody ?? '');
-    if (!data.packs.has(id)) {
-      res.status(404);
-      res.json([{ code: 404, description: `jurisdiction_id must be one of: ${[...data.packs.keys()].join(', ')}` }]);
-      return undefined;
-    }
-    return id;
-  };
-  const request311 = (item: FeedbackItem) => ({
-    service_request_id: item.reference,
-    status: open311Status(item.status),
-    status_notes: item.outcome ?? null,
-    service_name: staff.pack(item.municipality).focusAreas.find((a) => a.id === item.focusArea)?.name.sv ?? item.focusArea,
-    service_code: item.focusArea,
-    description: item.text,
-    agency_responsible: staff.pack(item.municipality).staff.teams.find((t) => t.id === item.assignment?.team)?.name.sv ?? null,
-    service_notice: null,
-    requested_datetime: item.createdAt,
-    updated_datetime: item.updatedAt,
-    expected_datetime: staff.dueAt(item),
-    address: item.place ?? null,
-    address_id: null,
-    zipcode: null,
-    lat: null,
-    long: null,
-    media_url: null,
-  });
-
-  server.get('/open311/v2/services.json', async (req: Request, res: Response) => {
-    const id = jurisdiction(req, res);
-    if (!id) return;
-    const pack = staff.pack(id);
-    res.json(
-      pack.focusAreas.map((area) => ({
-        service_code: area.id,
-        service_name: area.name.sv,
-        description: area.description.sv,
-        metadata: false,
-        type: 'realtime',
-        keywords: area.keywords.slice(0, 10).join(','),
-        group: pack.municipality.strategy.title,
-      })),
-    );
-  });
-
-  server.get('/open311/v2/requests.json', async (req: Request, res: Response) => {
-    const id = jurisdiction(req, res);
-    if (!id) return;
-    const query = (req.query ?? {}) as Record<string, unknown>;
-    const items = (await store.feedback.list(id))
-      .filter((i) => !query.status || open311Status(i.status) === query.status)
-      .filter((i) => !query.service_code || i.focusArea === query.service_code)
-      .slice(0, 1000);
-    res.json(items.map(request311));
-  });
-
-  server.get('/open311/v2/requests/:reference', async (req: Request, res: Response) => {
-    const id = jurisdiction(req, res);
-    if (!id) return;
-    const reference = String(req.params.reference).replace(/\.json$/, '');
-    const item = await store.feedback.getByReference(id, reference);
-    if (!item) {
-      res.status(404);
-      res.json([{ code: 404, description: `no request ${reference}` }]);
-      return;
-    }
-    res.json([request311(item)]);
-  });
-
-  server.post('/open311/v2/requests.json', async (req: Request, res: Response) => {
-    const limited = await deps.limits.publicWrite(req);
-    if (limited) {
-      res.header('Retry-After', String(limited.retryAfterSeconds));
-      res.status(429);
-      res.json([{ code: 429, description: `too many requests from this address; try again in ${limited.retryAfterSeconds} s` }]);
-      return;
-    }
-    const parsed = postSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      res.status(400);
-      res.json(parsed.error.issues.map((i) => ({ code: 400, description: `${i.path.join('.')}: ${i.message}` })));
-      return;
-    }
-    const input = parsed.data;
-    // A crisis text is answered with help lines and stored nowhere (only counted).
-    if (detectCrisis(`${input.description}\n${input.address_string ?? ''}`, deps.data.shared.crisis)) {
-      const lang = input.lang ?? 'sv';
-      await deps.store.backend.nextSequence(input.jurisdiction_id, 'crisis').catch(() => undefined);
-      res.status(422);
-      res.json([
-        {
-          code: 422,
-          description: deps.data.shared.crisis.helpLines.map((line) => `${line.name[lang]}: ${line.phone} – ${line.when[lang]}`).join(' | '),
-          help_lines: deps.data.shared.crisis.helpLines.map((line) => ({ name: line.name[lang], phone: line.phone, when: line.when[lang] })),
-        },
-      ]);
-      return;
-    }
-    const id = jurisdiction(req, res);
-    if (!id) return;
-    const queryKey = (req.query as Record<string, unknown> | undefined)?.api_key;
-    const keyCheck = await checkApiKey(store.apiKeys, input.api_key ?? (typeof queryKey === 'string' ? queryKey : undefined), id);
-    if (!keyCheck.ok) {
-      res.status(keyCheck.reason === 'missing' ? 401 : 403);
-      res.json([{ code: keyCheck.reason === 'missing' ? 401 : 403, description: keyCheck.reason === 'missing' ? 'api_key is required to post a service request' : `api_key is not valid for jurisdiction ${id}` }]);
-      return;
-    }
-    const pack = staff.pack(id);
-    if (!pack.focusAreas.some((a) => a.id === input.service_code)) {
-      res.status(400);
-      res.json([{ code: 400, description: `service_code must be one of: ${pack.focusAreas.map((a) => a.id).join(', ')}` }]);
-      return;
-    }
-    const language = input.lang ?? 'sv';
-    const understanding = await deps.feedback.understand(id, input.description, language);
-    const result = await deps.feedback.submit({
-      municipality: id,
-      text: input.description,
-      kind: 'suggestion',
-      place: input.address_string,
-      language,
-      focusArea: input.service_code,
-      tag: understanding.tag,
-      topic: understanding.topic,
-      user: { channelId: 'open311', userId: 'anonymous' },
-      sourceKey: `open311:${req.header('idempotency-key') ?? req.id()}`,
-    });
-    if (result.status === 'queued') {
-      res.status(202);
-      res.json([{ token: result.outboxId, service_notice: 'stored locally; registered when storage is back' }]);
-      return;
-    }
-    res.status(201);
-    res.json([{ service_request_id: result.item.reference, service_notice: null, account_id: null }]);
-  });
+    ...(deps.privacy ? privacyRoutes(auth, deps.privacy) : []),
+  ];
+  http.register(routes, mapError);
+  http.register(open311Routes(deps), mapError);
 }

@@ -67,6 +67,7 @@ function counting(backend: DocumentBackend) {
         upsert: (pk, id, doc) => (calls.push('upsert'), inner.upsert(pk, id, doc)),
         delete: (pk, id) => (calls.push('delete'), inner.delete(pk, id)),
         query: (pk, query) => (calls.push('query'), inner.query(pk, query)),
+        aggregate: (pk, aggregate) => (calls.push('aggregate'), inner.aggregate(pk, aggregate)),
       };
       return counted;
     },

@@ -30,7 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     OUTBOX_DIR: join(dir, 'outbox'),
     ...env,
   });
-  const app = await createApp(config, { data: testData(), ...overrides });
+  const app = await createApp(config, { data: testData(), checkResponses: true, ...overrides });
   const url = await app.start();
   return {
     app,

@@ -150,7 +150,7 @@ describe('staff API', () => {
 
   it('serves the OpenAPI description', async () => {
     const spec = (await (await get('/api/staff/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
-    expect(spec.openapi).toBe('3.0.3');
+    expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toContain('/api/staff/items/{municipality}/{id}/actions');
   });
 

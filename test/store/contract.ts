@@ -256,6 +256,52 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect((await store.feedback.inbox('mora', { status: 'done' }, { limit: 10 })).items.map((i) => i.id)).toEqual([item.id]);
       });
 
+      it('aggregates the follow-up in the store: per focus area, month, status and theme, days to response and closure, awaiting per day, period-bounded', async () => {
+        const store = await open();
+        const a = 'mora.networks-development';
+        const b = 'mora.competence';
+        const make = async (over: Partial<NewFeedbackItem>) => (await store.feedback.create(feedback(over))).item;
+        const i1 = await make({ focusArea: a, theme: 'networks', createdAt: '2026-10-05T08:00:00.000Z' });
+        const i2 = await make({ focusArea: a, theme: 'networks', createdAt: '2026-10-20T08:00:00.000Z' });
+        const i3 = await make({ focusArea: a, createdAt: '2026-11-02T10:30:00.000Z', kind: 'complaint' });
+        const i4 = await make({ focusArea: b, theme: 'skills', createdAt: '2026-11-03T09:00:00.000Z' });
+        await store.feedback.update({ ...i1, status: 'done', firstResponseAt: '2026-10-06T08:00:00.000Z', closedAt: '2026-10-09T20:00:00.000Z', supports: 2 });
+        await store.feedback.update({ ...i2, status: 'received', firstResponseAt: '2026-10-21T20:00:00.000Z' });
+        const counts = await store.feedback.followUpCounts('mora', {});
+        const byKey = <T,>(rows: T[]): T[] => [...rows].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+        expect(byKey(counts.statuses)).toEqual(
+          byKey([
+            { focusArea: a, month: '2026-10', status: 'done', theme: 'networks', count: 1, supports: 2 },
+            { focusArea: a, month: '2026-10', status: 'received', theme: 'networks', count: 1, supports: 0 },
+            { focusArea: a, month: '2026-11', status: 'new', theme: null, count: 1, supports: 0 },
+            { focusArea: b, month: '2026-11', status: 'new', theme: 'skills', count: 1, supports: 0 },
+          ]),
+        );
+        expect(byKey(counts.toFirstResponse)).toEqual(byKey([{ focusArea: a, month: '2026-10', days: 1, count: 1 }, { focusArea: a, month: '2026-10', days: 1.5, count: 1 }]));
+        expect(counts.toClosure).toEqual([{ focusArea: a, month: '2026-10', days: 4.5, count: 1 }]);
+        expect(byKey(counts.awaiting)).toEqual(
+          byKey([
+            { focusArea: a, month: '2026-11', kind: 'complaint', day: '2026-11-02', count: 1 },
+            { focusArea: b, month: '2026-11', kind: 'suggestion', day: '2026-11-03', count: 1 },
+          ]),
+        );
+        const november = await store.feedback.followUpCounts('mora', { from: '2026-11-01', to: '2026-11-02' });
+        expect(november.statuses.map((r) => r.count)).toEqual([1]);
+        expect(november.awaiting.map((r) => r.day)).toEqual(['2026-11-02']);
+        // The boundary count is exact to the moment: created before 10:30 on that day, nothing; before 10:31, the one.
+        expect(await store.feedback.awaitingBetween('mora', 'complaint', '2026-11-02T00:00:00.000Z', '2026-11-02T10:30:00.000Z')).toEqual([]);
+        expect(await store.feedback.awaitingBetween('mora', 'complaint', '2026-11-02T00:00:00.000Z', '2026-11-02T10:31:00.000Z')).toEqual([{ focusArea: a, month: '2026-11', count: 1 }]);
+        expect(await store.feedback.awaitingBetween('mora', 'suggestion', '2026-11-02T00:00:00.000Z', '2026-11-02T23:00:00.000Z')).toEqual([]);
+        expect(await store.feedback.themeExamples('mora', a, 'networks', 1)).toEqual([i1.text]);
+        expect(await store.feedback.themeExamples('mora', b, 'networks', 5)).toEqual([]);
+        // The derived fields are the store's own: never part of the item read back.
+        const read = await store.feedback.get('mora', i1.id);
+        for (const field of ['month', 'day', 'awaiting', 'responseDays', 'closureDays']) expect(Object.keys(read ?? {})).not.toContain(field);
+        // Another municipality's items are not counted.
+        await store.feedback.create(feedback({ municipality: 'borlange', referencePrefix: 'BOR', focusArea: 'borlange.enabler' }));
+        expect((await store.feedback.followUpCounts('mora', {})).statuses.reduce((sum, r) => sum + r.count, 0)).toBe(4);
+      });
+
     });
 
     describe('purpose-named feedback queries (answered by the store)', () => {

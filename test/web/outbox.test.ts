@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/domain/ports';
-import type { FeedbackRepository } from '../../src/domain/feedback/types';
 import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
 import type { Store } from '../../src/store/types';
@@ -16,7 +15,7 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
   const state = { down: false };
   const guard = <T>(work: () => Promise<T>): Promise<T> =>
     state.down ? Promise.reject(new StoreUnavailableError('Cosmos DB is unavailable (test: connection refused)')) : work();
-  const feedback: FeedbackRepository = {
+  const feedback: Store['feedback'] = {
     create: (item, contact) => guard(() => real.feedback.create(item, contact)),
     get: (m, id) => guard(() => real.feedback.get(m, id)),
     getByReference: (m, r) => guard(() => real.feedback.getByReference(m, r)),
@@ -35,6 +34,9 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     reachableSubmitters: (m) => guard(() => real.feedback.reachableSubmitters(m)),
     contactsClosedBefore: (m, before) => guard(() => real.feedback.contactsClosedBefore(m, before)),
     reindex: (m) => guard(() => real.feedback.reindex(m)),
+    followUpCounts: (m, p) => guard(() => real.feedback.followUpCounts(m, p)),
+    awaitingBetween: (m, k, f, b) => guard(() => real.feedback.awaitingBetween(m, k, f, b)),
+    themeExamples: (m, a, th, n) => guard(() => real.feedback.themeExamples(m, a, th, n)),
   };
   return { store: { ...real, feedback }, state };
 }

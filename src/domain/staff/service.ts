@@ -6,7 +6,7 @@
  */
 import type { DataSet, Pack } from '../packs/loader';
 import type { Language } from '../packs/schema';
-import { ConcurrencyError, type ConversationAddress } from '../ports';
+import { ConcurrencyError, type ConversationAddress, type GuideEventRepository } from '../ports';
 import type { Texts } from '../texts';
 import { maskPersonalData } from '../privacy/mask';
 import { withoutContactDetails } from '../guide/contactRequest';
@@ -21,6 +21,8 @@ import type {
 } from '../feedback/types';
 import { routeToTeam, isOverdue, firstResponseDue } from './routing';
 import { canAct, canSee, type StaffMember, type TeamChannelRepository } from './types';
+import { createStaffInbox, type InboxPage, type StaffInboxFilter } from './inbox';
+import { createStaffReport, type FollowUpPeriod, type FollowUpQueries, type FollowUpReport } from './report';
 
 export class StaffAccessError extends Error {
   constructor(message: string) {
@@ -50,7 +52,9 @@ export type TriageAction =
 export interface StaffDeps {
   data: DataSet;
   texts: Texts;
-  store: { feedback: FeedbackRepository; contactRequests: ContactRequestRepository; channels: TeamChannelRepository };
+  store: { feedback: FeedbackRepository & FollowUpQueries; contactRequests: ContactRequestRepository; channels: TeamChannelRepository; guideEvents: Pick<GuideEventRepository, 'list'> };
+  /** Readable theme names for the report (the shared theme layer); absent, theme ids. */
+  themeName?(theme: string, language: Language): string;
   now: () => Date;
   /** Sends a text to a user's conversation (proactive). */
   notify(address: ConversationAddress, text: string): Promise<void>;
@@ -59,16 +63,7 @@ export interface StaffDeps {
   onError?(error: unknown, what: string): void;
 }
 
-export interface FollowUpRow {
-  focusArea: string;
-  month: string;
-  count: number;
-  handled: number;
-  handledShare: number;
-  medianDaysToFirstResponse: number | null;
-  medianDaysToClosure: number | null;
-  overdue: number;
-}
+export type { FollowUpRow } from './report';
 
 export interface StaffService {
   /** Assigns a new item to a team by the pack's rules and posts it to the team's channel. */
@@ -78,7 +73,12 @@ export interface StaffService {
   setRequestStatus(actor: StaffMember, municipality: string, id: string, status: ContactRequestStatus): Promise<ContactRequest>;
   isOverdue(item: FeedbackItem): boolean;
   dueAt(item: FeedbackItem): string;
-  followUp(municipality: string, items: FeedbackItem[]): FollowUpRow[];
+  /** One page of a member's inbox, newest first (src/domain/staff/inbox.ts). */
+  inbox(member: StaffMember, filter: StaffInboxFilter): Promise<InboxPage>;
+  /** The municipalities a member may see. */
+  visible(member: StaffMember): string[];
+  /** The follow-up report of a municipality over a period, from store aggregates (src/domain/staff/report.ts). */
+  report(municipality: string, period: FollowUpPeriod): Promise<FollowUpReport>;
   /** Erases contact details of items and contact requests closed longer ago than the pack's retention period. */
   applyRetention(municipality: string, by: string): Promise<{ erased: number; requestsErased: number }>;
   pack(municipality: string): Pack;
@@ -90,15 +90,6 @@ export interface StaffService {
 
 const STATUS_ORDER: FeedbackStatus[] = ['new', 'received', 'in-progress', 'done', 'closed'];
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return Math.round(value * 10) / 10;
-}
-
-const days = (from: string, to: string) => (new Date(to).getTime() - new Date(from).getTime()) / 86_400_000;
 
 export function createStaffService(deps: StaffDeps): StaffService {
   const pack = (municipality: string): Pack => {
@@ -283,32 +274,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
     isOverdue: (item) => isOverdue(pack(item.municipality).staff, item, deps.now()),
     dueAt: (item) => firstResponseDue(pack(item.municipality).staff, item.kind, item.createdAt).toISOString(),
 
-    followUp(municipality, items) {
-      const p = pack(municipality);
-      const groups = new Map<string, FeedbackItem[]>();
-      for (const item of items) {
-        const key = `${item.focusArea}\u0000${item.createdAt.slice(0, 7)}`;
-        const group = groups.get(key);
-        if (group) group.push(item);
-        else groups.set(key, [item]);
-      }
-      return [...groups]
-        .map(([key, group]) => {
-          const [focusArea = '', month = ''] = key.split('\u0000');
-          const handled = group.filter((i) => i.status === 'done' || i.status === 'closed').length;
-          return {
-            focusArea,
-            month,
-            count: group.length,
-            handled,
-            handledShare: Math.round((handled / group.length) * 100) / 100,
-            medianDaysToFirstResponse: median(group.flatMap((i) => (i.firstResponseAt ? [days(i.createdAt, i.firstResponseAt)] : []))),
-            medianDaysToClosure: median(group.flatMap((i) => (i.closedAt ? [days(i.createdAt, i.closedAt)] : []))),
-            overdue: group.filter((i) => isOverdue(p.staff, i, deps.now())).length,
-          };
-        })
-        .sort((a, b) => a.month.localeCompare(b.month) || a.focusArea.localeCompare(b.focusArea));
-    },
+    ...createStaffInbox({ feedback: deps.store.feedback, municipalities: () => [...deps.data.packs.keys()], isOverdue: (item) => isOverdue(pack(item.municipality).staff, item, deps.now()) }),
+    ...createStaffReport({ pack, feedback: deps.store.feedback, guideEvents: deps.store.guideEvents, themeName: deps.themeName ?? ((theme) => theme), now: deps.now }),
 
     async teamDigest(municipality) {
       const p = pack(municipality);

@@ -9,6 +9,8 @@ import {
   assertFieldPath,
   assertIndexedArray,
   collectionNames,
+  type Aggregate,
+  type AggregateRow,
   type CollectionName,
   type Document,
   type DocumentBackend,
@@ -184,6 +186,40 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
             return query.limit ? list.slice(0, query.limit) : list;
           } catch (error) {
             return wrap(error, `${name} query`);
+          }
+        });
+      },
+      aggregate: (pk, aggregate: Aggregate) => {
+        // Real Cosmos DB has GROUP BY; the local emulator the tests run against does not. The
+        // query reads only the grouped fields (a few bytes per document), grouped here.
+        const parameters: SqlParameter[] = [{ name: '@pk', value: pk }];
+        const fields = [...aggregate.groupBy, ...(aggregate.sum ? [aggregate.sum] : [])];
+        const select = fields.map((field, index) => `${path(assertFieldPath(field))} AS k${index}`).join(', ') || 'c.id AS k0';
+        let sql = `SELECT ${select} FROM c WHERE c.pk = @pk`;
+        (aggregate.where ?? []).forEach((condition, index) => {
+          if (condition.op === 'contains') sql += ` AND ARRAY_CONTAINS(${path(assertFieldPath(condition.field))}, @p${index})`;
+          else sql += ` AND ${path(assertFieldPath(condition.field))} ${condition.op} @p${index}`;
+          parameters.push({ name: `@p${index}`, value: condition.value });
+        });
+        return deadline(`${name} aggregate`, async (abortSignal) => {
+          try {
+            const { resources } = await c.items.query<Record<string, unknown>>({ query: sql, parameters }, { partitionKey: pk, abortSignal }).fetchAll();
+            const groups = new Map<string, AggregateRow>();
+            for (const row of resources) {
+              const key = aggregate.groupBy.map((_field, index) => {
+                const value = row[`k${index}`];
+                return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+              });
+              const id = JSON.stringify(key);
+              const group = groups.get(id) ?? { key, count: 0, sum: 0 };
+              group.count += 1;
+              const summed = aggregate.sum ? row[`k${aggregate.groupBy.length}`] : undefined;
+              if (typeof summed === 'number') group.sum += summed;
+              groups.set(id, group);
+            }
+            return [...groups.values()];
+          } catch (error) {
+            return wrap(error, `${name} aggregate`);
           }
         });
       },

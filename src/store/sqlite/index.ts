@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
-import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, type CollectionName, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
+import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, AGGREGATE_FIELDS, AGGREGATED_COLLECTIONS, type Aggregate, type CollectionName, type Condition, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE documents (
@@ -60,6 +60,29 @@ const MIGRATIONS: string[] = [
   // Focus-group participations and answers by session, in the municipality's partition.
   `CREATE INDEX documents_session ON documents (collection, pk, json_extract(doc, '$.sessionId'));
    CREATE INDEX documents_session_added ON documents (collection, pk, json_extract(doc, '$.sessionId'), json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'), json_extract(doc, '$.at'));`,
+  // The fields aggregates group and sum by (AGGREGATE_FIELDS) of the aggregated collections, in a
+  // narrow side table kept in step with the documents; its covering index answers GROUP BY alone.
+  `CREATE TABLE document_facts (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     id TEXT NOT NULL,
+     createdAt TEXT, focusArea TEXT, month TEXT, day TEXT, status TEXT, theme TEXT, kind TEXT,
+     supports REAL, responseDays REAL, closureDays REAL, awaiting INTEGER,
+     PRIMARY KEY (collection, pk, id)
+   ) WITHOUT ROWID;
+   -- Each index is in the order of one aggregate's GROUP BY (feedback.followUpCounts), so the groups
+   -- stream from the index without a sort; createdAt last, for the period.
+   CREATE INDEX document_facts_groups ON document_facts (collection, pk, focusArea, month, status, theme, supports, createdAt);
+   CREATE INDEX document_facts_response ON document_facts (collection, pk, focusArea, month, responseDays, createdAt);
+   CREATE INDEX document_facts_closure ON document_facts (collection, pk, focusArea, month, closureDays, createdAt);
+   CREATE INDEX document_facts_awaiting ON document_facts (collection, pk, awaiting, focusArea, month, kind, day, createdAt);
+   CREATE INDEX document_facts_boundary ON document_facts (collection, pk, awaiting, kind, createdAt, focusArea, month);
+   INSERT OR IGNORE INTO document_facts
+     SELECT collection, pk, id, json_extract(doc, '$.createdAt'), json_extract(doc, '$.focusArea'), json_extract(doc, '$.month'), json_extract(doc, '$.day'),
+       json_extract(doc, '$.status'), json_extract(doc, '$.theme'), json_extract(doc, '$.kind'), json_extract(doc, '$.supports'),
+       json_extract(doc, '$.responseDays'), json_extract(doc, '$.closureDays'), json_extract(doc, '$.awaiting')
+     FROM documents WHERE collection = 'feedback';
+   CREATE INDEX documents_area_theme ON documents (collection, pk, json_extract(doc, '$.focusArea'), json_extract(doc, '$.theme'), json_extract(doc, '$.sortKey'));`,
 ];
 
 /** How many ad-hoc query statements are kept prepared. */
@@ -154,7 +177,15 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     ),
     termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
     termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id) VALUES (?, ?, ?, ?, ?)'),
+    factsDelete: db.prepare('DELETE FROM document_facts WHERE collection = ? AND pk = ? AND id = ?'),
+    factsInsert: db.prepare(
+      `INSERT OR REPLACE INTO document_facts (collection, pk, id, ${AGGREGATE_FIELDS.join(', ')}) VALUES (?, ?, ?, ${AGGREGATE_FIELDS.map(() => '?').join(', ')})`,
+    ),
   };
+  const aggregated = (name: string): boolean => (AGGREGATED_COLLECTIONS as readonly string[]).includes(name);
+  /** A fact as SQLite stores it: text, number, 1/0 for a boolean, NULL when absent. */
+  const fact = (value: unknown): string | number | null =>
+    typeof value === 'boolean' ? Number(value) : typeof value === 'string' || typeof value === 'number' ? value : null;
   // Query statements by their SQL: the same shape of query is prepared once.
   const prepared = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -172,6 +203,10 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   /** Keeps the side table of indexed array fields in step with a document (in the same transaction). */
   const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, replacing: boolean) => {
     if (replacing) statements.termsDelete.run(name, pk, id);
+    if (aggregated(name)) {
+      if (doc) statements.factsInsert.run(name, pk, id, ...AGGREGATE_FIELDS.map((field) => fact(doc[field])));
+      else statements.factsDelete.run(name, pk, id);
+    }
     if (!doc) return;
     for (const field of INDEXED_ARRAY_FIELDS) {
       const values = doc[field];
@@ -179,7 +214,8 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id);
     }
   };
-  const hasTerms = (doc: Document) => INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
+  /** Whether a write must keep a side table in step (indexed arrays, aggregate facts): then it runs in a transaction. */
+  const hasTerms = (doc: Document, name?: string) => (name !== undefined && aggregated(name)) || INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
   const insertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document): boolean => {
     const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
     if (result.changes !== 1) return false;
@@ -201,6 +237,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   const deleteTx = db.transaction((name: string, pk: string, id: string) => {
     statements.delete.run(name, pk, id);
     statements.termsDelete.run(name, pk, id);
+    if (aggregated(name)) statements.factsDelete.run(name, pk, id);
   });
   const parse = (row: { id: string; etag: string; doc: string }): Stored => ({ id: row.id, etag: row.etag, doc: JSON.parse(row.doc) as Document });
 
@@ -213,7 +250,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     insert: (pk, id, doc) =>
       guard(() => {
         const etag = randomUUID();
-        if (!hasTerms(doc)) {
+        if (!hasTerms(doc, name)) {
           const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
           return result.changes === 1 ? { id, etag, doc } : undefined;
         }
@@ -239,28 +276,62 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     query: (pk, query: Query = {}) =>
       guard(() => {
         const params: Array<string | number> = [name, pk];
-        let sql = 'SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ?';
-        for (const condition of query.where ?? []) {
-          const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
-          if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
-            sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
-            params.push(name, pk, assertIndexedArray(condition.field), value);
-            continue;
-          }
-          if (condition.op === 'contains') {
-            sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
-            params.push(value);
-            continue;
-          }
-          sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
-          params.push(value);
-        }
+        let sql = 'SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ?' + conditions(name, pk, query.where ?? [], params);
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
         else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
         if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
         return (prepare(sql).all(...params) as Array<{ id: string; etag: string; doc: string }>).map(parse);
       }),
+    aggregate: (pk, aggregate: Aggregate) =>
+      guard(() => {
+        const fields = [...aggregate.groupBy, ...(aggregate.sum ? [aggregate.sum] : []), ...(aggregate.where ?? []).map((c) => c.field)];
+        if (aggregated(name) && fields.every((f) => (AGGREGATE_FIELDS as readonly string[]).includes(f)) && (aggregate.where ?? []).every((c) => c.op !== 'contains')) {
+          // From the side table's covering index: the documents are never read.
+          const params: Array<string | number> = [name, pk];
+          const keys = aggregate.groupBy.map((field, index) => `${field} AS k${index}`);
+          let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${aggregate.sum})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ? AND pk = ?`;
+          for (const condition of aggregate.where ?? []) {
+            sql += ` AND ${condition.field} ${condition.op} ?`;
+            params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+          }
+          if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+          const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
+          return rows.map((row) => ({ key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null), count: Number(row.n ?? 0), sum: Number(row.s ?? 0) }));
+        }
+        const params: Array<string | number> = [name, pk];
+        const keys = aggregate.groupBy.map((field, index) => `json_extract(doc, '$.${assertFieldPath(field)}') AS k${index}`);
+        const sum = aggregate.sum ? `TOTAL(json_extract(doc, '$.${assertFieldPath(aggregate.sum)}'))` : '0';
+        let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${sum} AS s`].join(', ')} FROM documents WHERE collection = ? AND pk = ?`;
+        sql += conditions(name, pk, aggregate.where ?? [], params);
+        if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+        const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
+        return rows.map((row) => ({
+          key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null),
+          count: Number(row.n ?? 0),
+          sum: Number(row.s ?? 0),
+        }));
+      }),
   });
+  /** The WHERE conditions of a query or an aggregate (pushing their values on `params`). */
+  function conditions(name: string, pk: string, where: readonly Condition[], params: Array<string | number>): string {
+    let sql = '';
+    for (const condition of where) {
+      const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
+      if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
+        sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
+        params.push(name, pk, assertIndexedArray(condition.field), value);
+        continue;
+      }
+      if (condition.op === 'contains') {
+        sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
+        params.push(value);
+        continue;
+      }
+      sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+      params.push(value);
+    }
+    return sql;
+  }
 
   return {
     kind: 'sqlite',
