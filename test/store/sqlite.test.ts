@@ -57,7 +57,7 @@ describe('sqlite store', () => {
     await old.collection('answers').insert('fs-old', 'a1', { participant: 'p1', stepId: 'intro', value: { kind: 'skip' }, at });
     await old.close();
     const raw = new Database(file);
-    raw.exec("DELETE FROM schema_migrations WHERE version > 5; DROP INDEX documents_retagged; DROP INDEX documents_session; DROP INDEX documents_session_added;");
+    raw.exec("DELETE FROM schema_migrations WHERE version > 5; DROP INDEX documents_retagged; DROP INDEX documents_session; DROP INDEX documents_session_added; DROP TABLE document_facts; DROP INDEX documents_area_theme;");
     raw.close();
 
     const t = await startTestApp({}, { store: storeOver(createSqliteBackend(file)) });
