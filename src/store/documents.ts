@@ -57,7 +57,7 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
-export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys'] as const;
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'answers', 'apiKeys', 'teamCards'] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
 export function assertIndexedArray(field: string): string {

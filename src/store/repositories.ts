@@ -5,6 +5,7 @@ import {
   ConcurrencyError,
   type GuideEvent,
   type GuideEventRepository,
+  type JsonValue,
   type KeyValueStore,
   type StoredDocument,
 } from '../domain/ports';
@@ -22,6 +23,7 @@ import type { StaffMember, StaffRepository, TeamChannel, TeamChannelRepository }
 import type { FocusGroupRepository, FocusSession, Participation } from '../domain/focusGroups/service';
 import type { Answer } from '../domain/focusGroups/results';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
 import { lookupTerms, similarityTerms } from '../domain/feedback/similar';
@@ -29,6 +31,10 @@ import type { InboxFilter } from '../domain/feedback/types';
 
 import { idFor } from '../domain/feedback/ids';
 import { withCircuitBreaker, type BreakerOptions } from './breaker';
+
+/** Where an item's Teams card is (FeedbackRepository.teamCard), parsed when read. */
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
+const teamCardSchema = z.object({ activityId: z.string(), address: z.record(z.string(), jsonValue), team: z.string(), postedAt: z.string() });
 
 function withETag<T>(stored: Stored): T {
   return { ...stored.doc, eTag: stored.etag } as T;
@@ -137,6 +143,7 @@ function dayAfter(day: string): string {
 export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepository {
   const items = backend.collection('feedback');
   const contacts = backend.collection('contacts');
+  const cards = backend.collection('teamCards');
   const get = async (municipality: string, id: string) => {
     const stored = await items.get(municipality, id);
     return stored ? asFeedbackItem(stored) : undefined;
@@ -156,7 +163,10 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
         supports: 0,
         hasContact: Boolean(contact && (contact.email || contact.phone || contact.name)),
         updatedAt: input.createdAt,
-        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+        history: [
+          { at: input.createdAt, by: 'submitter', action: 'created' },
+          ...(input.assignment ? [{ at: input.assignment.at, by: 'system', action: 'assigned' as const, to: input.assignment.team, note: input.assignment.reason }] : []),
+        ],
       };
       if (item.hasContact && contact) await contacts.upsert(input.municipality, id, { ...contact });
       const stored = await items.insert(input.municipality, id, withDerived(item));
@@ -298,6 +308,14 @@ export function createFeedbackRepository(backend: DocumentBackend): FeedbackRepo
       }
       return written;
     },
+    async teamCard(municipality, itemId) {
+      const stored = await cards.get(municipality, itemId);
+      const parsed = stored ? teamCardSchema.safeParse(stored.doc) : undefined;
+      return parsed?.success ? parsed.data : undefined;
+    },
+    async saveTeamCard(municipality, itemId, card) {
+      await cards.upsert(municipality, itemId, { ...card });
+    },
   };
 }
 
@@ -320,7 +338,10 @@ export function createContactRequestRepository(backend: DocumentBackend): Contac
         reference: reference(referencePrefix, 'K', input.createdAt, sequence),
         status: 'new',
         updatedAt: input.createdAt,
-        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+        history: [
+          { at: input.createdAt, by: 'submitter', action: 'created' },
+          ...(input.assignment ? [{ at: input.assignment.at, by: 'system', action: 'assigned' as const, to: input.assignment.team, note: input.assignment.reason }] : []),
+        ],
       };
       const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), 'contact request');
       return { request: value, created };
@@ -406,7 +427,15 @@ export function createApiKeyRepository(backend: DocumentBackend): ApiKeyReposito
 
 export function createTeamChannelRepository(backend: DocumentBackend): TeamChannelRepository {
   const channels = backend.collection('channels');
+  const state = backend.collection('state');
   return {
+    async claimDailyDigest(municipality, day, at) {
+      // A create-if-absent: of two instances (or two timer ticks) only one creates the day's record.
+      // The record is a key-value document (the key the digest used before), so an older one counts.
+      const key = `digest/${municipality}/${day}`;
+      const id = idFor(key);
+      return (await state.insert(id, id, { key, value: { at } })) !== undefined;
+    },
     async put(channel) {
       await channels.upsert(channel.municipality, idFor(channel.team), { ...channel });
     },

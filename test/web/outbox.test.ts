@@ -30,6 +30,8 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     openSimilarCandidates: (m, terms, n) => guard(() => real.feedback.openSimilarCandidates(m, terms, n)),
     inbox: (m, f, p) => guard(() => real.feedback.inbox(m, f, p)),
     reindex: (m) => guard(() => real.feedback.reindex(m)),
+    teamCard: (m, id) => guard(() => real.feedback.teamCard(m, id)),
+    saveTeamCard: (m, id, card) => guard(() => real.feedback.saveTeamCard(m, id, card)),
   };
   return { store: { ...real, feedback }, state };
 }
