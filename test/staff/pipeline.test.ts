@@ -225,3 +225,25 @@ describe('the app stops only after the item pipeline drained', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a contact request', () => {
+  it('is stored with its team assignment in the one write', async () => {
+    const t = await startTestApp();
+    try {
+      const request = await t.app.guide.requestContact({
+        municipality: 'mora',
+        name: 'Anna',
+        reach: '070-123 45 67',
+        question: 'Vill boka ett lotsmöte om serveringstillstånd',
+        language: 'sv',
+        user: { channelId: 'webchat-local', userId: 'u1' },
+        idempotencyKey: 'request-1',
+      });
+      const stored = await t.app.store.contactRequests.get('mora', request.id);
+      expect(stored?.assignment).toMatchObject({ team: 'naringslivskontoret', reason: 'rule 1: kind contact-request' });
+      expect(stored?.history.map((h) => h.action)).toEqual(['created', 'assigned']);
+    } finally {
+      await t.stop();
+    }
+  });
+});
