@@ -6,7 +6,7 @@
 import type { Activity } from 'botbuilder';
 import type { Subscriber } from '../domain/events/queue';
 import type { ItemEvent } from '../domain/feedback/events';
-import type { FeedbackItem, FeedbackRepository } from '../domain/feedback/types';
+import type { FeedbackItem, FeedbackRepository, TeamCard } from '../domain/feedback/types';
 import type { TeamChannelRepository } from '../domain/staff/types';
 import type { Texts } from '../domain/texts';
 import type { Messenger } from './messenger';
@@ -26,10 +26,20 @@ export interface ItemSubscriberDeps {
  * activity id kept with the item; every later event updates that card in place.
  */
 export function teamCardSubscriber(deps: ItemSubscriberDeps): Subscriber<ItemEvent> {
+  /** Cards posted whose record could not be written yet: a retry writes it instead of posting again. */
+  const unsaved = new Map<string, TeamCard>();
+  const save = async (item: FeedbackItem, card: TeamCard) => {
+    const key = `${item.municipality}/${item.id}`;
+    unsaved.set(key, card);
+    await deps.feedback.saveTeamCard(item.municipality, item.id, card);
+    unsaved.delete(key);
+  };
   return {
     name: 'team card',
     async handle({ item }) {
-      const posted = await deps.feedback.teamCard(item.municipality, item.id);
+      const pending = unsaved.get(`${item.municipality}/${item.id}`);
+      if (pending) await save(item, pending);
+      const posted = pending ?? (await deps.feedback.teamCard(item.municipality, item.id));
       if (posted) {
         await deps.messenger.update(posted.address, posted.activityId, await deps.cardActivity(item));
         return;
@@ -39,12 +49,7 @@ export function teamCardSubscriber(deps: ItemSubscriberDeps): Subscriber<ItemEve
       if (!channel) return;
       const activityId = await deps.messenger.send(channel.address, await deps.cardActivity(item));
       if (!activityId) return;
-      await deps.feedback.saveTeamCard(item.municipality, item.id, {
-        activityId,
-        address: channel.address,
-        team: item.assignment.team,
-        postedAt: deps.now().toISOString(),
-      });
+      await save(item, { activityId, address: channel.address, team: item.assignment.team, postedAt: deps.now().toISOString() });
     },
   };
 }

@@ -78,7 +78,7 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
   let staff: StaffService;
   const messenger = new RecordingMessenger();
   const failures: Array<EventFailure<ItemEvent>> = [];
-  const failWrites = { update: false };
+  const failWrites = { update: false, saveTeamCard: 0 };
   let clock = new Date(2026, 10, 23, 9, 0);
   const sara: StaffMember = { id: 'staff-sara', name: 'Sara Lind', role: 'handler', municipalities: ['mora'], teams: [], createdAt: '2026-01-01T00:00:00.000Z' };
 
@@ -90,6 +90,11 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
       feedback: {
         ...real.feedback,
         update: (item) => (failWrites.update ? Promise.reject(new Error('update failed (test)')) : real.feedback.update(item)),
+        saveTeamCard: (municipality, id, card) => {
+          if (failWrites.saveTeamCard <= 0) return real.feedback.saveTeamCard(municipality, id, card);
+          failWrites.saveTeamCard -= 1;
+          return Promise.reject(new Error('card record not written (test)'));
+        },
       },
     };
     const data = testData();
@@ -192,6 +197,18 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
     expect(digests()).toHaveLength(1);
     clock = new Date(2026, 10, 24, 7, 5);
     expect(await staff.dailyTeamDigest('mora')).toBeDefined();
+  });
+
+  it('posts a card once even when keeping its id failed at first: the retry keeps the id, it does not post again', async () => {
+    failWrites.saveTeamCard = 1;
+    const cardsBefore = messenger.toChannel('19:teknik@thread.tacv2').length;
+    const result = await feedback.submit(suggestion(feedback, 'activity-2'));
+    if (result.status !== 'stored') throw new Error('not stored');
+    await events.idle();
+    const cards = messenger.toChannel('19:teknik@thread.tacv2').slice(cardsBefore);
+    expect(cards).toHaveLength(1);
+    expect((await store.feedback.teamCard('mora', result.item.id))?.activityId).toBe(cards[0]?.id);
+    expect(failures.at(-1)).toMatchObject({ subscriber: 'team card', attempt: 1, final: false });
   });
 });
 
