@@ -13,7 +13,7 @@ import { createStaffService, type StaffService } from '../../src/domain/staff/se
 import type { StaffMember } from '../../src/domain/staff/types';
 import { createTexts } from '../../src/domain/texts';
 import { itemSubscribers } from '../../src/bot/itemSubscribers';
-import type { Messenger } from '../../src/bot/messenger';
+import { createAdapterMessenger, type Messenger } from '../../src/bot/messenger';
 import { createStaffTeams } from '../../src/bot/staffTeams';
 import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
@@ -263,4 +263,19 @@ describe('a contact request', () => {
       await t.stop();
     }
   });
+});
+
+describe('the adapter Messenger', () => {
+  it('rejects when the channel cannot be reached (so the pipeline retries), where the turn-error handler would only log it', async () => {
+    const t = await startTestApp();
+    try {
+      const messenger = createAdapterMessenger(t.app.adapter, undefined);
+      const unreachable: ConversationAddress = { channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', conversation: { id: 'gone' }, bot: { id: 'bot' } };
+      await expect(messenger.send(unreachable, { type: 'message', text: 'hej' })).rejects.toThrow();
+      await expect(messenger.update(unreachable, 'some-activity', { type: 'message', text: 'hej' })).rejects.toThrow();
+    } finally {
+      await t.stop();
+    }
+    // The connector retries a refused connection a few times before it gives up.
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ export type ItemEvent =
   | (Change & { type: 'answered'; text: string })
   /** Closed as a duplicate of the item with reference `of`. */
   | (Change & { type: 'duplicate'; of: string })
-  /** Someone supported it (the count went up). */
+  /** Someone supported it (published for every support; a repeated one from the same person leaves the count as it was). */
   | (Change & { type: 'supported' });
 
 export type ItemEventType = ItemEvent['type'];
