@@ -27,7 +27,10 @@ import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
 import { createFileModelCache } from './store/modelCache';
 import type { ModelCache } from './domain/text/classifier';
-import { createNotifier } from './bot/notify';
+import { createAdapterMessenger } from './bot/messenger';
+import { itemSubscribers } from './bot/itemSubscribers';
+import { createEventQueue, type EventQueue } from './domain/events/queue';
+import { itemEventKey, type ItemEvent } from './domain/feedback/events';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
 import { createFocusGroups, type FocusGroups } from './domain/focusGroups/service';
@@ -69,6 +72,8 @@ export interface AppContext {
   feedback: FeedbackService;
   staff: StaffService;
   focusGroups: FocusGroups;
+  /** The item pipeline: every change of a feedback item, handled by its subscribers in the background. */
+  events: EventQueue<ItemEvent>;
   /** A submitter's extract and erasure (GDPR art. 15 and 17). */
   privacy: PrivacyRights;
   bot: ForetagslotsenBot;
@@ -82,7 +87,7 @@ export interface AppContext {
   retrained(): Promise<void>;
   /** Listens on config.port (0 = a free port); resolves with the base URL. */
   start(): Promise<string>;
-  /** Graceful stop: no new requests, turns in flight finish, sockets and store close. */
+  /** Graceful stop: no new requests, turns in flight finish, the item pipeline drains, sockets and store close. */
   stop(): Promise<void>;
 }
 
@@ -114,9 +119,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
     modelCache,
     onEventError: (error) => logger.warn({ err: error }, 'guide event not stored'),
-    onContactRequest: async (request) => {
-      await staff.routeNewRequest(request);
-    },
   });
 
   const defaultPack = data.packs.get(config.defaultMunicipality);
@@ -128,15 +130,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     (context) => texts.t(turnLanguage(context), 'core.storeDown'),
   );
 
-  const notify = createNotifier(adapter, config.bot.appId);
+  const messenger = createAdapterMessenger(adapter, config.bot.appId);
+  // One pipeline for what follows from a change of an item (its card, the submitter's message).
+  const events = createEventQueue<ItemEvent>({
+    keyOf: itemEventKey,
+    onFailure: (error, { subscriber, event, attempt, final }) =>
+      logger[final ? 'error' : 'warn'](
+        { err: error, subscriber, event: event.type, item: event.item.reference, attempt },
+        final ? 'item event failed for good' : 'item event failed; retried',
+      ),
+    onDropped: (event) => logger.warn({ event: event.type, item: event.item.reference }, 'item event after shutdown began; not handled'),
+  });
   const staff: StaffService = createStaffService({
     data,
     texts,
     store,
     now,
-    notify,
+    notify: async (address, text) => {
+      await messenger.send(address, { type: 'message', text });
+    },
     themeName: (theme, language) => themes.name(theme, language),
-    postToTeam: (item, address) => staffTeams.post(adapter, config.bot.appId, item, address),
+    events,
     onError: (error, what) => logger.warn({ err: error }, what),
   });
   const staffTeams = createStaffTeams({
@@ -157,16 +171,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outbox: overrides.outbox ?? createFileOutbox(config.outboxDir, logger),
     rankTopics: (municipality, text) => guide.rank(municipality, text).ranked,
     now,
-    onQueuedStored: async (item) => {
-      if (!item.submitter.address) return;
-      await notify(item.submitter.address, texts.t(item.submitter.language, 'feedback.queuedStored', { reference: item.reference }));
-    },
+    events,
     onError: (error, what) => logger.warn({ err: error }, what),
     modelCache,
-    onStored: async (item) => {
-      await staff.routeNew(item);
-    },
   });
+  for (const subscriber of itemSubscribers({
+    messenger,
+    texts,
+    feedback: store.feedback,
+    channels: store.channels,
+    cardActivity: (item) => staffTeams.cardActivity(item),
+    now,
+  })) {
+    events.subscribe(subscriber);
+  }
 
   const focusGroups = createFocusGroups({
     data,
@@ -277,17 +295,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     void flush();
   });
 
-  // Each team's daily digest, once a day after 07:00 (the day's key in the store makes it once per day).
+  // Each team's daily digest, once a day after 07:00 (StaffService.dailyTeamDigest claims the day in the store).
   const digest = async () => {
-    const now = new Date();
-    if (now.getHours() < 7) return;
     for (const id of data.packs.keys()) {
-      const key = `digest/${id}/${now.toISOString().slice(0, 10)}`;
       try {
-        if ((await store.kv.read([key]))[key]) continue;
-        await store.kv.write({ [key]: { at: now.toISOString(), eTag: '*' } });
-        const sent = await staff.teamDigest(id);
-        if (sent.teams > 0) logger.info({ municipality: id, ...sent }, 'daily team digest sent');
+        const sent = await staff.dailyTeamDigest(id);
+        if (sent && sent.teams > 0) logger.info({ municipality: id, ...sent }, 'daily team digest sent');
       } catch (error) {
         logger.warn({ err: error, municipality: id }, 'daily team digest failed');
       }
@@ -336,6 +349,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     staff,
     focusGroups,
+    events,
     privacy,
     bot,
     adapter,
@@ -366,6 +380,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await retraining;
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       await http.drain(config.shutdownTimeoutMs);
+      // What the finished turns published (cards, messages to submitters) is sent before the channels close.
+      if (!(await events.drain(config.shutdownTimeoutMs))) logger.warn({ pending: events.pending }, 'item events still pending at shutdown');
       await webchat.close();
       http.server.server.closeAllConnections?.();
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);

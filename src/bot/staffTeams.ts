@@ -1,15 +1,15 @@
 /**
  * Staff in Teams: a team registers its channel ("@Företagslotsen registrera kanal näringslivskontoret"),
- * new items assigned to the team are posted there as cards, and card actions (Action.Execute)
+ * new items assigned to the team are posted there as cards (by the item pipeline, itemSubscribers.ts,
+ * which renders them with `cardActivity`), and card actions (Action.Execute)
  * triage the item — only for configured staff, identified by their Microsoft Entra object id.
  */
 import {
   MessageFactory,
   TurnContext,
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type CloudAdapter,
-  type ConversationReference,
 } from 'botbuilder';
 import { verifiedAadObjectId } from './identity';
 import { z } from 'zod';
@@ -57,8 +57,8 @@ export interface StaffTeams {
   /** Handles a staff command in a message; true when it was one. */
   command(context: TurnContext): Promise<boolean>;
   cardAction(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse>;
-  /** Posts an item's card to a registered channel (proactive). */
-  post(adapter: CloudAdapter, appId: string | undefined, item: FeedbackItem, address: ConversationAddress): Promise<void>;
+  /** An item's card as the message that is posted to its team's channel, and updated in place later. */
+  cardActivity(item: FeedbackItem): Promise<Partial<Activity>>;
 }
 
 const cardResponse = (card: Record<string, unknown>): AdaptiveCardInvokeResponse => ({
@@ -209,11 +209,8 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       }
     },
 
-    async post(adapter, appId, item, address) {
-      const attachment = { contentType: 'application/vnd.microsoft.card.adaptive', content: await card(item) };
-      await adapter.continueConversationAsync(appId ?? '', address as unknown as Partial<ConversationReference>, async (context) => {
-        await context.sendActivity(MessageFactory.attachment(attachment));
-      });
+    async cardActivity(item) {
+      return MessageFactory.attachment({ contentType: 'application/vnd.microsoft.card.adaptive', content: await card(item) });
     },
   };
 }

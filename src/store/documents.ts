@@ -87,7 +87,7 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
-export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'participations', 'answers', 'apiKeys', 'lookups'] as const;
+export const collectionNames = ['state', 'feedback', 'contacts', 'contactRequests', 'guideEvents', 'transcripts', 'staff', 'channels', 'focusGroups', 'participations', 'answers', 'apiKeys', 'lookups', 'teamCards'] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
 /** A focus-group participation's id in its municipality's partition (the session's participant). */

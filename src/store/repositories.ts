@@ -6,6 +6,7 @@ import {
   ConcurrencyError,
   CorruptDocumentError,
   type GuideEventRepository,
+  type JsonValue,
   type KeyValueStore,
   type StoredDocument,
 } from '../domain/ports';
@@ -44,6 +45,10 @@ import {
   submitterContactSchema,
   teamChannelSchema,
 } from './schemas';
+
+/** Where an item's Teams card is (FeedbackRepository.teamCard), parsed when read. */
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
+const teamCardSchema = z.object({ activityId: z.string(), address: z.record(z.string(), jsonValue), team: z.string(), postedAt: z.string() });
 
 /** Where the repositories report a stored document they could not read (the app's logger). */
 export interface StoreLog {
@@ -234,6 +239,7 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
   // (terms, open, sortKey: withDerived) are left behind when a document is read.
   const asFeedbackItem = (stored: Stored): StoredItem => withETag(itemDocs.one(stored), stored);
   const asFeedbackItems = (list: readonly Stored[]): StoredItem[] => itemDocs.each(list, withETag);
+  const cards = backend.collection('teamCards');
   const get = async (municipality: string, id: string): Promise<StoredItem | undefined> => {
     const stored = await items.get(municipality, id);
     return stored ? asFeedbackItem(stored) : undefined;
@@ -253,7 +259,10 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         supports: 0,
         hasContact: Boolean(contact && (contact.email || contact.phone || contact.name)),
         updatedAt: input.createdAt,
-        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+        history: [
+          { at: input.createdAt, by: 'submitter', action: 'created' },
+          ...(input.assignment ? [{ at: input.assignment.at, by: 'system', action: 'assigned' as const, to: input.assignment.team, note: input.assignment.reason }] : []),
+        ],
       };
       if (item.hasContact && contact) await contacts.upsert(input.municipality, id, { ...contact });
       const stored = await items.insert(input.municipality, id, withDerived(item));
@@ -462,6 +471,14 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
       }
       return written;
     },
+    async teamCard(municipality, itemId) {
+      const stored = await cards.get(municipality, itemId);
+      const parsed = stored ? teamCardSchema.safeParse(stored.doc) : undefined;
+      return parsed?.success ? parsed.data : undefined;
+    },
+    async saveTeamCard(municipality, itemId, card) {
+      await cards.upsert(municipality, itemId, { ...card });
+    },
   };
 }
 
@@ -486,7 +503,10 @@ export function createContactRequestRepository(backend: DocumentBackend, log: St
         reference: reference(referencePrefix, 'K', input.createdAt, sequence),
         status: 'new',
         updatedAt: input.createdAt,
-        history: [{ at: input.createdAt, by: 'submitter', action: 'created' }],
+        history: [
+          { at: input.createdAt, by: 'submitter', action: 'created' },
+          ...(input.assignment ? [{ at: input.assignment.at, by: 'system', action: 'assigned' as const, to: input.assignment.team, note: input.assignment.reason }] : []),
+        ],
       };
       const { value, created } = await insertOnce(requests, input.municipality, id, withoutETag(request), () => get(input.municipality, id), parse, 'contact request');
       return { request: value, created };
@@ -640,7 +660,15 @@ export function createApiKeyRepository(backend: DocumentBackend, log: StoreLog =
 export function createTeamChannelRepository(backend: DocumentBackend, log: StoreLog = defaultLog()): TeamChannelRepository {
   const channels = backend.collection('channels');
   const docs = reader('channels', teamChannelSchema, log);
+  const state = backend.collection('state');
   return {
+    async claimDailyDigest(municipality, day, at) {
+      // A create-if-absent: of two instances (or two timer ticks) only one creates the day's record.
+      // The record is a key-value document (the key the digest used before), so an older one counts.
+      const key = `digest/${municipality}/${day}`;
+      const id = idFor(key);
+      return (await state.insert(id, id, { key, value: { at } })) !== undefined;
+    },
     async put(channel) {
       await channels.upsert(channel.municipality, idFor(channel.team), { ...channel });
     },

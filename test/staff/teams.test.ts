@@ -100,6 +100,18 @@ describe('staff in Teams', () => {
     expect(item.assignment?.team).toBe('teknik-service');
     const card = await staffRoom.waitFor((a) => JSON.stringify(a.attachments ?? []).includes(item.reference));
     expect(JSON.stringify(card.attachments)).toContain('Action.Execute');
+    expect(await t.app.store.feedback.teamCard('mora', item.id)).toMatchObject({ activityId: card.id, team: 'teknik-service' });
+
+    // A staff action elsewhere (the dashboard, another card) updates that card in place: the same
+    // activity id comes again with the new state, and no second card is posted.
+    const sara = await t.app.store.staff.byAadObjectId('aad-sara');
+    if (!sara) throw new Error('no staff member');
+    await t.app.staff.act(sara, 'mora', item.id, { type: 'take' });
+    const updated = await staffRoom.waitFor((a) => a.id === card.id && JSON.stringify(a.attachments ?? []).includes('Sara Lind'));
+    expect(JSON.stringify(updated.attachments)).toContain('Mottaget');
+    await t.app.events.idle();
+    const cards = staffRoom.received.filter((a) => JSON.stringify(a.attachments ?? []).includes(item.reference));
+    expect(new Set(cards.map((a) => a.id))).toEqual(new Set([card.id]));
     client.close();
     staffRoom.close();
   });

@@ -105,6 +105,34 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect(a.item).toMatchObject({ status: 'new', supports: 0, history: [{ action: 'created' }] });
       });
 
+      it('stores a new item with its assignment in the one write: history created, then assigned by the system', async () => {
+        const store = await open();
+        const assignment = { team: 'kompetens', reason: 'rule 2: focus area mora.competence', at: '2026-11-23T08:00:00.000Z', dueAt: '2026-12-07T08:00:00.000Z' };
+        const { item } = await store.feedback.create(feedback({ assignment }));
+        const stored = await store.feedback.get('mora', item.id);
+        expect(stored?.assignment).toEqual(assignment);
+        expect(stored?.history).toEqual([
+          { at: '2026-11-23T08:00:00.000Z', by: 'submitter', action: 'created' },
+          { at: '2026-11-23T08:00:00.000Z', by: 'system', action: 'assigned', to: 'kompetens', note: 'rule 2: focus area mora.competence' },
+        ]);
+        const { request } = await store.contactRequests.create(contactRequest({ assignment }));
+        expect((await store.contactRequests.get('mora', request.id))?.history.map((h) => h.action)).toEqual(['created', 'assigned']);
+      });
+
+      it("keeps where an item's team card was posted, per municipality, the latest replacing the earlier", async () => {
+        const store = await open();
+        const { item } = await store.feedback.create(feedback());
+        expect(await store.feedback.teamCard('mora', item.id)).toBeUndefined();
+        const card = { activityId: '1:abc', address: { conversation: { id: '19:kompetens@thread.tacv2' }, serviceUrl: 'https://smba.example/' }, team: 'kompetens', postedAt: '2026-11-23T08:01:00.000Z' };
+        await store.feedback.saveTeamCard('mora', item.id, card);
+        expect(await store.feedback.teamCard('mora', item.id)).toEqual(card);
+        expect(await store.feedback.teamCard('borlange', item.id)).toBeUndefined();
+        await store.feedback.saveTeamCard('mora', item.id, { ...card, activityId: '1:def' });
+        expect((await store.feedback.teamCard('mora', item.id))?.activityId).toBe('1:def');
+        // The card record is not an item: the item queries do not see it.
+        expect(await store.feedback.list('mora')).toHaveLength(1);
+      });
+
       it('is idempotent on the source key: a duplicate delivery stores nothing new', async () => {
         const store = await open();
         const first = await store.feedback.create(feedback({ sourceKey: 'activity-1' }));
@@ -448,6 +476,17 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         // Kept in their municipality's partition.
         expect((await store.backend.collection('apiKeys').query('borlange')).map((d) => d.id)).toEqual(['ak-2']);
         expect(await store.backend.collection('apiKeys').query('apiKeys')).toEqual([]);
+      });
+
+      it('claims a daily digest once per municipality and day, whoever asks at the same time', async () => {
+        const store = await open();
+        const at = '2026-11-23T07:05:00.000Z';
+        const claims = await Promise.all([1, 2, 3, 4, 5].map(() => store.channels.claimDailyDigest('mora', '2026-11-23', at)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.channels.claimDailyDigest('mora', '2026-11-23', at)).toBe(false);
+        expect(await store.channels.claimDailyDigest('mora', '2026-11-24', at)).toBe(true);
+        expect(await store.channels.claimDailyDigest('borlange', '2026-11-23', at)).toBe(true);
+        expect(await store.channels.list('mora')).toEqual([]);
       });
 
       it('keeps one registered channel per team and municipality', async () => {

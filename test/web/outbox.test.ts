@@ -37,6 +37,8 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     followUpCounts: (m, p) => guard(() => real.feedback.followUpCounts(m, p)),
     awaitingBetween: (m, k, f, b) => guard(() => real.feedback.awaitingBetween(m, k, f, b)),
     themeExamples: (m, a, th, n) => guard(() => real.feedback.themeExamples(m, a, th, n)),
+    teamCard: (m, id) => guard(() => real.feedback.teamCard(m, id)),
+    saveTeamCard: (m, id, card) => guard(() => real.feedback.saveTeamCard(m, id, card)),
   };
   return { store: { ...real, feedback }, state };
 }

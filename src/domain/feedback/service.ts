@@ -17,6 +17,9 @@ import type { ThemeLayer } from '../themes/layer';
 import { serviceFactor, taggerForPack, type Correction, type FocusTag, type Tagger } from './tagger';
 import type { ModelCache } from '../text/classifier';
 import type { FeedbackItem, FeedbackKind, FeedbackRepository, NewFeedbackItem, ServiceFactor, SubmitterContact } from './types';
+import type { EventPublisher } from '../events/queue';
+import type { ItemEvent } from './events';
+import { assignmentFor } from '../staff/routing';
 
 export interface Understanding {
   /** The suggestion as it will be stored (personal data masked) and what was masked. */
@@ -52,9 +55,6 @@ export type SubmitResult =
   | { status: 'stored'; item: FeedbackItem; created: boolean }
   | { status: 'queued'; outboxId: string };
 
-/** Tells a submitter, later, that their queued suggestion is now registered. */
-export type QueuedNotifier = (item: FeedbackItem) => Promise<void>;
-
 export interface FeedbackService {
   focusAreas(municipality: string): FocusArea[];
   focusAreaName(municipality: string, id: string): Localized;
@@ -78,9 +78,8 @@ export interface FeedbackDeps {
   /** The guide's topic ranking, so a suggestion also gets a topic. */
   rankTopics(municipality: string, text: string): Array<{ topic: string; confidence: number }>;
   now: () => Date;
-  onQueuedStored?: QueuedNotifier;
-  /** Called once for every newly stored item (routing to a team); never blocks the receipt on failure. */
-  onStored?: (item: FeedbackItem) => Promise<void>;
+  /** The item pipeline: `created` for every newly stored item (`queued` when it came from the outbox), `supported`. */
+  events?: EventPublisher<ItemEvent>;
   onError?: (error: unknown, what: string) => void;
   /** The shared theme layer (what suggestions are about); without it, pack examples only. */
   themes?: ThemeLayer;
@@ -119,11 +118,10 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     return best && best.confidence >= 0.2 ? best.topic : undefined;
   };
 
-  const store = async (item: NewFeedbackItem, contact?: SubmitterContact) => {
+  /** The one write of a new item (its assignment included); what follows is the pipeline's. */
+  const store = async (item: NewFeedbackItem, contact: SubmitterContact | undefined, queued: boolean) => {
     const result = await deps.store.feedback.create(item, contact);
-    if (result.created && deps.onStored) {
-      await deps.onStored(result.item).catch((error: unknown) => deps.onError?.(error, 'routing a new item'));
-    }
+    if (result.created) deps.events?.publish({ type: 'created', item: result.item, at: result.item.createdAt, by: 'submitter', queued });
     return result;
   };
 
@@ -187,9 +185,11 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         submitter: { userKey: userKey(input.user), address: input.address, language: input.language },
         sourceKey: input.sourceKey,
         createdAt: at,
+        // The team, the rule that chose it and the due date are part of the item from its first write.
+        assignment: assignmentFor(p.staff, { kind: input.kind, focusArea: input.focusArea, topic: input.topic }, at),
       };
       try {
-        const { item: stored, created } = await store(item, input.contact);
+        const { item: stored, created } = await store(item, input.contact, false);
         return { status: 'stored', item: stored, created };
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
@@ -208,7 +208,9 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     },
 
     async support(municipality, id, user) {
-      return deps.store.feedback.addSupport(municipality, id, userKey(user));
+      const item = await deps.store.feedback.addSupport(municipality, id, userKey(user));
+      deps.events?.publish({ type: 'supported', item, at: deps.now().toISOString(), by: 'system' });
+      return item;
     },
 
     async mine(municipality, user) {
@@ -227,13 +229,14 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       let waiting = entries.length;
       for (const entry of entries) {
         try {
-          const { item, created } = await store(entry.item, entry.contact);
+          // Entries queued before items carried their assignment get it now, in the same one write.
+          const item = entry.item.assignment
+            ? entry.item
+            : { ...entry.item, assignment: assignmentFor(pack(entry.item.municipality).staff, entry.item, entry.item.createdAt) };
+          await store(item, entry.contact, true);
           await deps.outbox.remove(entry.id);
           written += 1;
           waiting -= 1;
-          if (created && deps.onQueuedStored) {
-            await deps.onQueuedStored(item).catch((error: unknown) => deps.onError?.(error, 'queued receipt'));
-          }
         } catch (error) {
           if (error instanceof StoreUnavailableError) break;
           deps.onError?.(error, `outbox entry ${entry.id}`);

@@ -91,6 +91,17 @@ export interface Assignment {
   team: string;
   reason: string;
   at: string;
+  /** When the first response is due under the pack's service promise (absent on items assigned before it was kept). */
+  dueAt?: string;
+}
+
+/** The Teams card of an item in its team's channel: where it was posted, so later changes update it in place. */
+export interface TeamCard {
+  activityId: string;
+  /** The channel conversation the card is in. */
+  address: ConversationAddress;
+  team: string;
+  postedAt: string;
 }
 
 export type NewFeedbackItem = Omit<
@@ -110,7 +121,8 @@ export interface FeedbackFilter {
 
 export interface FeedbackRepository {
   /**
-   * Stores a new item with the next reference of its municipality and year. Idempotent on
+   * Stores a new item with the next reference of its municipality and year, in one write with its
+   * assignment when it has one (history: created, then assigned by the system). Idempotent on
    * (municipality, sourceKey): a repeated call returns the stored item with created=false.
    */
   create(item: NewFeedbackItem, contact?: SubmitterContact): Promise<{ item: FeedbackItem; created: boolean }>;
@@ -158,6 +170,10 @@ export interface FeedbackRepository {
   contactsClosedBefore(municipality: string, before: string): Promise<FeedbackItem[]>;
   /** Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older ones; returns how many. */
   reindex(municipality: string): Promise<number>;
+  /** The item's card in its team's channel, once posted. */
+  teamCard(municipality: string, itemId: string): Promise<TeamCard | undefined>;
+  /** Keeps where an item's card was posted (replaces an earlier one). */
+  saveTeamCard(municipality: string, itemId: string, card: TeamCard): Promise<void>;
 }
 
 /** What the inbox filters on in the store (text search and overdue are judged by the caller). */

@@ -9,6 +9,7 @@ import { detectCrisis } from './crisis';
 import { createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
+import { assignmentFor } from '../staff/routing';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
 export interface ContactRequestInput {
@@ -49,8 +50,6 @@ export interface GuideDeps {
   store: { contactRequests: ContactRequestRepository; guideEvents: GuideEventRepository };
   now: () => Date;
   onEventError?: (error: unknown) => void;
-  /** Called for every newly stored contact request (routing to a team). */
-  onContactRequest?: (request: ContactRequest) => Promise<void>;
   /** Trained router models kept between starts. */
   modelCache?: ModelCache;
 }
@@ -238,7 +237,7 @@ export function createGuide(deps: GuideDeps): Guide {
     async requestContact(input) {
       const p = pack(input.municipality);
       const at = deps.now().toISOString();
-      const { request, created } = await deps.store.contactRequests.create({
+      const { request } = await deps.store.contactRequests.create({
         municipality: input.municipality,
         referencePrefix: p.municipality.referencePrefix,
         name: input.name,
@@ -252,9 +251,10 @@ export function createGuide(deps: GuideDeps): Guide {
         submitter: { userKey: `${input.user.channelId}:${input.user.userId}`, address: input.address, language: input.language },
         sourceKey: input.idempotencyKey,
         createdAt: at,
+        // Routed to a team in the same one write that stores it.
+        assignment: assignmentFor(p.staff, { kind: 'contact-request', topic: input.topic }, at),
       });
       await recordEvent({ municipality: input.municipality, kind: 'handoff', topic: input.topic, language: input.language });
-      if (created && deps.onContactRequest) await deps.onContactRequest(request).catch((error: unknown) => deps.onEventError?.(error));
       return request;
     },
     recordEvent,

@@ -2,6 +2,7 @@
  * Which team handles an item: the pack's rules in order (first match wins), else its default team.
  */
 import type { StaffSetup, WorkKind } from '../packs/schema';
+import type { Assignment } from '../feedback/types';
 
 export interface Routable {
   kind: WorkKind;
@@ -23,6 +24,15 @@ export function routeToTeam(setup: StaffSetup, item: Routable): { team: string; 
     }
   }
   return { team: setup.defaultTeam, reason: 'default team (no rule matched)' };
+}
+
+/**
+ * The assignment a new item is created with: its team by the rules, why, and when the first
+ * response is due. Computed before the item is written, so it is part of the one write.
+ */
+export function assignmentFor(setup: StaffSetup, item: Routable, createdAt: string): Assignment {
+  const { team, reason } = routeToTeam(setup, item);
+  return { team, reason, at: createdAt, dueAt: firstResponseDue(setup, item.kind, createdAt).toISOString() };
 }
 
 /** Easter Sunday (Gregorian), by the anonymous Gregorian algorithm. */
@@ -95,11 +105,16 @@ export function firstResponseDue(setup: StaffSetup, kind: WorkKind, createdAt: s
   return addWorkingDays(new Date(createdAt), days);
 }
 
+/** The due date an item was assigned with, else the one the pack's service promise gives now. */
+export function dueDate(setup: StaffSetup, item: { kind: WorkKind; createdAt: string; assignment?: Pick<Assignment, 'dueAt'> }): Date {
+  return item.assignment?.dueAt ? new Date(item.assignment.dueAt) : firstResponseDue(setup, item.kind, item.createdAt);
+}
+
 export function isOverdue(
   setup: StaffSetup,
-  item: { kind: WorkKind; createdAt: string; firstResponseAt?: string; status: string },
+  item: { kind: WorkKind; createdAt: string; firstResponseAt?: string; status: string; assignment?: Pick<Assignment, 'dueAt'> },
   now: Date,
 ): boolean {
   if (item.firstResponseAt || item.status === 'closed' || item.status === 'done') return false;
-  return now.getTime() > firstResponseDue(setup, item.kind, item.createdAt).getTime();
+  return now.getTime() > dueDate(setup, item).getTime();
 }

@@ -1,8 +1,10 @@
 /**
- * What staff do with feedback and contact requests: route new items to a team, take them, re-tag,
- * change status, answer the submitter, mark duplicates, follow up per focus area, and erase contact
- * details after the retention period. Every change is an eTag-checked update with a history entry
- * (who, what, when), and the submitter hears about status changes and answers in their language.
+ * What staff do with feedback and contact requests: take them, re-tag, change status, answer the
+ * submitter, mark duplicates, follow up per focus area, and erase contact details after the
+ * retention period. Every change is one eTag-checked update with its history entry (who, what,
+ * when), then one domain event on the item pipeline (feedback/events.ts): the team's card and the
+ * submitter's message (in their language) follow from it there. New items come assigned to a team
+ * (routing.ts assignmentFor, in the item's first write).
  */
 import type { DataSet, Pack } from '../packs/loader';
 import type { Language } from '../packs/schema';
@@ -17,9 +19,10 @@ import type {
   FeedbackItem,
   FeedbackRepository,
   FeedbackStatus,
-  HistoryEntry,
 } from '../feedback/types';
-import { routeToTeam, isOverdue, firstResponseDue } from './routing';
+import type { EventPublisher } from '../events/queue';
+import type { ItemChange, ItemEvent } from '../feedback/events';
+import { dueDate, isOverdue } from './routing';
 import { canAct, canSee, type StaffMember, type TeamChannelRepository } from './types';
 import { createStaffInbox, type InboxPage, type StaffInboxFilter } from './inbox';
 import { createStaffReport, type FollowUpPeriod, type FollowUpQueries, type FollowUpReport } from './report';
@@ -56,19 +59,16 @@ export interface StaffDeps {
   /** Readable theme names for the report (the shared theme layer); absent, theme ids. */
   themeName?(theme: string, language: Language): string;
   now: () => Date;
-  /** Sends a text to a user's conversation (proactive). */
+  /** Sends a text to a conversation (proactive): the team digests and "Ni sa – vi gjorde". */
   notify(address: ConversationAddress, text: string): Promise<void>;
-  /** Posts or refreshes an item's card in its team's channel, when one is registered. */
-  postToTeam?(item: FeedbackItem, channelAddress: ConversationAddress): Promise<void>;
+  /** The item pipeline: every change `act` makes is published there after its write. */
+  events?: EventPublisher<ItemEvent>;
   onError?(error: unknown, what: string): void;
 }
 
 export type { FollowUpRow } from './report';
 
 export interface StaffService {
-  /** Assigns a new item to a team by the pack's rules and posts it to the team's channel. */
-  routeNew(item: FeedbackItem): Promise<FeedbackItem>;
-  routeNewRequest(request: ContactRequest): Promise<ContactRequest>;
   act(actor: StaffMember, municipality: string, itemId: string, action: TriageAction): Promise<FeedbackItem>;
   setRequestStatus(actor: StaffMember, municipality: string, id: string, status: ContactRequestStatus): Promise<ContactRequest>;
   isOverdue(item: FeedbackItem): boolean;
@@ -84,6 +84,12 @@ export interface StaffService {
   pack(municipality: string): Pack;
   /** Tells each team with a registered channel what is new and what is overdue. */
   teamDigest(municipality: string): Promise<{ teams: number; items: number }>;
+  /**
+   * The daily digest: from 07:00 (the injected clock's local time), once a day per municipality
+   * however many instances or timer ticks ask (an atomic claim in the store). Undefined when it was
+   * not this caller's to send.
+   */
+  dailyTeamDigest(municipality: string): Promise<{ teams: number; items: number } | undefined>;
   /** "Ni sa – vi gjorde": tells submitters who asked for answers what was done, per focus area. */
   youSaidWeDid(municipality: string, since: string): Promise<{ recipients: number; items: number }>;
 }
@@ -99,26 +105,6 @@ export function createStaffService(deps: StaffDeps): StaffService {
   };
   const at = () => deps.now().toISOString();
 
-  const tell = async (item: { submitter: FeedbackItem['submitter'] }, key: string, vars: Record<string, string>) => {
-    if (!item.submitter.address) return;
-    const language: Language = item.submitter.language;
-    try {
-      await deps.notify(item.submitter.address, deps.texts.t(language, key, vars));
-    } catch (error) {
-      deps.onError?.(error, 'submitter notification');
-    }
-  };
-
-  const post = async (item: FeedbackItem) => {
-    if (!deps.postToTeam || !item.assignment) return;
-    try {
-      const channel = await deps.store.channels.get(item.municipality, item.assignment.team);
-      if (channel) await deps.postToTeam(item, channel.address);
-    } catch (error) {
-      deps.onError?.(error, 'team channel post');
-    }
-  };
-
   const statusName = (language: Language, status: string) => deps.texts.t(language, `feedback.status.${status}`);
 
   /** Reads, changes and writes an item; a concurrent change surfaces as a ConcurrencyError (eTag). */
@@ -128,40 +114,14 @@ export function createStaffService(deps: StaffDeps): StaffService {
     return deps.store.feedback.update(mutate(item));
   };
 
-  return {
+  const service: StaffService = {
     pack,
-
-    async routeNew(item) {
-      if (item.assignment) return item;
-      const p = pack(item.municipality);
-      const { team, reason } = routeToTeam(p.staff, { kind: item.kind, focusArea: item.focusArea, topic: item.topic });
-      const entry: HistoryEntry = { at: at(), by: 'system', action: 'assigned', to: team, note: reason };
-      let routed: FeedbackItem;
-      try {
-        routed = await deps.store.feedback.update({ ...item, assignment: { team, reason, at: entry.at }, history: [...item.history, entry] });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        const fresh = await deps.store.feedback.get(item.municipality, item.id);
-        if (!fresh || fresh.assignment) return fresh ?? item;
-        routed = await deps.store.feedback.update({ ...fresh, assignment: { team, reason, at: entry.at }, history: [...fresh.history, entry] });
-      }
-      void post(routed);
-      return routed;
-    },
-
-    async routeNewRequest(request) {
-      if (request.assignment) return request;
-      const p = pack(request.municipality);
-      const { team, reason } = routeToTeam(p.staff, { kind: 'contact-request', topic: request.topic });
-      const entry: HistoryEntry = { at: at(), by: 'system', action: 'assigned', to: team, note: reason };
-      return deps.store.contactRequests.update({ ...request, assignment: { team, reason, at: entry.at }, history: [...request.history, entry] });
-    },
 
     async act(actor, municipality, itemId, action) {
       if (!canAct(actor, municipality)) throw new StaffAccessError(`${actor.name} may not change items of ${municipality}`);
       const p = pack(municipality);
       const now = at();
-      let notice: { key: string; vars: Record<string, string> } | undefined;
+      const changes: ItemChange[] = [];
       let original: FeedbackItem | undefined;
       if (action.type === 'duplicate') {
         original = await deps.store.feedback.getByReference(municipality, action.of.trim().toUpperCase());
@@ -187,24 +147,29 @@ export function createStaffService(deps: StaffDeps): StaffService {
               history.push({ at: now, by: actor.id, action: 'status', from: 'new', to: 'received' });
               next.status = 'received';
               firstResponse();
-              notice = { key: 'staff.notify.status', vars: { reference: item.reference, status: statusName(item.submitter.language, 'received') } };
             }
+            changes.push({ type: 'assigned', to: actor.id });
+            if (item.status === 'new') changes.push({ type: 'status', from: 'new', to: 'received' });
             break;
           case 'retag': {
             if (action.focusArea && !p.focusAreas.some((a) => a.id === action.focusArea)) {
               throw new StaffInputError(`"${action.focusArea}" is not a focus area of ${municipality}`);
             }
             if (action.topic && !(action.topic in deps.data.taxonomy.topics)) throw new StaffInputError(`"${action.topic}" is not a topic`);
+            const retagged: Extract<ItemChange, { type: 'retagged' }>['changes'] = [];
             if (action.focusArea && action.focusArea !== item.focusArea) {
               history.push({ at: now, by: actor.id, action: 'retagged', from: item.focusArea, to: action.focusArea, note: 'focusArea' });
               next.secondaryArea = item.focusArea;
               next.focusArea = action.focusArea;
               next.focusConfidence = 1;
+              retagged.push({ field: 'focusArea', from: item.focusArea, to: action.focusArea });
             }
             if (action.topic && action.topic !== item.topic) {
               history.push({ at: now, by: actor.id, action: 'retagged', from: item.topic ?? '', to: action.topic, note: 'topic' });
               next.topic = action.topic;
+              retagged.push({ field: 'topic', from: item.topic, to: action.topic });
             }
+            if (retagged.length > 0) changes.push({ type: 'retagged', changes: retagged });
             break;
           }
           case 'status': {
@@ -217,9 +182,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
               next.closedAt = now;
               if (action.outcome) next.outcome = maskPersonalData(action.outcome).text;
             }
-            notice = action.outcome
-              ? { key: 'staff.notify.statusWithOutcome', vars: { reference: item.reference, status: statusName(item.submitter.language, action.status), outcome: action.outcome } }
-              : { key: 'staff.notify.status', vars: { reference: item.reference, status: statusName(item.submitter.language, action.status) } };
+            changes.push({ type: 'status', from: item.status, to: action.status, outcome: action.outcome });
             break;
           }
           case 'answer': {
@@ -228,7 +191,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
             if (text.length > 2000) throw new StaffInputError('the answer is longer than 2000 characters');
             history.push({ at: now, by: actor.id, action: 'answered', note: text });
             firstResponse();
-            notice = { key: 'staff.notify.answer', vars: { reference: item.reference, answer: text } };
+            changes.push({ type: 'answered', text });
             break;
           }
           case 'duplicate':
@@ -238,20 +201,24 @@ export function createStaffService(deps: StaffDeps): StaffService {
             next.status = 'closed';
             next.closedAt = now;
             firstResponse();
-            notice = { key: 'staff.notify.duplicate', vars: { reference: item.reference, original: original?.reference ?? '' } };
+            changes.push({ type: 'duplicate', of: original?.reference ?? '' });
             break;
         }
         next.history = history;
         next.updatedAt = now;
         return next;
       });
+      // The card and the submitter's message follow from the events, in the background: a slow
+      // channel must not hold up the staff member (Teams expects an answer to a card action within seconds).
+      for (const change of changes) deps.events?.publish({ ...change, item: updated, at: now, by: actor.id });
       if (action.type === 'duplicate' && original) {
-        await deps.store.feedback.addSupport(municipality, original.id, updated.submitter.userKey).catch((error: unknown) => deps.onError?.(error, 'duplicate support'));
+        try {
+          const supported = await deps.store.feedback.addSupport(municipality, original.id, updated.submitter.userKey);
+          deps.events?.publish({ type: 'supported', item: supported, at: now, by: 'system' });
+        } catch (error) {
+          deps.onError?.(error, 'duplicate support');
+        }
       }
-      // The submitter's message and the channel card are sent in the background: a slow channel
-      // must not hold up the staff member (Teams expects an answer to a card action within seconds).
-      if (notice) void tell(updated, notice.key, notice.vars);
-      void post(updated);
       return updated;
     },
 
@@ -272,7 +239,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
     },
 
     isOverdue: (item) => isOverdue(pack(item.municipality).staff, item, deps.now()),
-    dueAt: (item) => firstResponseDue(pack(item.municipality).staff, item.kind, item.createdAt).toISOString(),
+    dueAt: (item) => dueDate(pack(item.municipality).staff, item).toISOString(),
 
     ...createStaffInbox({ feedback: deps.store.feedback, municipalities: () => [...deps.data.packs.keys()], isOverdue: (item) => isOverdue(pack(item.municipality).staff, item, deps.now()) }),
     ...createStaffReport({ pack, feedback: deps.store.feedback, guideEvents: deps.store.guideEvents, themeName: deps.themeName ?? ((theme) => theme), now: deps.now }),
@@ -301,6 +268,14 @@ export function createStaffService(deps: StaffDeps): StaffService {
         count += fresh.length + overdue.length;
       }
       return { teams, items: count };
+    },
+
+    async dailyTeamDigest(municipality) {
+      const now = deps.now();
+      if (now.getHours() < 7) return undefined;
+      const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+      if (!(await deps.store.channels.claimDailyDigest(municipality, day, now.toISOString()))) return undefined;
+      return service.teamDigest(municipality);
     },
 
     async youSaidWeDid(municipality, since) {
@@ -356,6 +331,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
       return { erased, requestsErased };
     },
   };
+  return service;
 }
 
 /** Whether a member can see an item (for API filters). */

@@ -44,6 +44,11 @@ export interface TeamChannelRepository {
   put(channel: TeamChannel): Promise<void>;
   get(municipality: string, team: string): Promise<TeamChannel | undefined>;
   list(municipality: string): Promise<TeamChannel[]>;
+  /**
+   * Claims a municipality's daily team digest for `day` (YYYY-MM-DD) atomically: true for the one
+   * caller that claimed it first, false for every later one (another instance, a second timer tick).
+   */
+  claimDailyDigest(municipality: string, day: string, at: string): Promise<boolean>;
 }
 
 export function canSee(member: StaffMember, municipality: string): boolean {
