@@ -6,14 +6,15 @@ import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
 import { createBotRequestHandler } from './bot/processRequest';
 import { ForetagslotsenBot, turnLanguage } from './bot/bot';
-import { LOCAL_CHANNEL_ID } from './bot/localChannel';
+import { createLocalTurns } from './bot/localChannel';
+import { createMessenger, notifier, type Messenger } from './bot/messenger';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
 import { createRateLimits } from './rateLimits';
 import { loadDataSet, type DataSet } from './domain/packs/loader';
 import { createTexts, type Texts } from './domain/texts';
 import { createStore } from './store';
 import type { Store } from './store/types';
-import { registerWebChat } from './web';
+import { createLocalConversations, registerWebChat } from './web';
 import { registerStaffWeb } from './web/staff';
 import { createGuide, type Guide } from './domain/guide/guide';
 import { detectCrisis } from './domain/guide/crisis';
@@ -27,7 +28,6 @@ import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
 import { createFileModelCache } from './store/modelCache';
 import type { ModelCache } from './domain/text/classifier';
-import { createNotifier } from './bot/notify';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
 import { createFocusGroups, type FocusGroups } from './domain/focusGroups/service';
@@ -71,6 +71,8 @@ export interface AppContext {
   privacy: PrivacyRights;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
+  /** Everything the bot sends outside a turn (and to the built-in web chat), by address. */
+  messenger: Messenger;
   http: HttpServer;
   /** Writes suggestions that waited in the outbox (also runs every 30 s and at start). */
   flushOutbox(): Promise<void>;
@@ -121,7 +123,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     (context) => texts.t(turnLanguage(context), 'core.storeDown'),
   );
 
-  const notify = createNotifier(adapter, config.bot.appId);
+  const conversations = createLocalConversations(store.backend, logger);
+  const messenger = createMessenger({ adapter, appId: config.bot.appId, local: conversations.delivery });
+  const notify = notifier(messenger);
   const staff: StaffService = createStaffService({
     data,
     texts,
@@ -228,10 +232,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     processBotRequest: createBotRequestHandler({ adapter, auth, logger, run: (context) => bot.run(context) }),
   });
 
-  const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {
-    if (activity.channelId !== LOCAL_CHANNEL_ID) throw new Error('runLocalTurn takes local web chat activities only');
-    await adapter.processActivityDirect(auth.localRequestResult(), activity as Activity, (context) => bot.run(context));
-  };
+  const runLocalTurn = createLocalTurns({ adapter, auth, appId: config.bot.appId, local: conversations.delivery, logic: (context) => bot.run(context) });
 
   const webchat = registerWebChat(http.server, {
     config,
@@ -239,12 +240,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     texts,
+    conversations,
     runTurn: runLocalTurn,
     now,
     limits,
     isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
-  auth.attachLocalOutbound(webchat.outbound);
   registerStaffWeb(http.server, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars });
 
   // Suggestions that waited for the store are written as soon as it answers again.
@@ -330,6 +331,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     privacy,
     bot,
     adapter,
+    messenger,
     http,
     runLocalTurn,
     flushOutbox: flush,
