@@ -8,11 +8,10 @@
  */
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
-import { verifiedAadObjectId } from './identity';
+import { turnOrigin, verifiedAadObjectId } from './identity';
 import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
 import type { StepResult } from '../domain/focusGroups/results';
 import type { Language } from '../domain/packs/schema';
-import type { ConversationAddress } from '../domain/ports';
 import { canAct, type StaffRepository } from '../domain/staff/types';
 import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
@@ -86,9 +85,9 @@ export function createFocusGroupCommands(deps: {
           municipality: session.municipality,
           templateId: template.id,
           facilitator: {
-            userKey: `${context.activity.channelId}:${context.activity.from.id}`,
+            userKey: turnOrigin(context.activity).userKey,
             name: member.name,
-            address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress,
+            address: turnOrigin(context.activity).address,
           },
         });
         const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;

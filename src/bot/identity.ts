@@ -1,5 +1,7 @@
-import type { TurnContext } from 'botbuilder';
+import { TurnContext, type Activity } from 'botbuilder';
 import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
+import { z } from 'zod';
+import type { ConversationAddress } from '../domain/ports';
 
 /**
  * The sender's Microsoft Entra object id, only when the channel proved who sent the activity.
@@ -16,4 +18,37 @@ export function verifiedAadObjectId(context: TurnContext): string | undefined {
     if (anonymous || !identity.isAuthenticated) return undefined;
   }
   return context.activity.from?.aadObjectId;
+}
+
+/** Where a turn came from, as the domain records it (submitter, conversation, idempotency keys). */
+export interface TurnOrigin {
+  /** Who sent the activity, on which channel. */
+  user: { channelId: string; userId: string };
+  /** `<channelId>:<user id>`: how items, requests and focus groups record their submitter. */
+  userKey: string;
+  /** The conversation, as privacy requests name it. */
+  conversation: { channelId: string; conversationId: string };
+  /** Where the bot can reach the user again: the conversation reference, as plain JSON. */
+  address: ConversationAddress;
+  /** The activity's id ('' when the channel gave none). */
+  activityId: string;
+  /** A key for something this conversation did, the same on a repeated delivery: `<channelId>:<conversationId>:<parts>`. */
+  sourceKey(...parts: string[]): string;
+}
+
+const addressSchema = z.record(z.string(), z.json());
+
+/** The one place an activity becomes a user key, a conversation address and source keys. */
+export function turnOrigin(activity: Activity): TurnOrigin {
+  const channelId = activity.channelId;
+  const conversationId = activity.conversation.id;
+  const userId = activity.from.id;
+  return {
+    user: { channelId, userId },
+    userKey: `${channelId}:${userId}`,
+    conversation: { channelId, conversationId },
+    address: addressSchema.parse(JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity)))),
+    activityId: activity.id ?? '',
+    sourceKey: (...parts) => [channelId, conversationId, ...parts].join(':'),
+  };
 }

@@ -11,7 +11,7 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import { verifiedAadObjectId } from './identity';
+import { turnOrigin, verifiedAadObjectId } from './identity';
 import { z } from 'zod';
 import type { DataSet } from '../domain/packs/loader';
 import type { FeedbackItem } from '../domain/feedback/types';
@@ -141,7 +141,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
         municipality,
         team: team.id,
         address: {
-          ...(JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress),
+          ...turnOrigin(context.activity).address,
           // The Teams team the channel belongs to: its members may act on the cards (STAFF_TEAM_MEMBERS).
           teamId: (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id ?? null,
         },
