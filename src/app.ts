@@ -30,6 +30,7 @@ import { createFileModelCache } from './store/modelCache';
 import type { ModelCache } from './domain/text/classifier';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
+import { createActorResolver } from './domain/staff/actor';
 import { createFocusGroups, type FocusGroups } from './domain/focusGroups/service';
 import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/template';
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
@@ -132,9 +133,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     now,
     notify,
-    postToTeam: (item, address) => staffTeams.post(adapter, config.bot.appId, item, address),
+    postToTeam: async (item, address) => {
+      await staffTeams.post(messenger, item, address);
+    },
     onError: (error, what) => logger.warn({ err: error }, what),
   });
+  const actors = createActorResolver({ staff: store.staff, channels: store.channels, trustTeamMembers: config.staffTeamMembers, now });
   const staffTeams = createStaffTeams({
     data,
     texts,
@@ -143,7 +147,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     channels: store.channels,
     feedbackGet: (municipality, id) => store.feedback.get(municipality, id),
     now,
-    trustTeamMembers: config.staffTeamMembers,
+    actors,
   });
   const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus, modelCache);
   const feedback = createFeedbackService({
@@ -205,7 +209,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     focusGroups: createFocusGroupCommands({
       groups: focusGroups,
-      staff: store.staff,
+      actors,
       texts,
       config,
       focusAreaName: (municipality, id, language) => feedback.focusAreaName(municipality, id)[language],

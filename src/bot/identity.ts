@@ -2,6 +2,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
 import { z } from 'zod';
 import type { ConversationAddress } from '../domain/ports';
+import type { ActorIdentity } from '../domain/staff/actor';
 
 /**
  * The sender's Microsoft Entra object id, only when the channel proved who sent the activity.
@@ -52,3 +53,20 @@ export function turnOrigin(activity: Activity): TurnOrigin {
     sourceKey: (...parts) => [channelId, conversationId, ...parts].join(':'),
   };
 }
+
+/**
+ * What a Bot Framework turn tells about who is asking, for resolveActor: the Entra object id only
+ * when the channel proved it, and the Teams team the turn came from (a Teams channel's turns only).
+ */
+export function turnIdentity(context: TurnContext): ActorIdentity {
+  const channelData: unknown = context.activity.channelData;
+  const team = context.activity.channelId === 'msteams' ? teamSchema.safeParse(channelData) : undefined;
+  return {
+    kind: 'entra',
+    aadObjectId: verifiedAadObjectId(context),
+    name: context.activity.from?.name,
+    teamId: team?.success ? team.data.team.id : undefined,
+  };
+}
+
+const teamSchema = z.object({ team: z.object({ id: z.string().min(1) }) });
