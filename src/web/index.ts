@@ -84,10 +84,10 @@ const languageOfLocale = (locale: string | undefined): 'sv' | 'en' | undefined =
   locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('sv') ? 'sv' : undefined;
 
 /**
- * A proactive message (a staff answer, a status change) "replies" to the continuation event the
- * adapter made up for it, which is never in the transcript. Web Chat holds an activity whose
- * replyToId it has not seen for up to 5 seconds before rendering it, so such a replyToId is
- * dropped; replies to activities of the conversation keep theirs.
+ * An activity sent to the page may "reply" to one that is not in the transcript (a proactive
+ * message made in a turn of its own, such as the adapter's continuation event). Web Chat holds an
+ * activity whose replyToId it has not seen for up to 5 seconds before rendering it, so such a
+ * replyToId is dropped; replies to activities of the conversation keep theirs.
  */
 export function withoutDanglingReply(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
   if (!activity.replyToId || Transcripts.isActivityOf(conversationId, activity.replyToId)) return activity;
