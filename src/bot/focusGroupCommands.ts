@@ -82,13 +82,14 @@ export function createFocusGroupCommands(deps: {
           await context.sendActivity(t('focus.facilitator.templates', { templates: templates.map((tp) => `${tp.id} (${tp.title[language]})`).join(', ') }));
           return true;
         }
+        const origin = turnOrigin(context.activity);
         const created = await deps.groups.start({
           municipality: session.municipality,
           templateId: template.id,
           facilitator: {
-            userKey: turnOrigin(context.activity).userKey,
+            userKey: origin.userKey,
             name: member.name,
-            address: turnOrigin(context.activity).address,
+            address: origin.address,
           },
         });
         const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
