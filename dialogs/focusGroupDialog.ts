@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, TurnContext, type CardAction } from 'botbuilder';
+import { CardFactory, MessageFactory, type CardAction } from 'botbuilder';
 import {
   DialogTurnStatus,
   TextPrompt,
@@ -14,11 +14,11 @@ import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/t
 import { seedStatementId } from '../src/domain/focusGroups/template';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import type { Language } from '../src/domain/packs/schema';
-import type { ConversationAddress } from '../src/domain/ports';
 import { fold } from '../src/domain/text';
 import { maskPersonalData } from '../src/domain/privacy/mask';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { turnOrigin } from '../src/bot/identity';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
 
@@ -126,8 +126,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   private async join(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { code } = startSchema.parse(step.options);
-    const activity = step.context.activity;
-    const joined = await this.groups.join(code, `${activity.channelId}:${activity.from.id}`, this.lang(step));
+    const joined = await this.groups.join(code, turnOrigin(step.context.activity).userKey, this.lang(step));
     if (!joined.ok) {
       const found = await this.groups.byCode(code);
       const title = found ? (this.groups.template(found.templateId)?.title[this.lang(step)] ?? '') : '';
@@ -361,7 +360,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   private async sendAsFeedback(step: WaterfallStepContext, text: string): Promise<void> {
     const session = turnSession(step.context);
-    const activity = step.context.activity;
+    const origin = turnOrigin(step.context.activity);
     const understanding = await this.feedback.understand(session.municipality, text, session.language);
     const result = await this.feedback.submit({
       municipality: session.municipality,
@@ -371,9 +370,9 @@ export class FocusGroupDialog extends InterruptibleDialog {
       focusArea: understanding.tag.focusArea,
       tag: understanding.tag,
       topic: understanding.topic,
-      user: { channelId: activity.channelId, userId: activity.from.id },
-      address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
-      sourceKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}:focus`,
+      user: origin.user,
+      address: origin.address,
+      sourceKey: origin.sourceKey(origin.activityId, 'focus'),
     });
     if (result.status === 'stored') await reply(step.context, 'receipt', this.t(step, 'focus.sent', { reference: result.item.reference }));
     else await reply(step.context, 'receipt', this.t(step, 'feedback.queued'));

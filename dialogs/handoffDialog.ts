@@ -1,4 +1,3 @@
-import { TurnContext } from 'botbuilder';
 import {
   ChoiceFactory,
   ChoicePrompt,
@@ -13,9 +12,10 @@ import {
 import { z } from 'zod';
 import type { Guide } from '../src/domain/guide/guide';
 import { isReachable } from '../src/domain/guide/contactRequest';
-import { StoreUnavailableError, type ConversationAddress } from '../src/domain/ports';
+import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { turnOrigin } from '../src/bot/identity';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply } from './reply';
 
@@ -125,7 +125,7 @@ export class HandoffDialog extends InterruptibleDialog {
     const collected = collectedSchema.parse(step.values);
     const session = turnSession(step.context);
     const pack = this.guide.pack(session.municipality);
-    const activity = step.context.activity;
+    const origin = turnOrigin(step.context.activity);
     const unit = this.guide.handoffUnit(session.municipality, collected.topic);
     try {
       const request = await this.guide.requestContact({
@@ -136,9 +136,9 @@ export class HandoffDialog extends InterruptibleDialog {
         question: String(step.result).trim(),
         topic: collected.topic,
         language: session.language,
-        user: { channelId: activity.channelId, userId: activity.from.id },
-        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
-        idempotencyKey: `${activity.channelId}:${activity.conversation.id}:${activity.id ?? ''}`,
+        user: origin.user,
+        address: origin.address,
+        idempotencyKey: origin.sourceKey(origin.activityId),
       });
       await reply(
         step.context,

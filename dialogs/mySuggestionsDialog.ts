@@ -4,6 +4,7 @@ import type { FeedbackService } from '../src/domain/feedback/service';
 import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { turnOrigin } from '../src/bot/identity';
 import { button, choiceCard } from './cards';
 import { reply } from './reply';
 import { plainText } from '../src/domain/text/plain';
@@ -25,9 +26,9 @@ export class MySuggestionsDialog extends ComponentDialog {
     const session = turnSession(step.context);
     const lang = session.language;
     const t = (key: string, vars?: Record<string, string | number>) => this.texts.t(lang, key, vars);
-    const activity = step.context.activity;
+    const origin = turnOrigin(step.context.activity);
     try {
-      const items = await this.feedback.mine(session.municipality, { channelId: activity.channelId, userId: activity.from.id });
+      const items = await this.feedback.mine(session.municipality, origin.user);
       if (items.length === 0) {
         await reply(
           step.context,
@@ -36,7 +37,7 @@ export class MySuggestionsDialog extends ComponentDialog {
         );
         return step.endDialog();
       }
-      const me = `${activity.channelId}:${activity.from.id}`;
+      const me = origin.userKey;
       const lines = items.slice(0, 10).flatMap((item) => {
         const line = t(item.submitter.userKey === me ? 'feedback.mine.line' : 'feedback.mine.supportedLine', {
           reference: item.reference,

@@ -6,6 +6,7 @@ import type { Pack } from '../src/domain/packs/loader';
 import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
+import { turnOrigin } from '../src/bot/identity';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded } from './reply';
 
@@ -41,11 +42,11 @@ export class PrivacyDialog extends InterruptibleDialog {
   }
 
   private subject(step: WaterfallStepContext): Subject {
-    const activity = step.context.activity;
+    const origin = turnOrigin(step.context.activity);
     return {
       municipality: turnSession(step.context).municipality,
-      userKey: `${activity.channelId}:${activity.from.id}`,
-      conversations: [{ channelId: activity.channelId, conversationId: activity.conversation.id }],
+      userKey: origin.userKey,
+      conversations: [origin.conversation],
     };
   }
 

@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import {
   ChoicePrompt,
   ListStyle,
@@ -14,10 +14,10 @@ import { isReachable } from '../src/domain/guide/contactRequest';
 import { MASKED_KINDS, maskPersonalData } from '../src/domain/privacy/mask';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import { feedbackKinds, type FeedbackKind, type SubmitterContact } from '../src/domain/feedback/types';
-import type { ConversationAddress } from '../src/domain/ports';
 import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
 import { markAcknowledged, turnSession } from '../src/bot/bot';
+import { turnOrigin } from '../src/bot/identity';
 import { fold } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
@@ -169,8 +169,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     const choice = chosen(step.result);
     if (choice?.startsWith('support:')) {
       const session = turnSession(step.context);
-      const activity = step.context.activity;
-      const item = await this.feedback.support(session.municipality, choice.slice(8), { channelId: activity.channelId, userId: activity.from.id });
+      const item = await this.feedback.support(session.municipality, choice.slice(8), turnOrigin(step.context.activity).user);
       await reply(step.context, 'supported', this.t(step, 'feedback.supported', { reference: item.reference, supports: item.supports }));
       return step.endDialog();
     }
@@ -255,7 +254,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     const contact: SubmitterContact | undefined = reach ? (reach.includes('@') ? { email: reach } : { phone: reach }) : undefined;
     const session = turnSession(step.context);
     const pack = this.packOf(session.municipality);
-    const activity = step.context.activity;
+    const origin = turnOrigin(step.context.activity);
     try {
       const result = await this.feedback.submit({
         municipality: session.municipality,
@@ -267,12 +266,12 @@ export class SuggestionDialog extends InterruptibleDialog {
         focusArea: state.focusArea,
         tag: state.tag,
         topic: state.topic,
-        user: { channelId: activity.channelId, userId: activity.from.id },
-        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as ConversationAddress,
+        user: origin.user,
+        address: origin.address,
         contact,
         // One item per dialog instance: a retried answer (new activity id) after a turn whose state
         // could not be saved maps to the same item, as does a channel's repeated delivery.
-        sourceKey: `${activity.channelId}:${activity.conversation.id}:suggestion:${instanceOf(step)}`,
+        sourceKey: origin.sourceKey('suggestion', instanceOf(step)),
       });
       if (result.status === 'queued') {
         await reply(step.context, 'receipt', this.t(step, 'feedback.queued'));

@@ -6,14 +6,15 @@ import { createLogger, type Logger } from './log';
 import { createBotAdapter } from './bot/adapter';
 import { createBotRequestHandler } from './bot/processRequest';
 import { ForetagslotsenBot, turnLanguage } from './bot/bot';
-import { LOCAL_CHANNEL_ID } from './bot/localChannel';
+import { createLocalTurns } from './bot/localChannel';
+import { createMessenger, notifier, type Messenger } from './bot/messenger';
 import { createHttpServer, type HealthStatus, type HttpServer } from './server';
 import { createRateLimits } from './rateLimits';
 import { loadDataSet, type DataSet } from './domain/packs/loader';
 import { createTexts, type Texts } from './domain/texts';
 import { createStore } from './store';
 import type { Store } from './store/types';
-import { registerWebChat } from './web';
+import { createLocalConversations, registerWebChat } from './web';
 import { registerStaffWeb } from './web/staff';
 import { createGuide, type Guide } from './domain/guide/guide';
 import { detectCrisis } from './domain/guide/crisis';
@@ -27,12 +28,12 @@ import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
 import { createFileModelCache } from './store/modelCache';
 import type { ModelCache } from './domain/text/classifier';
-import { createAdapterMessenger } from './bot/messenger';
 import { itemSubscribers } from './bot/itemSubscribers';
 import { createEventQueue, type EventQueue } from './domain/events/queue';
 import { itemEventKey, type ItemEvent } from './domain/feedback/events';
 import { createStaffService, type StaffService } from './domain/staff/service';
 import { createStaffTeams } from './bot/staffTeams';
+import { createActorResolver } from './domain/staff/actor';
 import { createFocusGroups, type FocusGroups } from './domain/focusGroups/service';
 import { loadTemplates, type DialogueTemplate } from './domain/focusGroups/template';
 import { createFocusGroupCommands } from './bot/focusGroupCommands';
@@ -78,6 +79,8 @@ export interface AppContext {
   privacy: PrivacyRights;
   bot: ForetagslotsenBot;
   adapter: ReturnType<typeof createBotAdapter>['adapter'];
+  /** Everything the bot sends outside a turn (and to the built-in web chat), by address. */
+  messenger: Messenger;
   http: HttpServer;
   /** Writes suggestions that waited in the outbox (also runs every 30 s and at start). */
   flushOutbox(): Promise<void>;
@@ -130,7 +133,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     (context) => texts.t(turnLanguage(context), 'core.storeDown'),
   );
 
-  const messenger = createAdapterMessenger(adapter, config.bot.appId);
+  const conversations = createLocalConversations(store.backend, logger);
+  const messenger = createMessenger({ adapter, appId: config.bot.appId, local: conversations.delivery });
+  const notify = notifier(messenger);
   // One pipeline for what follows from a change of an item (its card, the submitter's message).
   const events = createEventQueue<ItemEvent>({
     keyOf: itemEventKey,
@@ -146,13 +151,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     texts,
     store,
     now,
-    notify: async (address, text) => {
-      await messenger.send(address, { type: 'message', text });
-    },
+    notify,
     themeName: (theme, language) => themes.name(theme, language),
     events,
     onError: (error, what) => logger.warn({ err: error }, what),
   });
+  const actors = createActorResolver({ staff: store.staff, channels: store.channels, trustTeamMembers: config.staffTeamMembers, now });
   const staffTeams = createStaffTeams({
     data,
     texts,
@@ -161,7 +165,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     channels: store.channels,
     feedbackGet: (municipality, id) => store.feedback.get(municipality, id),
     now,
-    trustTeamMembers: config.staffTeamMembers,
+    actors,
   });
   const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus, modelCache);
   const feedback = createFeedbackService({
@@ -227,7 +231,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     focusGroups: createFocusGroupCommands({
       groups: focusGroups,
-      staff: store.staff,
+      actors,
       texts,
       config,
       focusAreaName: (municipality, id, language) => feedback.focusAreaName(municipality, id)[language],
@@ -255,10 +259,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     processBotRequest: createBotRequestHandler({ adapter, auth, logger, run: (context) => bot.run(context) }),
   });
 
-  const runLocalTurn = async (activity: Partial<Activity>): Promise<void> => {
-    if (activity.channelId !== LOCAL_CHANNEL_ID) throw new Error('runLocalTurn takes local web chat activities only');
-    await adapter.processActivityDirect(auth.localRequestResult(), activity as Activity, (context) => bot.run(context));
-  };
+  const runLocalTurn = createLocalTurns({ adapter, auth, appId: config.bot.appId, local: conversations.delivery, logic: (context) => bot.run(context) });
 
   const webchat = registerWebChat(http.server, {
     config,
@@ -266,12 +267,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     municipalities: new Map([...data.packs].map(([id, pack]) => [id, { name: pack.municipality.name }])),
     texts,
+    conversations,
     runTurn: runLocalTurn,
     now,
     limits,
     isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
-  auth.attachLocalOutbound(webchat.outbound);
   registerStaffWeb(http, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars, version: VERSION });
 
   // Suggestions that waited for the store are written as soon as it answers again.
@@ -353,6 +354,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     privacy,
     bot,
     adapter,
+    messenger,
     http,
     runLocalTurn,
     flushOutbox: flush,

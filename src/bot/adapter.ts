@@ -9,10 +9,17 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  BotFrameworkAuthentication,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { LocalAwareAuthentication } from './localChannel';
 import { wasAcknowledged } from './bot';
 import { StoreUnavailableError } from '../domain/ports';
 
@@ -37,14 +44,88 @@ export class BotCloudAdapter extends CloudAdapter {
   }
 }
 
+/** How many connectors (per service URL, audience and app id) and token clients are kept. */
+const MAX_CACHED_CLIENTS = 64;
+
+/** A small map that forgets its oldest entry past a size (service URLs come from requests). */
+class BoundedCache<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  async get(key: string, create: () => Promise<T>): Promise<T> {
+    const found = this.entries.get(key);
+    if (found !== undefined) return found;
+    const created = await create();
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, created);
+    return created;
+  }
+}
+
+const appIdOf = (claimsIdentity: ClaimsIdentity): string =>
+  claimsIdentity.claims.find((c) => c.type === AuthenticationConstants.AppIdClaim || c.type === AuthenticationConstants.AuthorizedParty)?.value ??
+  claimsIdentity.claims.find((c) => c.type === AuthenticationConstants.AudienceClaim)?.value ??
+  '';
+
+/**
+ * The configured Bot Framework authentication, with its connectors and user token clients built
+ * once per service URL, audience and app id and reused (as botbuilder's BotFrameworkAdapter did)
+ * instead of a new HTTP pipeline on every turn. Their credentials fetch and refresh tokens themselves.
+ */
+export class CachingAuthentication extends BotFrameworkAuthentication {
+  private readonly connectors = new BoundedCache<ConnectorClient>(MAX_CACHED_CLIENTS);
+  private readonly tokenClients = new BoundedCache<UserTokenClient>(MAX_CACHED_CLIENTS);
+
+  constructor(private readonly inner: BotFrameworkAuthentication) {
+    super();
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateRequest(activity, authHeader);
+    if (!result.connectorFactory) return result;
+    return { ...result, connectorFactory: this.cachingFactory(result.connectorFactory, appIdOf(result.claimsIdentity)) };
+  }
+
+  private cachingFactory(inner: ConnectorFactory, appId: string): ConnectorFactory {
+    const connectors = this.connectors;
+    return new (class extends ConnectorFactory {
+      override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return connectors.get(JSON.stringify([serviceUrl, audience ?? '', appId]), () => inner.create(serviceUrl, audience));
+      }
+    })();
+  }
+
+  override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.cachingFactory(this.inner.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity));
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.tokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
+  }
+}
+
 export interface BotAdapter {
   adapter: BotCloudAdapter;
-  auth: LocalAwareAuthentication;
+  auth: CachingAuthentication;
 }
 
 /**
  * The CloudAdapter with Bot Framework authentication from configuration (off when MicrosoftAppId
- * is unset) and the in-process connector for the built-in web chat.
+ * is unset), its connectors reused across turns.
  */
 export function createBotAdapter(
   config: Config,
@@ -61,7 +142,7 @@ export function createBotAdapter(
         MicrosoftAppTenantId: config.bot.tenantId,
       }
     : {};
-  const auth = new LocalAwareAuthentication(new ConfigurationBotFrameworkAuthentication(options), config.bot.appId);
+  const auth = new CachingAuthentication(new ConfigurationBotFrameworkAuthentication(options));
   const adapter = new BotCloudAdapter(auth);
 
   // One turn-error handler: log, apologise, and clear the conversation state so the user is not stuck.

@@ -8,12 +8,11 @@
  */
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
-import { verifiedAadObjectId } from './identity';
+import { turnIdentity, turnOrigin } from './identity';
+import type { ResolveActor } from '../domain/staff/actor';
 import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
 import type { StepResult } from '../domain/focusGroups/results';
 import type { Language } from '../domain/packs/schema';
-import type { ConversationAddress } from '../domain/ports';
-import { canAct, type StaffRepository } from '../domain/staff/types';
 import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
 import { statementClassLabel } from '../domain/staff/labels';
@@ -54,7 +53,8 @@ export function describeResult(result: StepResult, language: Language, texts?: T
 
 export function createFocusGroupCommands(deps: {
   groups: FocusGroups;
-  staff: StaffRepository;
+  /** Who may act (src/domain/staff/actor.ts), the same rule as on the Teams cards. */
+  actors: ResolveActor;
   texts: Texts;
   config: Config;
   /** Focus-area names for the results (not ids). */
@@ -69,12 +69,12 @@ export function createFocusGroupCommands(deps: {
       const session = turnSession(context);
       const language = session.language;
       const t = (key: string, vars?: Record<string, string | number>) => deps.texts.t(language, key, vars);
-      const objectId = verifiedAadObjectId(context);
-      const member = objectId ? await deps.staff.byAadObjectId(objectId) : undefined;
-      if (!member || !canAct(member, session.municipality)) {
+      const resolved = await deps.actors(turnIdentity(context), { municipality: session.municipality, need: 'act' });
+      if (!resolved.ok) {
         await context.sendActivity(t('focus.facilitator.notAllowed'));
         return true;
       }
+      const member = resolved.member;
       if (start) {
         const templates = deps.groups.templates(session.municipality);
         const template = templates.find((tp) => tp.id === start[1]);
@@ -82,13 +82,14 @@ export function createFocusGroupCommands(deps: {
           await context.sendActivity(t('focus.facilitator.templates', { templates: templates.map((tp) => `${tp.id} (${tp.title[language]})`).join(', ') }));
           return true;
         }
+        const origin = turnOrigin(context.activity);
         const created = await deps.groups.start({
           municipality: session.municipality,
           templateId: template.id,
           facilitator: {
-            userKey: `${context.activity.channelId}:${context.activity.from.id}`,
+            userKey: origin.userKey,
             name: member.name,
-            address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress,
+            address: origin.address,
           },
         });
         const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;

@@ -11,7 +11,8 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import { verifiedAadObjectId } from './identity';
+import { turnIdentity, turnOrigin, verifiedAadObjectId } from './identity';
+import type { ResolveActor } from '../domain/staff/actor';
 import { z } from 'zod';
 import type { DataSet } from '../domain/packs/loader';
 import type { FeedbackItem } from '../domain/feedback/types';
@@ -22,8 +23,9 @@ import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
 import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
 import { triageLabel } from '../domain/staff/labels';
-import { canAct, type StaffMember, type StaffRepository, type TeamChannelRepository } from '../domain/staff/types';
+import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import { staffCard, TRIAGE_VERB } from './staffCard';
+import type { Messenger } from './messenger';
 import { turnSession } from './bot';
 
 const REGISTER = /^(?:registrera kanal|register channel)\s+(\S+)(?:\s+(\S+))?\s*$/;
@@ -49,8 +51,8 @@ export interface StaffTeamsDeps {
   channels: TeamChannelRepository;
   feedbackGet(municipality: string, id: string): Promise<FeedbackItem | undefined>;
   now: () => Date;
-  /** Let members of a registered team channel act (Teams only shows the card to the team's members). */
-  trustTeamMembers: boolean;
+  /** Who may act (src/domain/staff/actor.ts: staff members, and trusted members of a registered team). */
+  actors: ResolveActor;
 }
 
 export interface StaffTeams {
@@ -92,29 +94,6 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       banner,
     });
   };
-  const member = async (context: TurnContext): Promise<StaffMember | undefined> => {
-    const objectId = verifiedAadObjectId(context);
-    return objectId ? deps.staffMembers.byAadObjectId(objectId) : undefined;
-  };
-  /** A member of the Teams team whose channel is registered for this municipality (when trusted). */
-  const teamMember = async (context: TurnContext, municipality: string): Promise<StaffMember | undefined> => {
-    const objectId = verifiedAadObjectId(context);
-    const teamId = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-    if (!deps.trustTeamMembers || !objectId || !teamId || context.activity.channelId !== 'msteams') return undefined;
-    const channels = await deps.channels.list(municipality);
-    const registered = channels.some((c) => (c.address as { teamId?: unknown }).teamId === teamId);
-    if (!registered) return undefined;
-    return {
-      id: `teams:${objectId}`,
-      name: context.activity.from.name ?? objectId,
-      role: 'handler',
-      municipalities: [municipality],
-      teams: [],
-      aadObjectId: objectId,
-      createdAt: deps.now().toISOString(),
-    };
-  };
-
   return {
     async command(context) {
       const text = fold(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim();
@@ -123,8 +102,8 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
       const session = turnSession(context);
       const municipality = match[2] && deps.data.packs.has(match[2]) ? match[2] : session.municipality;
       const pack = deps.staff.pack(municipality);
-      const actor = await member(context);
-      if (!actor || !canAct(actor, municipality)) {
+      const resolved = await deps.actors(turnIdentity(context), { municipality, need: 'act' });
+      if (!resolved.ok) {
         await context.sendActivity(
           deps.texts.t('sv', 'staff.notAllowed', { municipality: pack.municipality.name, aadObjectId: verifiedAadObjectId(context) ?? '–' }),
         );
@@ -141,11 +120,11 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
         municipality,
         team: team.id,
         address: {
-          ...(JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as ConversationAddress),
+          ...turnOrigin(context.activity).address,
           // The Teams team the channel belongs to: its members may act on the cards (STAFF_TEAM_MEMBERS).
           teamId: (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id ?? null,
         },
-        registeredBy: actor.id,
+        registeredBy: resolved.member.id,
         registeredAt: deps.now().toISOString(),
       });
       await context.sendActivity(deps.texts.t('sv', 'staff.channel.registered', { team: team.name.sv, municipality: pack.municipality.name }));
@@ -161,8 +140,8 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
         return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'the card data is not valid' } };
       }
       const input = parsed.data;
-      const actor = (await member(context)) ?? (await teamMember(context, input.municipality));
-      if (!actor || !canAct(actor, input.municipality)) {
+      const resolved = await deps.actors(turnIdentity(context), { municipality: input.municipality, need: 'act' });
+      if (!resolved.ok) {
         // 403 for Teams; the card is left as it was for everyone else.
         return {
           statusCode: 403,
@@ -195,7 +174,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
           break;
       }
       try {
-        const updated = await deps.staff.act(actor, input.municipality, input.itemId, action);
+        const updated = await deps.staff.act(resolved.member, input.municipality, input.itemId, action);
         const labels = { pack: deps.staff.pack(input.municipality), texts: deps.texts, language: 'sv' as const, names: {}, topics };
         return cardResponse(await card(updated, { text: deps.texts.t('sv', 'staff.card.done', { what: triageLabel(input.action, labels) }), kind: 'good' }));
       } catch (error) {

@@ -6,19 +6,21 @@
  *                                  activities, token refresh, WebSocket stream), so Web Chat's standard
  *                                  DirectLine client talks to it unchanged.
  * The bot's replies and its later messages (a staff answer, a status change) reach the page through
- * the local channel's connector (LocalOutbound): stored in the transcript and pushed to open streams.
+ * the local conversations' delivery (LocalDelivery, used by local turns and the Messenger): stored
+ * in the transcript and pushed to open streams.
  * With DIRECT_LINE_SECRET set, the page uses Azure Direct Line instead, with a token from this server.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Activity } from 'botbuilder';
+import type { Activity, ChannelAccount } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { repoRoot, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
-import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalOutbound } from '../bot/localChannel';
+import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalDelivery } from '../bot/localChannel';
+import type { DocumentBackend } from '../store/documents';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
 import { Transcripts, maskedUserActivity } from './activities';
@@ -35,6 +37,8 @@ export interface WebChatOptions {
   municipalities: Map<string, { name: string }>;
   /** The page's texts (data/texts/{sv,en}/web.json). */
   texts: Texts;
+  /** The conversations' transcripts, open streams and the delivery to them (createLocalConversations). */
+  conversations: LocalConversations;
   /** Runs an activity of the local channel through the bot. */
   runTurn(activity: Partial<Activity>): Promise<void>;
   now?: () => Date;
@@ -44,13 +48,12 @@ export interface WebChatOptions {
 }
 
 export interface WebChat {
-  outbound: LocalOutbound;
   /** Open WebSocket streams (for tests and health). */
   openStreams(conversationId?: string): number;
   close(): Promise<void>;
 }
 
-const BOT_ACCOUNT = { id: 'foretagslotsen', name: 'Företagslotsen', role: 'bot' as const };
+const BOT_ACCOUNT: ChannelAccount = { id: 'foretagslotsen', name: 'Företagslotsen', role: 'bot' };
 const MAX_TEXT = 4000;
 
 const postedActivity = z
@@ -81,10 +84,10 @@ const languageOfLocale = (locale: string | undefined): 'sv' | 'en' | undefined =
   locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('sv') ? 'sv' : undefined;
 
 /**
- * A proactive message (a staff answer, a status change) "replies" to the continuation event the
- * adapter made up for it, which is never in the transcript. Web Chat holds an activity whose
- * replyToId it has not seen for up to 5 seconds before rendering it, so such a replyToId is
- * dropped; replies to activities of the conversation keep theirs.
+ * An activity sent to the page may "reply" to one that is not in the transcript (a proactive
+ * message made in a turn of its own, such as the adapter's continuation event). Web Chat holds an
+ * activity whose replyToId it has not seen for up to 5 seconds before rendering it, so such a
+ * replyToId is dropped; replies to activities of the conversation keep theirs.
  */
 export function withoutDanglingReply(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
   if (!activity.replyToId || Transcripts.isActivityOf(conversationId, activity.replyToId)) return activity;
@@ -105,10 +108,52 @@ function baseUrl(req: Request, config: Config): string {
   return `${proto}://${host}`;
 }
 
+/** The built-in web chat's conversations: their transcripts, the open pages' streams, and the delivery to both. */
+export interface LocalConversations {
+  transcripts: Transcripts;
+  streams: ActivityStreams;
+  /** What local turns and the Messenger hand the bot's activities to. */
+  delivery: LocalDelivery;
+}
+
+export function createLocalConversations(backend: DocumentBackend, logger: Logger): LocalConversations {
+  const transcripts = new Transcripts(backend);
+  const streams = new ActivityStreams(logger);
+  const delivery: LocalDelivery = {
+    async send(conversationId, activity) {
+      if (activity.type === 'typing') {
+        // Typing is shown, not kept: pushed with an id of its own, outside the transcript.
+        const id = `${conversationId}|typing-${randomBytes(4).toString('hex')}`;
+        streams.push(conversationId, { activities: [{ ...withoutTimestamps(activity), id }], watermark: '' }, undefined);
+        return id;
+      }
+      const { activity: stored, ordinal } = await transcripts.append(conversationId, {
+        ...withoutDanglingReply(conversationId, activity),
+        from: activity.from ?? BOT_ACCOUNT,
+      });
+      streams.push(conversationId, { activities: [stored], watermark: String(ordinal) }, ordinal);
+      return stored.id;
+    },
+    async update(conversationId, activityId, activity) {
+      const stored = await transcripts.update(conversationId, activityId, { ...activity, from: activity.from ?? BOT_ACCOUNT });
+      if (stored) streams.push(conversationId, { activities: [stored], watermark: '' }, undefined);
+    },
+    async remove(conversationId, activityId) {
+      await transcripts.update(conversationId, activityId, { type: 'messageDelete', from: BOT_ACCOUNT });
+    },
+  };
+  return { transcripts, streams, delivery };
+}
+
+/** A typing activity as Direct Line sends it (its dates as strings). */
+function withoutTimestamps(activity: Partial<Activity>): Omit<Partial<Activity>, 'timestamp' | 'localTimestamp' | 'expiration'> {
+  const { timestamp: _timestamp, localTimestamp: _local, expiration: _expiration, ...rest } = activity;
+  return rest;
+}
+
 export function registerWebChat(server: Server, options: WebChatOptions): WebChat {
   const { config, logger, store } = options;
-  const transcripts = new Transcripts(store.backend);
-  const streams = new ActivityStreams(logger);
+  const { transcripts, streams } = options.conversations;
   let signer: Promise<TokenSigner> | undefined;
   const getSigner = (): Promise<TokenSigner> => {
     if (!signer) {
@@ -145,36 +190,13 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     return check.claims;
   };
 
-  const outbound: LocalOutbound = {
-    async send(conversationId, activity) {
-      if (activity.type === 'typing') {
-        const id = `${conversationId}|typing-${randomBytes(4).toString('hex')}`;
-        streams.push(conversationId, { activities: [{ ...activity, id } as never], watermark: '' }, undefined);
-        return id;
-      }
-      const { activity: stored, ordinal } = await transcripts.append(conversationId, {
-        ...withoutDanglingReply(conversationId, activity),
-        from: activity.from ?? BOT_ACCOUNT,
-      });
-      streams.push(conversationId, { activities: [stored], watermark: String(ordinal) }, ordinal);
-      return stored.id;
-    },
-    async update(conversationId, activityId, activity) {
-      const stored = await transcripts.update(conversationId, activityId, activity);
-      if (stored) streams.push(conversationId, { activities: [stored], watermark: '' }, undefined);
-    },
-    async remove(conversationId, activityId) {
-      await transcripts.update(conversationId, activityId, { type: 'messageDelete' as Activity['type'], from: BOT_ACCOUNT });
-    },
-  };
-
   const turnActivity = (claims: TokenClaims, activity: Partial<Activity>): Partial<Activity> => ({
     ...activity,
     channelId: LOCAL_CHANNEL_ID,
     serviceUrl: LOCAL_SERVICE_URL,
-    conversation: { id: claims.conv } as Activity['conversation'],
-    from: { id: claims.uid, name: activity.from?.name, role: 'user' } as Activity['from'],
-    recipient: BOT_ACCOUNT as Activity['recipient'],
+    conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: claims.uid, name: activity.from?.name ?? '', role: 'user' },
+    recipient: BOT_ACCOUNT,
     channelData: { ...(activity.channelData as Record<string, unknown> | undefined), municipality: claims.mun },
     timestamp: new Date(),
   });
@@ -287,14 +309,14 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
       if (isNew) {
         await store.kv.write({ [startedKey(claims.conv)]: { at: new Date().toISOString(), eTag: '*' } });
-        const user = { id: claims.uid, role: 'user' } as Activity['from'];
+        const user: ChannelAccount = { id: claims.uid, name: '', role: 'user' };
         await options.runTurn(
           turnActivity(claims, {
             type: 'conversationUpdate',
-            membersAdded: [BOT_ACCOUNT as Activity['from'], user],
+            membersAdded: [BOT_ACCOUNT, user],
             // The welcome comes in the page's language.
             locale: claims.lang === 'en' ? 'en-US' : claims.lang === 'sv' ? 'sv-SE' : undefined,
-          } as Partial<Activity>),
+          }),
         );
       }
     } catch (error) {
@@ -385,7 +407,6 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   });
 
   return {
-    outbound,
     openStreams: (conversationId) => streams.openStreams(conversationId),
     close: () => streams.close(),
   };

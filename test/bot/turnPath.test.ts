@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { buttonValueSchema, parseButtonValue } from '../../dialogs/buttons';
-import { LocalAwareAuthentication, LOCAL_SERVICE_URL } from '../../src/bot/localChannel';
+import { CachingAuthentication } from '../../src/bot/adapter';
 import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
 import type { DocumentBackend, DocumentCollection } from '../../src/store/documents';
@@ -32,7 +32,7 @@ describe('connectors', () => {
     ({ type: 'message', channelId: 'emulator', serviceUrl, conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'b' } }) as Activity;
 
   it('builds one connector per service URL and reuses it on later turns (no HTTP pipeline per turn)', async () => {
-    const auth = new LocalAwareAuthentication(new ConfigurationBotFrameworkAuthentication({}), undefined);
+    const auth = new CachingAuthentication(new ConfigurationBotFrameworkAuthentication({}));
     const create = async (serviceUrl: string) => {
       const result = await auth.authenticateRequest(activity(serviceUrl), '');
       return result.connectorFactory!.create(serviceUrl, result.audience);
@@ -42,13 +42,6 @@ describe('connectors', () => {
     expect(await create('http://127.0.0.1:10/')).not.toBe(a);
     const result = await auth.authenticateRequest(activity('http://127.0.0.1:9/'), '');
     expect(await auth.createUserTokenClient(result.claimsIdentity)).toBe(await auth.createUserTokenClient(result.claimsIdentity));
-  });
-
-  it('uses one in-process connector for the built-in web chat', async () => {
-    const auth = new LocalAwareAuthentication(new ConfigurationBotFrameworkAuthentication({}), undefined);
-    auth.attachLocalOutbound({ send: async () => 'id', update: async () => undefined, remove: async () => undefined });
-    const factory = auth.localRequestResult().connectorFactory!;
-    expect(await factory.create(LOCAL_SERVICE_URL)).toBe(await factory.create(LOCAL_SERVICE_URL));
   });
 });
 

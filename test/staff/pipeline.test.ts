@@ -13,7 +13,8 @@ import { createStaffService, type StaffService } from '../../src/domain/staff/se
 import type { StaffMember } from '../../src/domain/staff/types';
 import { createTexts } from '../../src/domain/texts';
 import { itemSubscribers } from '../../src/bot/itemSubscribers';
-import { createAdapterMessenger, type Messenger } from '../../src/bot/messenger';
+import type { Messenger } from '../../src/bot/messenger';
+import { createActorResolver } from '../../src/domain/staff/actor';
 import { createStaffTeams } from '../../src/bot/staffTeams';
 import { createSqliteBackend } from '../../src/store/sqlite';
 import { storeOver } from '../../src/store/repositories';
@@ -111,7 +112,7 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
       channels: store.channels,
       feedbackGet: (municipality, id) => store.feedback.get(municipality, id),
       now,
-      trustTeamMembers: false,
+      actors: createActorResolver({ staff: store.staff, channels: store.channels, trustTeamMembers: false, now }),
     });
     for (const subscriber of itemSubscribers({ messenger, texts, feedback: store.feedback, channels: store.channels, cardActivity: (item) => teams.cardActivity(item), now })) {
       events.subscribe(subscriber);
@@ -269,7 +270,7 @@ describe('the adapter Messenger', () => {
   it('rejects when the channel cannot be reached (so the pipeline retries), where the turn-error handler would only log it', async () => {
     const t = await startTestApp();
     try {
-      const messenger = createAdapterMessenger(t.app.adapter, undefined);
+      const messenger = t.app.messenger;
       const unreachable: ConversationAddress = { channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', conversation: { id: 'gone' }, bot: { id: 'bot' } };
       await expect(messenger.send(unreachable, { type: 'message', text: 'hej' })).rejects.toThrow();
       await expect(messenger.update(unreachable, 'some-activity', { type: 'message', text: 'hej' })).rejects.toThrow();

@@ -45,17 +45,14 @@ describe.skipIf(!chromiumAvailable)('web chat in Chromium', () => {
     expect(resumed).toEqual({ conversationId, resumed: true });
     await page.getByText('ska öppna pizzeria, vad behöver jag?').first().waitFor();
 
-    await t.app.adapter.continueConversationAsync(
-      '',
+    await t.app.messenger.send(
       {
         channelId: 'webchat-local',
         serviceUrl: 'https://local.foretagslotsen.invalid/',
         conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
         bot: { id: 'foretagslotsen', name: 'Företagslotsen' },
       },
-      async (turn) => {
-        await turn.sendActivity('Svar från näringslivskontoret: vi ringer dig i morgon.');
-      },
+      { type: 'message', text: 'Svar från näringslivskontoret: vi ringer dig i morgon.' },
     );
     await page.getByText('Svar från näringslivskontoret: vi ringer dig i morgon.').first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(shots, 'webchat-proactive.png'), fullPage: true });

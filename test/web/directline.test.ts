@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationReference } from 'botbuilder';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { Client, cardText, fromBot, type Activity } from '../helpers/directLine';
 
@@ -59,22 +58,35 @@ describe('web chat over the local Direct Line', () => {
     again.close();
   });
 
-  it('pushes a message the bot sends later on its own (proactive) to the open page', async () => {
+  it('pushes a message the bot sends later on its own (proactive) to the open page, through the Messenger', async () => {
     const client = await Client.open(t.url);
     await client.start();
     await client.waitFor((a) => fromBot(a));
-    const reference: Partial<ConversationReference> = {
+    // The address as a dialog keeps it (a conversation reference of a local turn, as plain JSON).
+    const address = {
       channelId: 'webchat-local',
       serviceUrl: 'https://local.foretagslotsen.invalid/',
-      conversation: { id: client.session.conversationId, isGroup: false, conversationType: 'personal', name: '' },
-      user: { id: client.session.userId, name: '' },
+      conversation: { id: client.session.conversationId },
+      user: { id: client.session.userId },
       bot: { id: 'foretagslotsen', name: 'Företagslotsen' },
     };
-    await t.app.adapter.continueConversationAsync('', reference, async (context) => {
-      await context.sendActivity('Ditt förslag MORA-2026-000001 är nu under behandling.');
-    });
-    await client.waitFor((a) => a.text === 'Ditt förslag MORA-2026-000001 är nu under behandling.');
+    const id = await t.app.messenger.send(address, { type: 'message', text: 'Ditt förslag MORA-2026-000001 är nu under behandling.' });
+    const pushed = await client.waitFor((a) => a.text === 'Ditt förslag MORA-2026-000001 är nu under behandling.');
+    expect(pushed.id).toBe(id);
+    expect(fromBot(pushed)).toBe(true);
+    // Kept in the transcript too: a page opened later gets it.
+    const history = await fetch(`${client.session.domain}/conversations/${client.session.conversationId}/activities`, { headers: client.headers() });
+    const { activities } = (await history.json()) as { activities: Activity[] };
+    expect(activities.map((a) => a.id)).toContain(id);
+
+    await t.app.messenger.update(address, id ?? '', { type: 'message', text: 'Ditt förslag MORA-2026-000001 är nu besvarat.' });
+    const replaced = await client.waitFor((a) => a.text === 'Ditt förslag MORA-2026-000001 är nu besvarat.');
+    expect(replaced.id).toBe(id);
     client.close();
+  });
+
+  it('a proactive message to a conversation that is not a conversation reference is refused, not sent anywhere', async () => {
+    await expect(t.app.messenger.send({ channelId: 'webchat-local' }, { type: 'message', text: 'x' })).rejects.toThrow(/not a conversation address/);
   });
 
   it('rejects missing, forged and foreign tokens, and bad activities, with clear errors', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TurnContext, type Activity } from 'botbuilder';
-import { createNotifier } from '../../src/bot/notify';
+import { notifier } from '../../src/bot/messenger';
 import type { ConversationAddress } from '../../src/domain/ports';
 import { chromiumAvailable, launchChromium, screenshotDir } from '../helpers/browser';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -241,7 +241,7 @@ describe.skipIf(!chromiumAvailable)('the web chat page', () => {
         });
         Object.defineProperty(window, '__rendered', { value: done, configurable: true });
       }, text);
-      await createNotifier(t.app.adapter, undefined)(address, text);
+      await notifier(t.app.messenger)(address, text);
       const renderedAt = await page.evaluate(() => (window as unknown as { __rendered: Promise<number> }).__rendered);
       const pushedAt = await page.evaluate(
         (wanted) => (window as unknown as { __frames: Array<{ at: number; data: string }> }).__frames.find((f) => f.data.includes(wanted))?.at,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TurnContext, type Activity as BotActivity } from 'botbuilder';
-import { createNotifier } from '../../src/bot/notify';
+import { notifier } from '../../src/bot/messenger';
 import type { ConversationAddress } from '../../src/domain/ports';
 import { chooseEncoding } from '../../src/web/page';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -125,7 +125,7 @@ describe('web chat page and assets over HTTP', () => {
 
     const echo = (await client.waitFor((a) => a.id === id)) as unknown as BotActivity;
     const address = JSON.parse(JSON.stringify(TurnContext.getConversationReference({ ...echo, channelId: 'webchat-local', serviceUrl: 'https://local.foretagslotsen.invalid/' }))) as ConversationAddress;
-    await createNotifier(t.app.adapter, undefined)(address, 'Ditt ärende är mottaget.');
+    await notifier(t.app.messenger)(address, 'Ditt ärende är mottaget.');
     const pushed = (await client.waitFor((a) => a.text === 'Ditt ärende är mottaget.')) as { replyToId?: string };
     expect(pushed.replyToId).toBeUndefined();
     client.close();
