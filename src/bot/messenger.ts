@@ -5,7 +5,7 @@
  * the page (its transcript and open streams); every other channel's through the adapter
  * (continueConversationAsync, then sendActivity or updateActivity), with its own connector.
  */
-import type { Activity, CloudAdapter, ConversationAccount, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationAccount, ConversationReference, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationAddress } from '../domain/ports';
 import { isLocalAddress, type LocalDelivery } from './localChannel';
@@ -90,15 +90,28 @@ export interface MessengerOptions {
 export function createMessenger(options: MessengerOptions): Messenger {
   const { adapter, local } = options;
   const appId = options.appId ?? '';
+  /**
+   * A proactive turn whose failure reaches the caller: the adapter's turn-error handler would only
+   * log it, and the item pipeline retries what fails.
+   */
+  const proactive = async <T>(reference: Partial<ConversationReference>, work: (context: TurnContext) => Promise<T>): Promise<T> => {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      try {
+        outcome = { ok: true, value: await work(context) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    });
+    if (!outcome) throw new Error('the proactive turn did not run');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  };
   return {
     async send(address, activity) {
       const reference = conversationReference(address);
       if (isLocalAddress(reference)) return local.send(reference.conversation?.id ?? '', activity);
-      let id: string | undefined;
-      await adapter.continueConversationAsync(appId, reference, async (context) => {
-        id = (await context.sendActivity(activity))?.id || undefined;
-      });
-      return id;
+      return proactive(reference, async (context) => (await context.sendActivity(activity))?.id || undefined);
     },
     async update(address, activityId, activity) {
       const reference = conversationReference(address);
@@ -106,7 +119,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
         await local.update(reference.conversation?.id ?? '', activityId, activity);
         return;
       }
-      await adapter.continueConversationAsync(appId, reference, async (context) => {
+      await proactive(reference, async (context) => {
         await context.updateActivity({ ...activity, id: activityId });
       });
     },

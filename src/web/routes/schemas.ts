@@ -15,7 +15,7 @@ const history = z.object({
   to: z.string().optional(),
   note: z.string().optional(),
 });
-const assignment = z.object({ team: z.string(), reason: z.string(), at: z.string() });
+const assignment = z.object({ team: z.string(), reason: z.string(), at: z.string(), dueAt: z.string().optional() });
 
 const handling = {
   sourceKey: z.string(),
