@@ -23,6 +23,8 @@ describe('the shared theme layer', () => {
       expect(pack.themeMap?.map.map((e) => e.theme).sort(), pack.id).toEqual(themeIds);
       const areas = new Set(pack.focusAreas.map((a) => a.id));
       for (const entry of pack.themeMap?.map ?? []) for (const a of entry.areas) expect(areas.has(a.area), `${pack.id} ${entry.theme}`).toBe(true);
+      for (const entry of pack.themeMap?.map ?? []) for (const r of entry.rules) expect(areas.has(r.area), `${pack.id} ${entry.theme} ${r.pattern}`).toBe(true);
+      for (const n of pack.themeMap?.named ?? []) expect(areas.has(n.area), `${pack.id} named ${n.pattern}`).toBe(true);
     }
   });
 
@@ -109,6 +111,18 @@ describe('the shared theme layer', () => {
       { theme: 't3', probability: 0.2 },
     ];
     expect(Object.fromEntries(map.areas(themes, 'any text'))).toEqual({ a1: 0.4, a2: 0.3, a3: 0.2 });
+  });
+
+  it('a text that names what the strategy places (Forum Mora, Moraspåret) leans to that area whatever its theme', () => {
+    const data = testData();
+    const map = compileThemeMap(data.packs.get('mora')!.themeMap!);
+    // Tourism goes to networks-development in Mora and has no split rule of its own.
+    const areas = (text: string) => [...map.areas([{ theme: 'tourism-events', probability: 0.4 }], text)].sort((a, b) => b[1] - a[1]).map(([area]) => area);
+    expect(areas('Fler evenemang i byarna på sommaren')[0]).toBe('mora.networks-development');
+    expect(areas('Forum Mora borde hållas på kvällstid också')[0]).toBe('mora.business-contacts');
+    expect(areas('moraspaaret borde ta med sma foretag')[0]).toBe('mora.competence');
+    const tagger = taggerForPack(data.packs.get('mora')!, layer());
+    expect(tagger.tag('Hur anmäler man sig till nästa Forum Mora? Vi har flera frågor om skyltar och tillstånd.').focusArea).toBe('mora.business-contacts');
   });
 
   it("a theme's cue (words of its definition) raises it beside a subject the text is also about", () => {

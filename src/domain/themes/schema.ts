@@ -84,12 +84,25 @@ export const themeMapEntry = z
   .strict();
 export type ThemeMapEntry = z.infer<typeof themeMapEntry>;
 
+/**
+ * Something the strategy names and places (an initiative, a partner, a meeting form: "Forum Mora",
+ * "Moraspåret", "evenemangslots"): a text that names it leans to that area whatever its theme.
+ */
+export const namedInStrategy = z
+  .object({
+    pattern: foldedPattern,
+    area: id,
+    source: z.string().min(10),
+  })
+  .strict();
+
 export const themeMapFile = z
   .object({
     about: z.string().optional(),
     /** Weight of the theme layer against the pack's own examples (0..1). */
     themeWeight: z.number().min(0).max(1).optional(),
     map: z.array(themeMapEntry).min(1),
+    named: z.array(namedInStrategy).default([]),
   })
   .strict();
 export type ThemeMap = z.infer<typeof themeMapFile>;
