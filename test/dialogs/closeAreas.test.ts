@@ -11,9 +11,9 @@ afterAll(async () => {
 });
 
 describe('suggestion dialog: two focus areas the tagger cannot tell apart', () => {
-  // A fee for a building permit (the municipality's service) and a road to the plot (planning):
-  // the tagger's two best areas for Mora are within its "close" ratio.
-  const TEXT = 'Avgiften för bygglovet var för hög och vägen till tomten är dålig';
+  // A fee for a building permit (the municipality's service) and a road and street lights to the
+  // plot (planning): the tagger's two best areas for Mora are within its "close" ratio.
+  const TEXT = 'Avgiften för bygglovet var för hög, och vägen och gatubelysningen till tomten är dålig';
 
   it('offers both areas, and the one the user picks is stored', async () => {
     const tag = t.app.feedback.tagger('mora').tag(TEXT);

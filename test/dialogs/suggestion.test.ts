@@ -150,7 +150,8 @@ describe('suggestion dialog ("Gör Mora bättre")', () => {
   it('handles a channel delivering the final activity twice: one item, one receipt', async () => {
     const chat = new Conversation(app, { userId: 'u-dup' });
     await chat.say({ value: { action: 'feedback' } });
-    await chat.say('Skyltningen till handelsområdet Noret är otydlig för besökare som kommer söderifrån');
+    // One clear focus area (planning), so the dialog asks to confirm it rather than to choose between two.
+    await chat.say('Vägen in till handelsområdet Noret behöver breddas, lastbilarna kommer inte fram');
     await chat.say('Förslag');
     await chat.say('Ja, det stämmer');
     await chat.say('Hoppa över');

@@ -56,7 +56,9 @@ describe('staff follow-through', () => {
     expect(retrained.corrections).toBe(3);
     const after = t.app.feedback.tagger('mora').tag(probe);
     const p = (tag: typeof before) => tag.ranked.find((r) => r.focusArea === target)?.confidence ?? 0;
-    expect(p(after)).toBeGreaterThan(p(before) + 0.2);
+    // Beside the theme layer the pack classifier's say is tempered (tagger OWN_TEMPER), so three
+    // re-tags move the area by less than they would alone; they still decide it.
+    expect(p(after)).toBeGreaterThan(p(before) + 0.15);
     expect(after.focusArea).toBe(target);
   });
 

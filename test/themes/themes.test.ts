@@ -23,6 +23,8 @@ describe('the shared theme layer', () => {
       expect(pack.themeMap?.map.map((e) => e.theme).sort(), pack.id).toEqual(themeIds);
       const areas = new Set(pack.focusAreas.map((a) => a.id));
       for (const entry of pack.themeMap?.map ?? []) for (const a of entry.areas) expect(areas.has(a.area), `${pack.id} ${entry.theme}`).toBe(true);
+      for (const entry of pack.themeMap?.map ?? []) for (const r of entry.rules) expect(areas.has(r.area), `${pack.id} ${entry.theme} ${r.pattern}`).toBe(true);
+      for (const n of pack.themeMap?.named ?? []) expect(areas.has(n.area), `${pack.id} named ${n.pattern}`).toBe(true);
     }
   });
 
@@ -74,6 +76,72 @@ describe('the shared theme layer', () => {
       ['a', 0.5],
       ['b', 0.5],
     ]);
+  });
+
+  it('follows what each strategy puts where when a theme splits (split rules on folded sv, sv-ascii and en stems)', () => {
+    const data = testData();
+    const top = (pack: string, theme: string, text: string) => {
+      const map = compileThemeMap(data.packs.get(pack)!.themeMap!);
+      return [...map.areas([{ theme, probability: 1 }], text)].sort((a, b) => b[1] - a[1])[0]?.[0];
+    };
+    // Borlänge 6.5: the logistics hub and the freight and passenger corridors; 6.4: the town centre.
+    expect(top('borlange', 'transport', 'Järnvägen för godstrafik norrut behöver mer kapacitet')).toBe('borlange.sustainable-development');
+    expect(top('borlange', 'transport', 'Parkeringen i centrum ar for dyr')).toBe('borlange.establishment-attractiveness');
+    expect(top('borlange', 'land-premises', 'Prepare land near the rail yard for logistics companies')).toBe('borlange.sustainable-development');
+    // 6.5 tourism and events, 6.3 the event guide (evenemangslots), 6.5 cultural and creative industries.
+    expect(top('borlange', 'tourism-events', 'Fler cykeltävlingar på sommaren skulle fylla hotellen')).toBe('borlange.sustainable-development');
+    expect(top('borlange', 'tourism-events', 'Evenemangslotsen hjälpte oss med alla tillstånd')).toBe('borlange.enabler');
+    expect(top('borlange', 'culture-creative', 'Studios and sound engineers need support to run their businesses')).toBe('borlange.sustainable-development');
+    // Hedemora: company networks are "nätverksbyggande" (business conditions); working together with associations is dialogue.
+    expect(top('hedemora', 'networks', 'Starta ett natverk dar vi nya foretagare kan utbyta erfarenheter')).toBe('hedemora.business-conditions');
+    expect(top('hedemora', 'networks', 'Föreningarna och företagen borde samarbeta mer med kommunen')).toBe('hedemora.dialogue');
+    expect(top('hedemora', 'service-contact', 'I want the officer to look for a solution together with me')).toBe('hedemora.dialogue');
+    // Mora: the skills council is Kompetensförsörjning, not a meeting place of its own.
+    expect(top('mora', 'networks', 'Kompetensrådet borde träffas oftare')).toBe('mora.competence');
+  });
+
+  it('only the three best themes go through the map, with their own weight', () => {
+    const map = compileThemeMap({
+      map: ['t1', 't2', 't3', 't4'].map((theme, i) => ({ theme, areas: [{ area: `a${i + 1}`, weight: 1 }], rules: [], source: 'a test map, not a strategy' })),
+    });
+    const themes = [
+      { theme: 't4', probability: 0.1 },
+      { theme: 't1', probability: 0.4 },
+      { theme: 't2', probability: 0.3 },
+      { theme: 't3', probability: 0.2 },
+    ];
+    expect(Object.fromEntries(map.areas(themes, 'any text'))).toEqual({ a1: 0.4, a2: 0.3, a3: 0.2 });
+  });
+
+  it('a text that names what the strategy places (Forum Mora, Moraspåret) leans to that area whatever its theme', () => {
+    const data = testData();
+    const map = compileThemeMap(data.packs.get('mora')!.themeMap!);
+    // Tourism goes to networks-development in Mora and has no split rule of its own.
+    const areas = (text: string) => [...map.areas([{ theme: 'tourism-events', probability: 0.4 }], text)].sort((a, b) => b[1] - a[1]).map(([area]) => area);
+    expect(areas('Fler evenemang i byarna på sommaren')[0]).toBe('mora.networks-development');
+    expect(areas('Forum Mora borde hållas på kvällstid också')[0]).toBe('mora.business-contacts');
+    expect(areas('moraspaaret borde ta med sma foretag')[0]).toBe('mora.competence');
+    const tagger = taggerForPack(data.packs.get('mora')!, layer());
+    expect(tagger.tag('Hur anmäler man sig till nästa Forum Mora? Vi har flera frågor om skyltar och tillstånd.').focusArea).toBe('mora.business-contacts');
+  });
+
+  it("a theme's cue (words of its definition) raises it beside a subject the text is also about", () => {
+    const data = testData();
+    // Being asked before a decision (consultation) about deliveries in the pedestrian street.
+    const text = 'Bjud in oss handlare innan ni bestämmer nya regler för varuleveranser på gågatan.';
+    expect(layer().classify(text)[0]?.theme).toBe('consultation');
+    // Mora's action plan: "Bjuda in företag till tidig dialog" – the companies' contacts with the municipality.
+    // (Without the cue the classifier hears only the street: streets-public-space, and Mora's planning area.)
+    expect(taggerForPack(data.packs.get('mora')!, layer()).tag(text).focusArea).toBe('mora.business-contacts');
+  });
+
+  it('a theme cue that is not a regular expression is reported with its field', () => {
+    const dir = copyOfData();
+    const file = join(dir, 'themes.json');
+    const themes = JSON.parse(readFileSync(file, 'utf8')) as { themes: Array<{ cues?: string[] }> };
+    themes.themes[0]!.cues = ['(unclosed'];
+    writeFileSync(file, JSON.stringify(themes));
+    expect(problemsOf(dir).map((p) => `${p.file} ${p.field}`)).toContain('themes.json themes[0].cues[0]');
   });
 
   it('says when the two best areas are close, and names the themes', () => {

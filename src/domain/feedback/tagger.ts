@@ -36,6 +36,13 @@ const SECONDARY_RATIO = 0.35;
 /** The two best areas are "close" (the user is offered both) above this ratio. */
 const CLOSE_RATIO = 0.75;
 const TAGGER_NGRAM_WEIGHT = 1;
+/**
+ * The pack's classifier is sure of itself on texts like its examples and overconfident on others;
+ * beside the theme layer its probabilities are tempered (p^0.5, normalised again) so that a sure
+ * theme can outvote it. Chosen with THEME_TOP_K by cross-validation over the packs' examples and
+ * the dev sets (npm run eval -- tagging DIR --cv).
+ */
+export const OWN_TEMPER = 0.5;
 
 /** A staff member's re-tag: the text and the focus area it really belongs to. */
 export interface Correction {
@@ -67,8 +74,9 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
         area.name.en,
         area.description.sv,
         area.description.en,
-        // Staff corrections count twice: they are real suggestions from this municipality.
-        ...(corrected.get(area.id) ?? []).flatMap((text) => [text, text]),
+        // Staff corrections count four times: they are real suggestions from this municipality,
+        // and beside the theme layer the classifier's say is tempered (OWN_TEMPER).
+        ...(corrected.get(area.id) ?? []).flatMap((text) => [text, text, text, text]),
       ],
       keywords: area.keywords,
     })),
@@ -86,7 +94,7 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
       if (own.length > 0 || themeScores.length > 0) {
         const fromThemes = themes && themeScores.length > 0 ? themes.map.areas(themeScores, text) : new Map<string, number>();
         const themeWeight = fromThemes.size === 0 ? 0 : own.length === 0 ? 1 : (themes?.map.themeWeight ?? 0);
-        for (const s of own) combined.set(s.label, (combined.get(s.label) ?? 0) + (1 - themeWeight) * s.probability);
+        for (const s of themeWeight > 0 ? tempered(own) : own) combined.set(s.label, (combined.get(s.label) ?? 0) + (1 - themeWeight) * s.probability);
         for (const [area, p] of fromThemes) if (combined.has(area)) combined.set(area, (combined.get(area) ?? 0) + themeWeight * p);
       }
       const scored = [...combined].map(([focusArea, p]) => ({ focusArea, p })).sort((a, b) => b.p - a.p);
@@ -107,6 +115,13 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
       };
     },
   };
+}
+
+/** The classifier's probabilities raised to OWN_TEMPER and normalised again (the order stays). */
+function tempered<T extends { probability: number }>(scored: readonly T[]): T[] {
+  const raised = scored.map((s) => ({ ...s, probability: Math.pow(s.probability, OWN_TEMPER) }));
+  const total = raised.reduce((sum, s) => sum + s.probability, 0);
+  return total > 0 ? raised.map((s) => ({ ...s, probability: s.probability / total })) : raised;
 }
 
 /** A pack's tagger: its own examples, the staff re-tags and (with a theme map) the shared theme layer. */

@@ -9,11 +9,33 @@ import { z } from 'zod';
 const id = z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'expected a lower-case id (a-z, 0-9, "-" or ".")');
 const localized = z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict();
 
+/** A regular expression on the folded text (lower case, å/ä → a, ö → o); it must compile. */
+const foldedPattern = z
+  .string()
+  .min(2)
+  .refine(
+    (pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a regular expression' },
+  );
+
 export const themeSchema = z
   .object({
     id,
     name: localized,
     definition: localized,
+    /**
+     * Words from the definition that say the theme outright (sv, sv without å/ä/ö and en stems,
+     * as patterns on the folded text). A match raises the theme beside what the classifier says,
+     * so that e.g. "fråga oss innan ni ändrar busslinjerna" is also about being consulted.
+     */
+    cues: z.array(foldedPattern).default([]),
   })
   .strict();
 export type Theme = z.infer<typeof themeSchema>;
@@ -50,7 +72,7 @@ export const themeMapEntry = z
       .array(
         z
           .object({
-            /** A regular expression on the lower-cased text with å/ä → a and ö → o. */
+            /** A regular expression on the lower-cased text with å/ä → a and ö → o (the loader checks it compiles). */
             pattern: z.string().min(2),
             area: id,
           })
@@ -62,12 +84,25 @@ export const themeMapEntry = z
   .strict();
 export type ThemeMapEntry = z.infer<typeof themeMapEntry>;
 
+/**
+ * Something the strategy names and places (an initiative, a partner, a meeting form: "Forum Mora",
+ * "Moraspåret", "evenemangslots"): a text that names it leans to that area whatever its theme.
+ */
+export const namedInStrategy = z
+  .object({
+    pattern: foldedPattern,
+    area: id,
+    source: z.string().min(10),
+  })
+  .strict();
+
 export const themeMapFile = z
   .object({
     about: z.string().optional(),
     /** Weight of the theme layer against the pack's own examples (0..1). */
     themeWeight: z.number().min(0).max(1).optional(),
     map: z.array(themeMapEntry).min(1),
+    named: z.array(namedInStrategy).default([]),
   })
   .strict();
 export type ThemeMap = z.infer<typeof themeMapFile>;
