@@ -34,7 +34,7 @@ export class MySuggestionsDialog extends ComponentDialog {
           'my-suggestions',
           MessageFactory.attachment(choiceCard(t('feedback.mine.none'), [button(t('guide.welcome.suggest'), { action: 'feedback' })])),
         );
-        return step.endDialog();
+        return await step.endDialog();
       }
       const me = `${activity.channelId}:${activity.from.id}`;
       const lines = items.slice(0, 10).flatMap((item) => {

@@ -9,7 +9,6 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type CloudAdapter,
-  type ConversationReference,
 } from 'botbuilder';
 import { verifiedAadObjectId } from './identity';
 import { z } from 'zod';
@@ -211,7 +210,7 @@ export function createStaffTeams(deps: StaffTeamsDeps): StaffTeams {
 
     async post(adapter, appId, item, address) {
       const attachment = { contentType: 'application/vnd.microsoft.card.adaptive', content: await card(item) };
-      await adapter.continueConversationAsync(appId ?? '', address as unknown as Partial<ConversationReference>, async (context) => {
+      await adapter.continueConversationAsync(appId ?? '', address, async (context) => {
         await context.sendActivity(MessageFactory.attachment(attachment));
       });
     },

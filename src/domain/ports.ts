@@ -43,7 +43,8 @@ export type ConversationAddress = Record<string, JsonValue>;
 
 export interface StoreHealth {
   ok: boolean;
-  kind: 'sqlite' | 'cosmos' | string;
+  /** 'sqlite', 'cosmos', or another store's name. */
+  kind: string;
   detail?: string;
 }
 

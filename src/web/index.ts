@@ -26,6 +26,7 @@ import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
 import type { Texts } from '../domain/texts';
 import { pageLanguage, renderPage, serveStatic } from './page';
+import { pathParam } from './requestFields';
 
 export interface WebChatOptions {
   config: Config;
@@ -63,9 +64,9 @@ const postedActivity = z
     channelData: z.record(z.string(), z.unknown()).optional(),
     attachments: z.array(z.unknown()).max(0, 'attachments are not accepted in this chat').optional(),
     textFormat: z.string().optional(),
-    from: z.object({ id: z.string().optional(), name: z.string().optional() }).passthrough().optional(),
+    from: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
   })
-  .passthrough();
+  .loose();
 
 const sessionRequest = z
   .object({
@@ -164,7 +165,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
       if (stored) streams.push(conversationId, { activities: [stored], watermark: '' }, undefined);
     },
     async remove(conversationId, activityId) {
-      await transcripts.update(conversationId, activityId, { type: 'messageDelete' as Activity['type'], from: BOT_ACCOUNT });
+      await transcripts.update(conversationId, activityId, { type: 'messageDelete', from: BOT_ACCOUNT });
     },
   };
 
@@ -174,7 +175,7 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     serviceUrl: LOCAL_SERVICE_URL,
     conversation: { id: claims.conv } as Activity['conversation'],
     from: { id: claims.uid, name: activity.from?.name, role: 'user' } as Activity['from'],
-    recipient: BOT_ACCOUNT as Activity['recipient'],
+    recipient: BOT_ACCOUNT,
     channelData: { ...(activity.channelData as Record<string, unknown> | undefined), municipality: claims.mun },
     timestamp: new Date(),
   });
@@ -291,10 +292,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
         await options.runTurn(
           turnActivity(claims, {
             type: 'conversationUpdate',
-            membersAdded: [BOT_ACCOUNT as Activity['from'], user],
+            membersAdded: [BOT_ACCOUNT, user],
             // The welcome comes in the page's language.
             locale: claims.lang === 'en' ? 'en-US' : claims.lang === 'sv' ? 'sv-SE' : undefined,
-          } as Partial<Activity>),
+          }),
         );
       }
     } catch (error) {
@@ -304,14 +305,14 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   });
 
   server.get('/v3/directline/conversations/:conversationId', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const token = bearer(req) ?? '';
     res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
   });
 
   server.get('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const watermark = Number((req.query as Record<string, unknown> | undefined)?.watermark ?? 0) || 0;
     try {
@@ -324,10 +325,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
 
   server.post('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
     if (!(await withinIpLimit(req, res))) return;
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
-    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
+    if (byConversation) { sendTooMany(res, byConversation, 'messages in this conversation'); return; }
     const parsed = postedActivity.safeParse(req.body);
     if (!parsed.success) {
       sendError(res, 400, 'BadArgument', 'the activity is not valid', parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`));

@@ -20,7 +20,7 @@ import { ConcurrencyError } from '../domain/ports';
 import { feedbackKinds, feedbackStatuses, contactRequestStatuses, type FeedbackItem } from '../domain/feedback/types';
 import type { FeedbackService } from '../domain/feedback/service';
 import type { FocusGroups } from '../domain/focusGroups/service';
-import { StaffAccessError, StaffInputError, type StaffService, type TriageAction } from '../domain/staff/service';
+import { StaffAccessError, StaffInputError, type StaffService } from '../domain/staff/service';
 import { canAct, canSee, type StaffMember } from '../domain/staff/types';
 import { hashStaffToken } from '../domain/staff/tokens';
 import { countThemes } from '../domain/themes/summary';
@@ -34,6 +34,7 @@ import type { InboxFilter } from '../domain/feedback/types';
 import { sendError } from '../server';
 import { sendTooMany, type RateLimits } from '../rateLimits';
 import { serveStatic } from './page';
+import { bodyField, pathParam, queryField } from './requestFields';
 import { registerStaffPrivacy } from './staffPrivacy';
 import type { PrivacyRights } from '../domain/privacy/rights';
 
@@ -136,9 +137,9 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
       if (!member) return;
       await handler(req, res, member);
     } catch (error) {
-      if (error instanceof StaffAccessError) return sendError(res, 403, 'Forbidden', error.message);
-      if (error instanceof StaffInputError) return sendError(res, 400, 'BadRequest', error.text ? createTexts(deps.data.texts).t('sv', error.text.key, error.text.vars) : error.message);
-      if (error instanceof ConcurrencyError) return sendError(res, 409, 'Conflict', error.message);
+      if (error instanceof StaffAccessError) { sendError(res, 403, 'Forbidden', error.message); return; }
+      if (error instanceof StaffInputError) { sendError(res, 400, 'BadRequest', error.text ? createTexts(deps.data.texts).t('sv', error.text.key, error.text.vars) : error.message); return; }
+      if (error instanceof ConcurrencyError) { sendError(res, 409, 'Conflict', error.message); return; }
       deps.logger.error({ err: error, path: req.path() }, 'staff request failed');
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'the request failed');
     }
@@ -304,10 +305,10 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   server.get(
     '/api/staff/items/:municipality/:id',
     guard(async (req, res, member) => {
-      const municipality = String(req.params.municipality);
+      const municipality = pathParam(req, 'municipality');
       if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
-      const item = await store.feedback.get(municipality, String(req.params.id));
-      if (!item) return sendError(res, 404, 'NotFound', 'no such item');
+      const item = await store.feedback.get(municipality, pathParam(req, 'id'));
+      if (!item) { sendError(res, 404, 'NotFound', 'no such item'); return; }
       const contact = item.hasContact && canAct(member, municipality) ? await store.feedback.getContact(municipality, item.id) : undefined;
       res.json({ ...present(item), contact, readable: await readable(item) });
     }),
@@ -318,11 +319,11 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     guard(async (req, res, member) => {
       const parsed = actionSchema.safeParse(req.body ?? {});
       if (!parsed.success) {
-        return sendError(res, 400, 'BadRequest', 'invalid action', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+        sendError(res, 400, 'BadRequest', 'invalid action', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)); return;
       }
-      const municipality = String(req.params.municipality);
+      const municipality = pathParam(req, 'municipality');
       if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
-      const updated = await staff.act(member, municipality, String(req.params.id), parsed.data as TriageAction);
+      const updated = await staff.act(member, municipality, pathParam(req, 'id'), parsed.data);
       res.json({ ...present(updated), readable: await readable(updated) });
     }),
   );
@@ -330,7 +331,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   server.get(
     '/api/staff/requests',
     guard(async (req, res, member) => {
-      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? '');
+      const municipality = queryField(req, 'municipality') ?? '';
       const allowed = municipalitiesOf(member);
       const list = municipality ? [municipality] : allowed;
       if (list.some((m) => !allowed.includes(m))) throw new StaffAccessError(`no access to ${municipality}`);
@@ -344,8 +345,8 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
     '/api/staff/requests/:municipality/:id/status',
     guard(async (req, res, member) => {
       const parsed = z.object({ status: z.enum(contactRequestStatuses) }).safeParse(req.body ?? {});
-      if (!parsed.success) return sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}');
-      const updated = await staff.setRequestStatus(member, String(req.params.municipality), String(req.params.id), parsed.data.status);
+      if (!parsed.success) { sendError(res, 400, 'BadRequest', 'expected {"status": "new|in-progress|done"}'); return; }
+      const updated = await staff.setRequestStatus(member, pathParam(req, 'municipality'), pathParam(req, 'id'), parsed.data.status);
       res.json(contactRequestForStaff(updated, true));
     }),
   );
@@ -386,7 +387,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   server.get(
     '/api/staff/focus-groups',
     guard(async (req, res, member) => {
-      const municipality = String((req.query as Record<string, unknown> | undefined)?.municipality ?? municipalitiesOf(member)[0] ?? '');
+      const municipality = queryField(req, 'municipality') ?? municipalitiesOf(member)[0] ?? '';
       if (!canSee(member, municipality)) throw new StaffAccessError(`no access to ${municipality}`);
       const sessions = await deps.focusGroups.sessions(municipality);
       const list = [];
@@ -401,8 +402,8 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   server.get(
     '/api/staff/focus-groups/:id',
     guard(async (req, res, member) => {
-      const session = await deps.focusGroups.session(String(req.params.id));
-      if (!session) return sendError(res, 404, 'NotFound', 'no such session');
+      const session = await deps.focusGroups.session(pathParam(req, 'id'));
+      if (!session) { sendError(res, 404, 'NotFound', 'no such session'); return; }
       if (!canSee(member, session.municipality)) throw new StaffAccessError(`no access to ${session.municipality}`);
       const query = (req.query ?? {}) as Record<string, unknown>;
       if (query.format === 'csv') {
@@ -457,9 +458,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   // --- Open311 GeoReport v2 ----------------------------------------------------------------------
   // services = the pack's focus areas; requests = feedback items without personal data.
   const jurisdiction = (req: Request, res: Response): string | undefined => {
-    const fromQuery = (req.query as Record<string, unknown> | undefined)?.jurisdiction_id;
-    const fromBody = (req.body as Record<string, unknown> | undefined)?.jurisdiction_id;
-    const id = String(fromQuery ?? fromBody ?? '');
+    const id = queryField(req, 'jurisdiction_id') ?? bodyField(req, 'jurisdiction_id') ?? '';
     if (!data.packs.has(id)) {
       res.status(404);
       res.json([{ code: 404, description: `jurisdiction_id must be one of: ${[...data.packs.keys()].join(', ')}` }]);
@@ -518,7 +517,7 @@ export function registerStaffWeb(server: Server, deps: StaffWebDeps): void {
   server.get('/open311/v2/requests/:reference', async (req: Request, res: Response) => {
     const id = jurisdiction(req, res);
     if (!id) return;
-    const reference = String(req.params.reference).replace(/\.json$/, '');
+    const reference = pathParam(req, 'reference').replace(/\.json$/, '');
     const item = await store.feedback.getByReference(id, reference);
     if (!item) {
       res.status(404);

@@ -10,14 +10,15 @@ import type { PrivacyRights } from '../domain/privacy/rights';
 import { StaffAccessError } from '../domain/staff/service';
 import { canSee, type StaffMember } from '../domain/staff/types';
 import { sendError } from '../server';
+import { pathParam } from './requestFields';
 
 type Guard = (handler: (req: Request, res: Response, member: StaffMember) => Promise<void>) => (req: Request, res: Response) => Promise<void>;
 
 export function registerStaffPrivacy(server: Server, guard: Guard, privacy: PrivacyRights): void {
   const subject = async (req: Request, res: Response, member: StaffMember) => {
-    const municipality = String(req.params.municipality);
+    const municipality = pathParam(req, 'municipality');
     if (!canSee(member, municipality) || member.role !== 'admin') throw new StaffAccessError(`only an admin of ${municipality} may handle a submitter's data`);
-    const found = await privacy.subjectOf(municipality, String(req.params.reference));
+    const found = await privacy.subjectOf(municipality, pathParam(req, 'reference'));
     if (!found) sendError(res, 404, 'NotFound', 'no suggestion or contact request with that reference, or its submitter is already erased');
     return found;
   };

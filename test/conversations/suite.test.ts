@@ -52,7 +52,7 @@ const readLines = (file: string): unknown[] =>
 const cases = readLines(join(here, 'cases.jsonl')).map((raw) => caseSchema.parse(raw));
 const disputed = new Map(
   readLines(join(here, 'disputed.jsonl')).map((raw) => {
-    const entry = z.object({ id: z.string(), reason: z.string().min(10) }).passthrough().parse(raw);
+    const entry = z.object({ id: z.string(), reason: z.string().min(10) }).loose().parse(raw);
     return [entry.id, entry.reason];
   }),
 );

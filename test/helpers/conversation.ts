@@ -16,13 +16,13 @@ export class Conversation {
     this.adapter = new TestAdapter(async (context) => app.bot.run(context), {
       // TestAdapter copies this template over every activity, so only the channel is fixed here.
       channelId: options.channelId ?? 'test',
-    } as Partial<Activity>);
+    });
     this.conversation = {
       id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`,
       isGroup: false,
       name: '',
       conversationType: 'personal',
-    } as Activity['conversation'];
+    };
   }
 
   private readonly conversation: Activity['conversation'];
@@ -42,9 +42,9 @@ export class Conversation {
       ...activity,
       id: activity.id ?? `a${this.counter}`,
       // TestAdapter copies its template over every activity, so the sender is set here, per activity.
-      from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' } as Activity['from']),
+      from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' }),
       conversation: activity.conversation ?? this.conversation,
-      recipient: activity.recipient ?? ({ id: 'bot', name: 'Företagslotsen' } as Activity['recipient']),
+      recipient: activity.recipient ?? ({ id: 'bot', name: 'Företagslotsen' }),
       channelData: { ...(this.options.channelData ?? {}), ...((activity.channelData as object | undefined) ?? {}) },
     };
     this.adapter.activeQueue.splice(0);

@@ -32,7 +32,7 @@ function cardAction(data: Record<string, unknown>, aadObjectId: string): Partial
     type: ActivityTypes.Invoke,
     name: 'adaptiveCard/action',
     channelId: 'msteams',
-    from: { id: `29:${aadObjectId}`, name: 'Staff', aadObjectId } as Activity['from'],
+    from: { id: `29:${aadObjectId}`, name: 'Staff', aadObjectId },
     value: { action: { type: 'Action.Execute', verb: 'triage', data } },
   };
 }
@@ -58,7 +58,7 @@ describe('staff in Teams', () => {
     const stranger = await channel.send({
       type: 'message',
       text: '<at>Företagslotsen</at> registrera kanal kompetens',
-      from: { id: '29:x', name: 'Okänd', aadObjectId: 'aad-unknown' } as Activity['from'],
+      from: { id: '29:x', name: 'Okänd', aadObjectId: 'aad-unknown' },
       entities: [{ type: 'mention', text: '<at>Företagslotsen</at>', mentioned: { id: 'bot', name: 'Företagslotsen' } }],
     });
     expect(readable(stranger)).toMatch(/inte behörighet.*aad-unknown/s);
@@ -67,14 +67,14 @@ describe('staff in Teams', () => {
     const ok = await channel.send({
       type: 'message',
       text: '<at>Företagslotsen</at> registrera kanal kompetens',
-      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'],
+      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' },
       entities: [{ type: 'mention', text: '<at>Företagslotsen</at>', mentioned: { id: 'bot', name: 'Företagslotsen' } }],
     });
     expect(readable(ok)).toContain('Kanalen är registrerad för Arbetsmarknad och vuxenutbildning');
     const stored = await t.app.store.channels.get('mora', 'kompetens');
     expect((stored?.address as { conversation: { id: string } }).conversation.id).toBe('19:kompetens@thread.tacv2');
 
-    const wrong = await channel.send({ type: 'message', text: 'registrera kanal ekonomi', from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'] });
+    const wrong = await channel.send({ type: 'message', text: 'registrera kanal ekonomi', from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } });
     expect(readable(wrong)).toMatch(/inget team "ekonomi".*naringslivskontoret/s);
   });
 
@@ -140,7 +140,7 @@ describe('staff in Teams', () => {
     await registrar.send({
       type: 'message',
       text: 'registrera kanal teknik-service',
-      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'],
+      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' },
       channelData: { team: { id: '19:team-teknik@thread.tacv2' } },
     });
     const stored = await t.app.store.channels.get('mora', 'teknik-service');
