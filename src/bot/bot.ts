@@ -206,13 +206,6 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
       await dialogContext.beginDialog(this.options.mainDialog.id);
     }
   }
-
-  /** Lets dialogs record the language the user writes in, so later turns (and proactive messages) use it. */
-  async setLanguage(context: TurnContext, language: Language): Promise<void> {
-    const session = turnSession(context);
-    session.language = language;
-    await this.sessionAccessor.set(context, session);
-  }
 }
 
 /** Every text a user can send: the message, or the fields of a submitted card. */

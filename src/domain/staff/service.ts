@@ -20,7 +20,7 @@ import type {
   HistoryEntry,
 } from '../feedback/types';
 import { routeToTeam, isOverdue, firstResponseDue } from './routing';
-import { canAct, canSee, type StaffMember, type TeamChannelRepository } from './types';
+import { canAct, type StaffMember, type TeamChannelRepository } from './types';
 
 export class StaffAccessError extends Error {
   constructor(message: string) {
@@ -393,9 +393,4 @@ export function createStaffService(deps: StaffDeps): StaffService {
       return { erased, requestsErased };
     },
   };
-}
-
-/** Whether a member can see an item (for API filters). */
-export function visibleTo(member: StaffMember, municipality: string): boolean {
-  return canSee(member, municipality);
 }
