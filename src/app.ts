@@ -177,7 +177,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mainDialog = new MainDialog({
     guide,
     texts,
-    handoff: new HandoffDialog(guide, texts),
+    handoff: new HandoffDialog(guide, texts, now),
     suggestion: new SuggestionDialog(feedback, (m) => guide.pack(m), texts, (m, text) => guide.interpret(m, text), (text, options) => guide.intent(text, options)),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
