@@ -145,7 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     data,
     themes,
     store,
-    outbox: overrides.outbox ?? createFileOutbox(config.outboxDir),
+    outbox: overrides.outbox ?? createFileOutbox(config.outboxDir, logger),
     rankTopics: (municipality, text) => guide.rank(municipality, text).ranked,
     now,
     onQueuedStored: async (item) => {

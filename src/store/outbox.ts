@@ -10,10 +10,16 @@ import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Outbox, OutboxEntry } from '../domain/feedback/outbox';
+import type { Logger } from '../log';
 
 const SAFE_ID = /^[a-zA-Z0-9_-]{1,100}$/;
 
-export function createFileOutbox(dir: string): Outbox {
+/**
+ * An entry that cannot be read (edited by hand, a disk fault) is logged and set aside as
+ * `<id>.json.unreadable` beside the others, for a person to repair: never deleted, and not re-read
+ * (and re-logged) on every flush.
+ */
+export function createFileOutbox(dir: string, logger: Pick<Logger, 'error'>): Outbox {
   mkdirSync(dir, { recursive: true });
   const file = (id: string) => {
     if (!SAFE_ID.test(id)) throw new Error(`bad outbox id "${id}"`);
@@ -36,10 +42,13 @@ export function createFileOutbox(dir: string): Outbox {
     async list() {
       const entries: OutboxEntry[] = [];
       for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+        const path = join(dir, name);
         try {
-          entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as OutboxEntry);
-        } catch {
-          // A half-written file cannot exist (rename is atomic); an unreadable one is left for a person.
+          entries.push(JSON.parse(await readFile(path, 'utf8')) as OutboxEntry);
+        } catch (error) {
+          // A half-written file cannot exist (rename is atomic): this one was damaged afterwards.
+          const aside = await rename(path, `${path}.unreadable`).then(() => `${path}.unreadable`, () => path);
+          logger.error({ err: error, file: aside }, 'outbox entry unreadable: set aside, not delivered');
         }
       }
       return entries.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
