@@ -19,6 +19,8 @@ export interface StoredDocument {
 export interface KeyValueStore {
   read(keys: string[]): Promise<Record<string, StoredDocument>>;
   write(changes: Record<string, StoredDocument>): Promise<void>;
+  /** Writes the key only if it does not exist yet, atomically in the store: true when this call created it. */
+  createOnce(key: string, value: Record<string, unknown>): Promise<boolean>;
   delete(keys: string[]): Promise<void>;
 }
 

@@ -96,6 +96,10 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
         }
       }
     },
+    async createOnce(key, value) {
+      const id = idFor(key);
+      return (await state.insert(id, id, { key, value: JSON.parse(JSON.stringify(value)) as unknown })) !== undefined;
+    },
     async delete(keys) {
       await Promise.all(keys.map((key) => state.delete(idFor(key), idFor(key))));
     },

@@ -282,12 +282,12 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     if (!claims) return;
     const token = bearer(req) ?? '';
     try {
-      const started = await store.kv.read([startedKey(claims.conv)]);
-      const isNew = !started[startedKey(claims.conv)];
+      // One atomic create, not a read then a write: two starts at once (a double click, a
+      // retry) must not both see "new" and welcome twice.
+      const isNew = await store.kv.createOnce(startedKey(claims.conv), { at: new Date().toISOString() });
       res.status(isNew ? 201 : 200);
       res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
       if (isNew) {
-        await store.kv.write({ [startedKey(claims.conv)]: { at: new Date().toISOString(), eTag: '*' } });
         const user = { id: claims.uid, role: 'user' } as Activity['from'];
         await options.runTurn(
           turnActivity(claims, {
