@@ -11,11 +11,14 @@ export class Conversation {
 
   constructor(
     app: AppContext,
-    readonly options: { conversationId?: string; userId?: string; channelData?: Record<string, unknown>; channelId?: string } = {},
+    /** serviceUrl: where the bot's proactive messages to this conversation go (see helpers/channel.ts). */
+    readonly options: { conversationId?: string; userId?: string; channelData?: Record<string, unknown>; channelId?: string; serviceUrl?: string } = {},
   ) {
     this.adapter = new TestAdapter(async (context) => app.bot.run(context), {
-      // TestAdapter copies this template over every activity, so only the channel is fixed here.
+      // TestAdapter copies this template over every activity, so only the channel (and where
+      // proactive messages go) is fixed here; without a serviceUrl it uses https://test.com.
       channelId: options.channelId ?? 'test',
+      ...(options.serviceUrl ? { serviceUrl: options.serviceUrl } : {}),
     });
     this.conversation = {
       id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`,
