@@ -14,20 +14,23 @@ describe('starting a web chat conversation twice at once', () => {
   let t: TestApp;
   const dir = mkdtempSync(join(tmpdir(), 'fl-started-'));
   beforeAll(async () => {
-    // A slow store (each bot-state call waits), so two starts of one conversation overlap.
+    // A store whose answers about the started flag take a while to come back (as over a network),
+    // so two starts of one conversation overlap.
     const real = storeOver(createSqliteBackend(join(dir, 'slow.sqlite')));
     let slow = false;
     const store: Store = {
       ...real,
       kv: {
         read: async (keys) => {
+          const found = await real.kv.read(keys);
           if (slow && keys.some((k) => k.startsWith('webchat/started/'))) await sleep(300);
-          return real.kv.read(keys);
+          return found;
         },
         write: (changes) => real.kv.write(changes),
         createOnce: async (key, value) => {
+          const created = await real.kv.createOnce(key, value);
           if (slow) await sleep(300);
-          return real.kv.createOnce(key, value);
+          return created;
         },
         delete: (keys) => real.kv.delete(keys),
       },
