@@ -16,8 +16,6 @@ export const buttonValueSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('handoff'), topic: z.string().optional() }),
   z.object({ action: z.literal('feedback') }),
   z.object({ action: z.literal('my-suggestions') }),
-  z.object({ action: z.literal('help') }),
-  z.object({ action: z.literal('choice'), choice: z.string() }),
 ]);
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
 

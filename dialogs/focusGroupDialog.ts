@@ -221,23 +221,23 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const template = this.template(state);
     const t = (key: string) => fold(this.t(step, key));
     try {
-      if (await this.stoppedByFacilitator(step, state)) return step.endDialog();
+      if (await this.stoppedByFacilitator(step, state)) return await step.endDialog();
       if (state.phase === 'consent') {
         if (said === t('focus.consentYes') || /^(ja|yes|ok|okej|gärna|garna|sure)\b/.test(said)) {
           await this.groups.consent(state.sessionId, state.participant);
-          return step.replaceDialog(LOOP, { ...state, phase: 'step' });
+          return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
         await reply(step.context, 'cancelled', this.t(step, 'focus.declined'));
-        return step.endDialog();
+        return await step.endDialog();
       }
       // The inspel was answered (and the position moved on) before this question: it may have been the last step.
       if (state.phase === 'inspel-send') {
         if ((said === t('focus.sendYes') || /^(ja|yes|skicka|send)\b/.test(said)) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
-        return step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
+        return await step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
       }
       const position = await this.position(state);
       const current = template.steps[position];
-      if (!current) return step.replaceDialog(LOOP, { ...state, phase: 'step' });
+      if (!current) return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
 
       if (state.phase === 'statement-new') {
         if (!SKIP.has(said) && said !== t('focus.skip') && text.length > 3) {
@@ -248,22 +248,22 @@ export class FocusGroupDialog extends InterruptibleDialog {
           });
         }
         await this.groups.moveTo(state.sessionId, state.participant, position + 1);
-        return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
+        return await step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
       }
       if (BACK.has(said) || said === t('focus.back')) {
         await this.groups.moveTo(state.sessionId, state.participant, position - 1);
-        return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+        return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type !== 'statements' && (SKIP.has(said) || said === t('focus.skip'))) {
         await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
-        return step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
+        return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
         const statements = await this.statements(step, state, current, lang);
         const statement = statements[state.statementIndex];
         const vote = said === t('focus.agree') ? 'agree' : said === t('focus.disagree') ? 'disagree' : 'pass';
         if (statement) await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'vote', statementId: statement.id, vote });
-        return step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
+        return await step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
       }
       const value = this.parse(state, current, text, lang);
       if (!value) {
@@ -271,15 +271,15 @@ export class FocusGroupDialog extends InterruptibleDialog {
           // Never stuck on a question: after a second answer that does not fit, the step is skipped.
           await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
           await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
-          return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
+          return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
         }
         await reply(step.context, 'focus-step', this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
-        return step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
+        return await step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       await this.groups.answer(state.sessionId, state.participant, current.id, value);
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
-      if (current.type === 'inspel' && value.kind === 'inspel') return step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
-      return step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
+      if (current.type === 'inspel' && value.kind === 'inspel') return await step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
+      return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
     } catch (error) {
       if (error instanceof FocusGroupError && error.reason === 'not-open') {
         const session = await this.groups.session(state.sessionId);
@@ -314,7 +314,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const seeds = current.seed.map((s, i) => ({ id: seedStatementId(i), text: s[lang] }));
     // Read once per turn: a vote and the next statement's prompt share it.
     const key = `focusGroup.added:${state.sessionId}:${current.id}`;
-    let added = step.context.turnState.get(key) as Array<{ id: string; text: string }> | undefined;
+    let added = step.context.turnState.get<Array<{ id: string; text: string }> | undefined>(key);
     if (!added) {
       added = (await this.groups.addedStatements(state.sessionId, current.id)).slice(0, 5);
       step.context.turnState.set(key, added);

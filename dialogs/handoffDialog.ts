@@ -35,6 +35,7 @@ const collectedSchema = z.object({
   name: z.string(),
   company: z.string(),
   reach: z.string(),
+  consentAt: z.string(),
 });
 
 /**
@@ -45,6 +46,7 @@ export class HandoffDialog extends InterruptibleDialog {
   constructor(
     private readonly guide: Guide,
     texts: Texts,
+    private readonly now: () => Date = () => new Date(),
   ) {
     super(HANDOFF_DIALOG, texts, {
       name: 'handoff',
@@ -99,7 +101,7 @@ export class HandoffDialog extends InterruptibleDialog {
       await reply(step.context, 'handoff-done', this.t(step, 'handoff.declined', { switchboard: pack.municipality.switchboard }));
       return step.endDialog();
     }
-    vals(step).consentAt = new Date().toISOString();
+    vals(step).consentAt = this.now().toISOString();
     return step.prompt(TEXT, { prompt: kinded(this.t(step, 'handoff.askName'), 'handoff-step') });
   }
 
@@ -139,6 +141,7 @@ export class HandoffDialog extends InterruptibleDialog {
         user: origin.user,
         address: origin.address,
         idempotencyKey: origin.sourceKey(origin.activityId),
+        consentAt: collected.consentAt,
       });
       await reply(
         step.context,

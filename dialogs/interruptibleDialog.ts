@@ -111,9 +111,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const state = active.state as Record<string, unknown>;
 
     // The answer to "do you want to leave this to get an answer?"
-    const pending = typeof state[PENDING] === 'string' ? (state[PENDING] as string) : undefined;
+    const pending = typeof state[PENDING] === 'string' ? state[PENDING] : undefined;
     if (pending !== undefined) {
-      delete state[PENDING];
+      state[PENDING] = undefined;
       const said = normalize(text);
       if (YES.test(said)) return this.leave({ text: pending });
       if (NO.test(said)) {
@@ -145,7 +145,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await reply(inner.context, 'cancelled', t('guide.restarted'));
         await inner.cancelAllDialogs();
         const restarted = await inner.beginDialog(this.initialDialogId, options);
-        return restarted.status === DialogTurnStatus.waiting ? restarted : { status: restarted.status, result: restarted.result };
+        const result: unknown = restarted.result;
+        return restarted.status === DialogTurnStatus.waiting ? restarted : { status: restarted.status, result };
       }
       case 'help':
         await reply(inner.context, 'capabilities', `${t(`guide.help.in.${this.interruptOptions.name}`)} ${t('guide.help.inDialog')}`);

@@ -102,9 +102,7 @@ export class MainDialog extends ComponentDialog {
         return { kind: 'feedback', language, text: '' };
       case 'my-suggestions':
         return { kind: 'my-suggestions', language };
-      case 'help':
       case 'helpful':
-      case 'choice':
         return undefined;
     }
   }

@@ -35,7 +35,7 @@ export class MySuggestionsDialog extends ComponentDialog {
           'my-suggestions',
           MessageFactory.attachment(choiceCard(t('feedback.mine.none'), [button(t('guide.welcome.suggest'), { action: 'feedback' })])),
         );
-        return step.endDialog();
+        return await step.endDialog();
       }
       const me = origin.userKey;
       const lines = items.slice(0, 10).flatMap((item) => {

@@ -103,8 +103,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     return this.texts.t(turnSession(step.context).language, key, vars);
   }
 
-  private choices(step: WaterfallStepContext, items: Array<{ value: string; title: string; synonyms?: string[] }>): Choice[] {
-    void step;
+  private choices(items: Array<{ value: string; title: string; synonyms?: string[] }>): Choice[] {
     return items.map((item) => ({
       value: item.value,
       action: { type: 'imBack', title: item.title, value: item.title },
@@ -153,7 +152,7 @@ export class SuggestionDialog extends InterruptibleDialog {
         status: this.t(step, `feedback.status.${item.status}`),
       }),
     );
-    const choices = this.choices(step, [
+    const choices = this.choices([
       ...understanding.similar.map((item) => ({
         value: `support:${item.id}`,
         title: this.t(step, 'feedback.supportButton', { reference: item.reference }),
@@ -174,14 +173,13 @@ export class SuggestionDialog extends InterruptibleDialog {
       return step.endDialog();
     }
     const choices = this.choices(
-      step,
       feedbackKinds.map((kind) => ({ value: kind, title: this.t(step, `feedback.kind.${kind}`), synonyms: [kind] })),
     );
     return this.prompt(step, this.t(step, 'feedback.askKind'), choices);
   }
 
   private async confirmArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    vals(step).kind = chosen(step.result) as FeedbackKind;
+    vals(step).kind = chosen(step.result);
     const session = turnSession(step.context);
     const tag = tagSchema.parse(vals(step).tag);
     const area = this.feedback.focusAreaName(session.municipality, tag.focusArea)[session.language];
@@ -189,13 +187,13 @@ export class SuggestionDialog extends InterruptibleDialog {
     if (tag.close && second) {
       // The tagger cannot tell the two best areas apart: the user chooses between them.
       const name = (id: string) => this.feedback.focusAreaName(session.municipality, id);
-      const both = this.choices(step, [
+      const both = this.choices([
         ...[tag.focusArea, second].map((id) => ({ value: `area:${id}`, title: name(id)[session.language], synonyms: [name(id).sv, name(id).en] })),
         { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other', 'inget av dem', 'neither'] },
       ]);
       return this.prompt(step, this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both);
     }
-    const choices = this.choices(step, [
+    const choices = this.choices([
       { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok'] },
       { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other'] },
     ]);
@@ -212,7 +210,6 @@ export class SuggestionDialog extends InterruptibleDialog {
     const order = tag.ranked.map((r) => r.focusArea);
     const areas = [...this.feedback.focusAreas(session.municipality)].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     const choices = this.choices(
-      step,
       areas.map((area) => ({ value: area.id, title: area.name[session.language], synonyms: [area.name.sv, area.name.en] })),
     );
     return this.prompt(step, this.t(step, 'feedback.chooseArea'), choices);
@@ -233,7 +230,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     const place = String(step.result ?? '').trim();
     const skipWords = /^(hoppa over|hoppa|skippa|skip|nej|no|nope|ingen|inget|ingenstans|ingen sarskild|inte nagon sarskild|vet inte|nothing|none|no place|n a|-+)\b/;
     vals(step).place = place && !skipWords.test(fold(place).replace(/[^a-z0-9 -]/g, ' ').trim()) ? maskPersonalData(place).text : undefined;
-    const choices = this.choices(step, [
+    const choices = this.choices([
       { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes'] },
       { value: 'no', title: this.t(step, 'feedback.contactNo'), synonyms: ['nej', 'no', 'anonym', 'anonymous'] },
     ]);

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { ConversationState, UserState, type Activity } from 'botbuilder';
 import { repoRoot, type Config } from './config';
 import { readFileSync } from 'node:fs';
@@ -208,11 +207,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mainDialog = new MainDialog({
     guide,
     texts,
-    handoff: new HandoffDialog(guide, texts),
-    suggestion: new SuggestionDialog(feedback, guide.pack, texts, guide.interpret, guide.intent),
+    handoff: new HandoffDialog(guide, texts, now),
+    suggestion: new SuggestionDialog(feedback, (m) => guide.pack(m), texts, (m, text) => guide.interpret(m, text), (text, options) => guide.intent(text, options)),
     mySuggestions: new MySuggestionsDialog(feedback, texts),
     focusGroup: new FocusGroupDialog(focusGroups, feedback, texts),
-    privacy: new PrivacyDialog(privacy, guide.pack, texts),
+    privacy: new PrivacyDialog(privacy, (m) => guide.pack(m), texts),
     data,
   });
   const bot = new ForetagslotsenBot({
@@ -362,7 +361,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const url = await new Promise<string>((resolve, reject) => {
         http.server.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
-          const { port } = http.server.address() as AddressInfo;
+          const { port } = http.server.address();
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           void flush();
           resolve(`http://${host}:${port}`);
@@ -380,7 +379,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(flushTimer);
       clearInterval(digestTimer);
       await retraining;
-      const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+      });
       await http.drain(config.shutdownTimeoutMs);
       // What the finished turns published (cards, messages to submitters) is sent before the channels close.
       if (!(await events.drain(config.shutdownTimeoutMs))) logger.warn({ pending: events.pending }, 'item events still pending at shutdown');

@@ -18,7 +18,7 @@ const port = (fallback: number) =>
   z.preprocess(
     emptyAsUnset,
     z.coerce
-      .number({ message: 'expected a whole number from 0 to 65535' })
+      .number({ error: 'expected a whole number from 0 to 65535' })
       .int('expected a whole number from 0 to 65535')
       .min(0, 'expected a whole number from 0 to 65535')
       .max(65535, 'expected a whole number from 0 to 65535')
@@ -29,7 +29,7 @@ const positiveInt = (fallback: number) =>
   z.preprocess(
     emptyAsUnset,
     z.coerce
-      .number({ message: 'expected a whole number of at least 1' })
+      .number({ error: 'expected a whole number of at least 1' })
       .int('expected a whole number of at least 1')
       .min(1, 'expected a whole number of at least 1')
       .default(fallback),
@@ -45,11 +45,11 @@ const envSchema = z
     HOST: z.preprocess(emptyAsUnset, z.string().trim().optional()),
     PUBLIC_URL: z.preprocess(
       emptyAsUnset,
-      z.url({ message: 'expected an absolute http(s) URL, e.g. https://lotsen.example.se' }).optional(),
+      z.url({ error: 'expected an absolute http(s) URL, e.g. https://lotsen.example.se' }).optional(),
     ),
     LOG_LEVEL: z.preprocess(
       emptyAsUnset,
-      z.enum(logLevels, { message: `expected one of ${logLevels.join(', ')}` }).default('info'),
+      z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default('info'),
     ),
     DEFAULT_MUNICIPALITY: z.preprocess(
       emptyAsUnset,
@@ -64,20 +64,20 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(
       emptyAsUnset,
-      z.enum(appTypes, { message: `expected one of ${appTypes.join(', ')}` }).default('MultiTenant'),
+      z.enum(appTypes, { error: `expected one of ${appTypes.join(', ')}` }).default('MultiTenant'),
     ),
     MicrosoftAppTenantId: optionalString,
 
     STORE: z.preprocess(
       emptyAsUnset,
-      z.enum(['sqlite', 'cosmos'], { message: 'expected sqlite or cosmos' }).default('sqlite'),
+      z.enum(['sqlite', 'cosmos'], { error: 'expected sqlite or cosmos' }).default('sqlite'),
     ),
     SQLITE_PATH: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'foretagslotsen.sqlite'))),
     OUTBOX_DIR: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'outbox'))),
     MODEL_CACHE_DIR: z.preprocess(emptyAsUnset, z.string().default(path.join('var', 'models'))),
     COSMOS_ENDPOINT: z.preprocess(
       emptyAsUnset,
-      z.url({ message: 'expected the account URL, e.g. https://myaccount.documents.azure.com:443/' }).optional(),
+      z.url({ error: 'expected the account URL, e.g. https://myaccount.documents.azure.com:443/' }).optional(),
     ),
     COSMOS_KEY: optionalString,
     COSMOS_DATABASE: z.preprocess(emptyAsUnset, z.string().trim().default('foretagslotsen')),
@@ -90,16 +90,16 @@ const envSchema = z
     DIRECT_LINE_DOMAIN: z.preprocess(
       emptyAsUnset,
       z
-        .url({ message: 'expected a URL such as https://europe.directline.botframework.com/v3/directline' })
+        .url({ error: 'expected a URL such as https://europe.directline.botframework.com/v3/directline' })
         .default('https://directline.botframework.com/v3/directline'),
     ),
     STAFF_TEAM_MEMBERS: z.preprocess(
       emptyAsUnset,
-      z.enum(['true', 'false'], { message: 'expected true or false' }).default('true'),
+      z.enum(['true', 'false'], { error: 'expected true or false' }).default('true'),
     ),
     SHUTDOWN_TIMEOUT_MS: z.preprocess(
       emptyAsUnset,
-      z.coerce.number({ message: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
+      z.coerce.number({ error: 'expected milliseconds as a whole number' }).int().min(0).default(10000),
     ),
     MAX_MESSAGE_CHARS: positiveInt(2000),
     RATE_LIMIT_IP_PER_MINUTE: positiveInt(600),
@@ -108,12 +108,12 @@ const envSchema = z
     RATE_LIMIT_STAFF_AUTH_WINDOW_SECONDS: positiveInt(900),
     TRUST_PROXY: z.preprocess(
       emptyAsUnset,
-      z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+      z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
     ),
     STORE_TIMEOUT_MS: z.preprocess(
       emptyAsUnset,
       z.coerce
-        .number({ message: 'expected milliseconds as a whole number from 50 to 60000' })
+        .number({ error: 'expected milliseconds as a whole number from 50 to 60000' })
         .int('expected milliseconds as a whole number from 50 to 60000')
         .min(50, 'expected milliseconds as a whole number from 50 to 60000')
         .max(60000, 'expected milliseconds as a whole number from 50 to 60000')

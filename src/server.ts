@@ -104,7 +104,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.pre((req, res, next) => {
     if (draining) {
       shuttingDown(res);
-      return next(false);
+      next(false); return;
     }
     inFlight += 1;
     open.add(res);
@@ -118,7 +118,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     };
     res.once('finish', finish);
     res.once('close', finish);
-    return next();
+    next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024, rejectUnknown: false }));
@@ -137,7 +137,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const byIp = await deps.limits.publicWrite(req);
-    if (byIp) return sendTooMany(res, byIp, 'requests from this address');
+    if (byIp) { sendTooMany(res, byIp, 'requests from this address'); return; }
     const check = checkInboundActivity(req.body);
     if (!check.ok) {
       deps.logger.warn({ reqId: req.id(), problems: check.problems }, 'malformed activity');
@@ -151,7 +151,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       return;
     }
     const byConversation = await deps.limits.conversation(`${channelId}:${conversation.id}`);
-    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
+    if (byConversation) { sendTooMany(res, byConversation, 'messages in this conversation'); return; }
     try {
       await deps.processBotRequest(req, res);
     } catch (error) {

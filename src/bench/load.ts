@@ -3,7 +3,6 @@
  * think time), every loop stopped by a turn count and a time limit.
  */
 import restify from 'restify';
-import type { AddressInfo } from 'node:net';
 
 export interface LoadResult {
   turns: number;
@@ -110,12 +109,17 @@ export async function startBareRestify(): Promise<{ url: string; close(): Promis
   server.use(restify.plugins.bodyParser());
   server.post('/bare', async (req: restify.Request, res: restify.Response) => {
     const body = (req.body ?? {}) as { text?: string; conversation?: { id?: string } };
-    res.json(200, { activities: [{ type: 'message', text: `ok ${String(body.text ?? '').length}`, conversation: body.conversation }] });
+    res.json(200, { activities: [{ type: 'message', text: `ok ${(body.text ?? '').length}`, conversation: body.conversation }] });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}/bare`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,6 +1,4 @@
 import {
-  ActivityEventNames,
-  ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -151,7 +149,7 @@ export function createBotAdapter(
   adapter.onTurnError = async (context, error) => {
     const outage = isStoreUnavailable(error);
     const where = { activityId: context.activity.id, channelId: context.activity.channelId };
-    if (context.activity.type === ActivityTypes.Event && context.activity.name === ActivityEventNames.ContinueConversation) {
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') {
       // A message the bot sends on its own (a queued receipt, a status change) failed: the user's
       // conversation is not at fault, so its state (an open dialog) stays, and no apology is sent.
       logger.warn({ err: error, ...where }, 'proactive message failed');

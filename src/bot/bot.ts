@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ActivityTypes,
   TeamsActivityHandler,
   TurnContext,
   type AdaptiveCardInvokeResponse,
@@ -50,19 +49,19 @@ export interface BotOptions {
 
 /** The turn's logger, with its request id (set by the bot for every turn). */
 export function turnLogger(context: TurnContext): Logger | undefined {
-  return context.turnState.get(LOGGER_KEY) as Logger | undefined;
+  return context.turnState.get<Logger | undefined>(LOGGER_KEY);
 }
 
 /** The conversation's municipality and language, resolved at the start of every turn. */
 export function turnSession(context: TurnContext): ConversationSession {
-  const session = context.turnState.get(SESSION_KEY) as ConversationSession | undefined;
+  const session = context.turnState.get<ConversationSession | undefined>(SESSION_KEY);
   if (!session) throw new Error('the session is resolved at the start of every turn');
   return session;
 }
 
 /** The turn's language: the session's once resolved, else the activity's locale, else Swedish. */
 export function turnLanguage(context: TurnContext): Language {
-  const session = context.turnState.get(SESSION_KEY) as ConversationSession | undefined;
+  const session = context.turnState.get<ConversationSession | undefined>(SESSION_KEY);
   return session?.language ?? languageFromLocale(context.activity.locale) ?? 'sv';
 }
 
@@ -156,7 +155,7 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     context.turnState.set(LOGGER_KEY, logger);
     logger.info('turn');
     const crisis = this.options.crisis && crisisText(context) !== undefined && this.options.crisis.detect(crisisText(context) ?? '');
-    if (context.activity.type === ActivityTypes.Message && !crisis) logger.debug({ text: context.activity.text }, 'message text');
+    if (context.activity.type === 'message' && !crisis) logger.debug({ text: context.activity.text }, 'message text');
 
     const stored = await this.sessionAccessor.get(context, {
       municipality: this.options.defaultMunicipality,
@@ -172,13 +171,13 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
         this.options.defaultMunicipality,
       ),
       ...chooseLanguage(stored, {
-        chosen: context.activity.type === ActivityTypes.Event && context.activity.name === 'language' ? languageFromLocale(String(context.activity.value ?? '')) : undefined,
-        evident: context.activity.type === ActivityTypes.Message && typeof context.activity.text === 'string' ? evidentLanguage(context.activity.text.slice(0, 500)) : undefined,
+        chosen: context.activity.type === 'event' && context.activity.name === 'language' ? languageFromLocale(String(context.activity.value ?? '')) : undefined,
+        evident: context.activity.type === 'message' && typeof context.activity.text === 'string' ? evidentLanguage(context.activity.text.slice(0, 500)) : undefined,
         locale: languageFromLocale(context.activity.locale),
       }),
     };
     context.turnState.set(SESSION_KEY, session);
-    if (context.activity.type === ActivityTypes.Message && seenBefore(session, context.activity.id)) {
+    if (context.activity.type === 'message' && seenBefore(session, context.activity.id)) {
       // The channel delivered the same activity again (a retry): it was handled; do nothing twice.
       logger.warn({ activityId: context.activity.id }, 'duplicate delivery ignored');
       return;
@@ -210,13 +209,6 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     if (result.status === DialogTurnStatus.empty) {
       await dialogContext.beginDialog(this.options.mainDialog.id);
     }
-  }
-
-  /** Lets dialogs record the language the user writes in, so later turns (and proactive messages) use it. */
-  async setLanguage(context: TurnContext, language: Language): Promise<void> {
-    const session = turnSession(context);
-    session.language = language;
-    await this.sessionAccessor.set(context, session);
   }
 }
 

@@ -34,7 +34,7 @@ const ACTIONS: Record<string, SessionStatus | 'status' | 'results'> = {
 
 /** A short, readable summary of one step's results. */
 export function describeResult(result: StepResult, language: Language, texts?: Texts): string {
-  const title = `${result.question[language]}`;
+  const title = result.question[language];
   switch (result.type) {
     case 'single':
     case 'multiple':

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * says which field is wrong, instead of a turn that crashes (and so clears the conversation's
  * state) or a silent drop.
  */
-const account = z.object({ id: z.string().min(1, 'must not be empty') }).passthrough();
+const account = z.object({ id: z.string().min(1, 'must not be empty') }).loose();
 const isoDate = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
@@ -16,7 +16,7 @@ export const inboundActivitySchema = z
     type: z.string().min(1, 'must not be empty'),
     id: z.string().optional(),
     channelId: z.string().min(1, 'must not be empty'),
-    serviceUrl: z.url({ message: 'expected the channel service URL' }),
+    serviceUrl: z.url({ error: 'expected the channel service URL' }),
     conversation: account,
     from: account,
     recipient: account,
@@ -25,15 +25,15 @@ export const inboundActivitySchema = z
     replyToId: z.string().optional(),
     membersAdded: z.array(account).optional(),
     membersRemoved: z.array(account).optional(),
-    entities: z.array(z.object({ type: z.string().min(1, 'must not be empty') }).passthrough()).optional(),
-    attachments: z.array(z.object({ contentType: z.string().min(1, 'must not be empty') }).passthrough()).optional(),
+    entities: z.array(z.object({ type: z.string().min(1, 'must not be empty') }).loose()).optional(),
+    attachments: z.array(z.object({ contentType: z.string().min(1, 'must not be empty') }).loose()).optional(),
     text: z.string().max(10_000, 'message text longer than 10 000 characters').optional(),
     timestamp: isoDate.optional(),
     localTimestamp: isoDate.optional(),
     deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
     channelData: z.record(z.string(), z.unknown()).optional(),
   })
-  .passthrough();
+  .loose();
 
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;
 export type InboundActivityCheck = { ok: true; activity: InboundActivity } | { ok: false; problems: string[] };

@@ -25,7 +25,7 @@ export function madeUpText(chars: number, seed = 7): string {
   while (length < chars) {
     const size = 6 + Math.floor(random() * 9);
     let word = '';
-    for (let i = 0; i < size; i += 1) word += letters[Math.floor(random() * letters.length)];
+    for (let i = 0; i < size; i += 1) word += letters.charAt(Math.floor(random() * letters.length));
     out.push(word);
     length += word.length + 1;
   }

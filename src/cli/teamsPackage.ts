@@ -1,7 +1,7 @@
 /**
  * npm run teams:package [-- --municipality ID] [--out DIR]
- * Writes a Teams app package (manifest.json, color.png, outline.png, zipped) for the configured
- * bot (MicrosoftAppId) to var/teams/ (or --out). Upload the zip in Teams (Apps → Manage your apps →
+ * Writes a Teams app package (manifest.json and the icons in assets/teams/, zipped) for the
+ * configured bot (MicrosoftAppId) to var/teams/ (or --out). Upload the zip in Teams (Apps → Manage your apps →
  * Upload an app) or in the Teams admin centre.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ import JSZip from 'jszip';
 import { ConfigError, loadConfig, readDotEnv, repoRoot } from '../config';
 import { loadDataSet } from '../domain/packs/loader';
 import { buildManifest } from '../teams/manifest';
-import { colorIcon, outlineIcon } from '../teams/icons';
 
 export interface PackageResult {
   zip: string;
@@ -37,8 +36,8 @@ export async function writeTeamsPackage(options: {
   mkdirSync(outDir, { recursive: true });
   const zip = new JSZip();
   zip.file('manifest.json', JSON.stringify(manifest, null, 2));
-  zip.file('color.png', colorIcon());
-  zip.file('outline.png', outlineIcon());
+  // The icons Teams asks for: 192×192 colour, 32×32 outline (white on transparent).
+  for (const icon of ['color.png', 'outline.png']) zip.file(icon, readFileSync(join(root, 'assets', 'teams', icon)));
   const file = join(outDir, `foretagslotsen-${municipality}.zip`);
   writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));

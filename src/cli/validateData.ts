@@ -10,7 +10,7 @@ import { DialogueTemplateError, loadTemplates } from '../domain/focusGroups/temp
 
 function main(argv: string[]): number {
   const flag = argv.indexOf('--data');
-  const dataDir = resolve(flag >= 0 && argv[flag + 1] ? argv[flag + 1]! : (process.env.DATA_DIR ?? 'data'));
+  const dataDir = resolve((flag >= 0 ? argv[flag + 1] : undefined) || (process.env.DATA_DIR ?? 'data'));
   let data;
   try {
     data = loadDataSet(dataDir);

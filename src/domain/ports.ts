@@ -19,6 +19,8 @@ export interface StoredDocument {
 export interface KeyValueStore {
   read(keys: string[]): Promise<Record<string, StoredDocument>>;
   write(changes: Record<string, StoredDocument>): Promise<void>;
+  /** Writes the key only if it does not exist yet, atomically in the store: true when this call created it. */
+  createOnce(key: string, value: Record<string, unknown>): Promise<boolean>;
   delete(keys: string[]): Promise<void>;
 }
 
@@ -61,7 +63,8 @@ export type ConversationAddress = Record<string, JsonValue>;
 
 export interface StoreHealth {
   ok: boolean;
-  kind: 'sqlite' | 'cosmos' | string;
+  /** 'sqlite', 'cosmos', or another store's name. */
+  kind: string;
   detail?: string;
 }
 

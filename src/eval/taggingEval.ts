@@ -82,7 +82,6 @@ export function scoreTagging(lines: LabelledLine[], areas: readonly string[], ra
 }
 
 function bayesRanker(data: DataSet, municipality: string): Ranker {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => BayesClassifierLike;
   const pack = data.packs.get(municipality);
   const classifier = new BayesClassifier();

@@ -93,9 +93,8 @@ function withETag<T extends object>(value: T, stored: Stored): T & { eTag: strin
   return { ...value, eTag: stored.etag };
 }
 
-function withoutETag<T extends { eTag?: string }>(value: T): Record<string, unknown> {
-  const { eTag: _eTag, ...rest } = value;
-  return rest;
+function withoutETag(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'eTag'));
 }
 
 /**
@@ -155,6 +154,10 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
           await state.upsert(id, id, doc);
         }
       }
+    },
+    async createOnce(key, value) {
+      const id = idFor(key);
+      return (await state.insert(id, id, { key, value: JSON.parse(JSON.stringify(value)) as unknown })) !== undefined;
     },
     async delete(keys) {
       await Promise.all(keys.map((key) => state.delete(idFor(key), idFor(key))));

@@ -93,7 +93,7 @@ export class Transcripts {
   /** Deletes a conversation's whole transcript; resolves how many activities were deleted. */
   async erase(conversationId: string): Promise<number> {
     const all = await this.collection.query(conversationId);
-    for (const row of all) await this.collection.delete(conversationId, String(row.doc.ordinal as number).padStart(ORDINAL_WIDTH, '0'));
+    for (const row of all) await this.collection.delete(conversationId, String(row.doc.ordinal).padStart(ORDINAL_WIDTH, '0'));
     return all.length;
   }
 

@@ -28,6 +28,7 @@ import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
 import type { Texts } from '../domain/texts';
 import { pageLanguage, renderPage, serveStatic } from './page';
+import { pathParam } from './requestFields';
 
 export interface WebChatOptions {
   config: Config;
@@ -66,9 +67,9 @@ const postedActivity = z
     channelData: z.record(z.string(), z.unknown()).optional(),
     attachments: z.array(z.unknown()).max(0, 'attachments are not accepted in this chat').optional(),
     textFormat: z.string().optional(),
-    from: z.object({ id: z.string().optional(), name: z.string().optional() }).passthrough().optional(),
+    from: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
   })
-  .passthrough();
+  .loose();
 
 const sessionRequest = z
   .object({
@@ -303,8 +304,9 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
     if (!claims) return;
     const token = bearer(req) ?? '';
     try {
-      const started = await store.kv.read([startedKey(claims.conv)]);
-      const isNew = !started[startedKey(claims.conv)];
+      // One atomic create, not a read then a write: two starts at once (a double click, a
+      // retry) must not both see "new" and welcome twice.
+      const isNew = await store.kv.createOnce(startedKey(claims.conv), { at: new Date().toISOString() });
       res.status(isNew ? 201 : 200);
       res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
       if (isNew) {
@@ -326,14 +328,14 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   });
 
   server.get('/v3/directline/conversations/:conversationId', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const token = bearer(req) ?? '';
     res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
   });
 
   server.get('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const watermark = Number((req.query as Record<string, unknown> | undefined)?.watermark ?? 0) || 0;
     try {
@@ -346,10 +348,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
 
   server.post('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
     if (!(await withinIpLimit(req, res))) return;
-    const claims = await authorize(req, res, req.params.conversationId);
+    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
     if (!claims) return;
     const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
-    if (byConversation) return sendTooMany(res, byConversation, 'messages in this conversation');
+    if (byConversation) { sendTooMany(res, byConversation, 'messages in this conversation'); return; }
     const parsed = postedActivity.safeParse(req.body);
     if (!parsed.success) {
       sendError(res, 400, 'BadArgument', 'the activity is not valid', parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`));

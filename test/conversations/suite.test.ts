@@ -54,7 +54,7 @@ const casesFile = process.env.CONVERSATION_CASES ?? join(here, 'cases.jsonl');
 const cases = readLines(casesFile).map((raw) => caseSchema.parse(raw));
 const disputed = new Map(
   readLines(process.env.CONVERSATION_CASES ? '' : join(here, 'disputed.jsonl')).map((raw) => {
-    const entry = z.object({ id: z.string(), reason: z.string().min(10) }).passthrough().parse(raw);
+    const entry = z.object({ id: z.string(), reason: z.string().min(10) }).loose().parse(raw);
     return [entry.id, entry.reason];
   }),
 );

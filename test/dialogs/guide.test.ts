@@ -132,3 +132,31 @@ describe('guide dialogs (TestAdapter, real store)', () => {
     expect(events.some((e) => (e.text ?? '').includes('skjuta'))).toBe(false);
   });
 });
+
+describe('consent to a contact request (injected clock)', () => {
+  let clocked: AppContext;
+  let clockDir: string;
+  let clock = new Date('2026-03-02T09:00:00.000Z');
+
+  beforeAll(async () => {
+    clockDir = mkdtempSync(join(tmpdir(), 'fl-consent-'));
+    clocked = await createApp(loadConfig({ LOG_LEVEL: 'silent', SQLITE_PATH: join(clockDir, 'bot.sqlite') }), { data: testData(), now: () => clock });
+  });
+  afterAll(async () => {
+    await clocked.stop();
+    rmSync(clockDir, { recursive: true, force: true });
+  });
+
+  it('stores the time the user consented, not the time the request was saved', async () => {
+    const chat = new Conversation(clocked, { userId: 'consent-time' });
+    await chat.say('jag vill prata med en människa');
+    expect(readable(await chat.say('Ja'))).toMatch(/Vad heter du/);
+    clock = new Date('2026-03-02T09:04:00.000Z');
+    await chat.say('Anna Andersson');
+    await chat.say('Annas Bageri AB');
+    await chat.say('070-123 45 67');
+    expect(readable(await chat.say('Vill boka ett lotsmöte'))).toMatch(/MORA-K-/);
+    const mine = (await clocked.store.contactRequests.list('mora')).find((r) => r.submitter.userKey.endsWith(':consent-time'));
+    expect(mine).toMatchObject({ consentAt: '2026-03-02T09:00:00.000Z', createdAt: '2026-03-02T09:04:00.000Z' });
+  });
+});

@@ -7,12 +7,7 @@ import {
   toCsv,
   type Answer,
   type AnswerValue,
-  type ChoiceResult,
-  type RankingResult,
-  type ScaleResult,
-  type StatementsResult,
   type StepResult,
-  type TextResult,
 } from '../../src/domain/focusGroups/results';
 import { dialogueTemplate, loadTemplates, type DialogueTemplate } from '../../src/domain/focusGroups/template';
 import { createThemeLayer } from '../../src/domain/themes/layer';
@@ -130,10 +125,11 @@ const answers: Answer[] = [
   a(p3, 'unknown-step', open('ignored'), 50),
 ];
 
-function find<T extends StepResult>(results: StepResult[], stepId: string): T {
-  const result = results.find((r) => r.stepId === stepId);
-  if (!result) throw new Error(`no result for ${stepId}`);
-  return result as T;
+function find<K extends StepResult['type']>(results: StepResult[], stepId: string, ...types: K[]): Extract<StepResult, { type: K }> {
+  const wanted: readonly string[] = types;
+  const result = results.find((r): r is Extract<StepResult, { type: K }> => r.stepId === stepId && wanted.includes(r.type));
+  if (!result) throw new Error(`no ${types.join('/')} result for ${stepId}`);
+  return result;
 }
 
 const focusItems = { focus: [option('mora.a'), option('mora.b'), option('mora.c')] };
@@ -145,7 +141,7 @@ describe('summarise', () => {
   });
 
   it('scale: latest answer wins, skips counted, out-of-range left out; mean, median, population sd', () => {
-    const sat = find<ScaleResult>(results, 'sat');
+    const sat = find(results, 'sat', 'scale');
     // Counted values: p1 5 (not 2), p2 4, p3 2, p4 3. p5 and p6 skipped; p7's 9 is outside 1–5.
     // mean = 14 / 4 = 3.5; median of 2 3 4 5 = (3 + 4) / 2 = 3.5;
     // sd = sqrt((1.5² + 0.5² + 1.5² + 0.5²) / 4) = sqrt(5 / 4) = 1.1180…
@@ -166,18 +162,18 @@ describe('summarise', () => {
 
   it('scale: odd count median, and no answers', () => {
     const three = summarise(template, [a(p1, 'sat', scale(1), 1), a(p2, 'sat', scale(5), 1), a(p3, 'sat', scale(2), 1)]);
-    const sat = find<ScaleResult>(three, 'sat');
+    const sat = find(three, 'sat', 'scale');
     // 1 2 5: median 2, mean 8/3, sd = sqrt(((-5/3)² + (-2/3)² + (7/3)²) / 3) = sqrt((78/9) / 3) = sqrt(78/27) ≈ 1.6997
     expect(sat.median).toBe(2);
     expect(sat.mean).toBeCloseTo(8 / 3, 10);
     expect(sat.sd).toBeCloseTo(Math.sqrt(78 / 27), 10);
     expect(sat.sd).toBeCloseTo(1.6997, 4);
-    const none = find<ScaleResult>(summarise(template, []), 'sat');
+    const none = find(summarise(template, []), 'sat', 'scale');
     expect([none.n, none.mean, none.median, none.sd]).toEqual([0, null, null, null]);
   });
 
   it('single choice: counts and shares of respondents, skips', () => {
-    const size = find<ChoiceResult>(results, 'size');
+    const size = find(results, 'size', 'single', 'multiple');
     // p1 a, p2 a (changed from c), p3 b; p4 skipped; p5's "zzz" is not an option.
     expect(size.respondents).toBe(3);
     expect(size.skips).toBe(1);
@@ -192,7 +188,7 @@ describe('summarise', () => {
   });
 
   it('multiple choice: an option counts once per respondent; shares of respondents', () => {
-    const pains = find<ChoiceResult>(results, 'pains');
+    const pains = find(results, 'pains', 'single', 'multiple');
     expect(pains.respondents).toBe(3);
     expect(pains.skips).toBe(0);
     expect(pains.options.map((o) => [o.id, o.count])).toEqual([
@@ -204,7 +200,7 @@ describe('summarise', () => {
   });
 
   it('ranking: Borda count with 3 items (2, 1, 0 points; left out 0), average position, sorted', () => {
-    const prio = find<RankingResult>(results, 'prio');
+    const prio = find(results, 'prio', 'ranking');
     // p1 r1 r2 r3 → r1 2, r2 1, r3 0
     // p2 r2 r1 r3 → r2 2, r1 1, r3 0
     // p3 r2       → r2 2
@@ -228,7 +224,7 @@ describe('summarise', () => {
   });
 
   it('ranking from focus areas: items given at runtime, unknown ids left out', () => {
-    const focus = find<RankingResult>(results, 'focus');
+    const focus = find(results, 'focus', 'ranking');
     // p1 (mora.zzz dropped) a b → a 2, b 1; p2 b c a → b 2, c 1, a 0. b 3, a 2, c 1.
     expect(focus.items.map((i) => [i.id, i.points])).toEqual([
       ['mora.b', 3],
@@ -236,7 +232,7 @@ describe('summarise', () => {
       ['mora.c', 1],
     ]);
     // Without the items, the ids in the answers are ranked (four of them: zzz, a, b, c).
-    const fromAnswers = find<RankingResult>(summarise(template, answers), 'focus');
+    const fromAnswers = find(summarise(template, answers), 'focus', 'ranking');
     expect(fromAnswers.items.map((i) => i.id).sort()).toEqual(['mora.a', 'mora.b', 'mora.c', 'mora.zzz']);
     // p1: zzz 3, a 2, b 1; p2: b 3, c 2, a 1 → b 4, a 3, zzz 3 (avg position 1 < a's 2.5), c 2
     expect(fromAnswers.items.map((i) => [i.id, i.points])).toEqual([
@@ -248,7 +244,7 @@ describe('summarise', () => {
   });
 
   it('statements: one vote per participant and statement (latest), agreement and classes', () => {
-    const claims = find<StatementsResult>(results, 'claims');
+    const claims = find(results, 'claims', 'statements');
     const byId = new Map(claims.statements.map((s) => [s.id, s]));
     // seed-1: agree p1-p4, p5 disagree (changed), p6 pass → 4 / 5 = 0.8 of 5 → consensus-agree
     expect(byId.get('seed-1')).toMatchObject({ agree: 4, disagree: 1, pass: 1, classification: 'consensus-agree' });
@@ -280,7 +276,7 @@ describe('summarise', () => {
       a(p3, 'claims', { kind: 'statement-new', statementId: 'seed-1', text: 'Kapning' }, 4),
       a(p3, 'claims', vote('x2', 'disagree'), 5),
     ]);
-    const claims = find<StatementsResult>(out, 'claims');
+    const claims = find(out, 'claims', 'statements');
     expect(claims.statements.slice(3).map((s) => [s.id, s.text, s.disagree])).toEqual([
       ['new-1', 'Första, omskriven', 0],
       ['new-2', 'Andra', 1],
@@ -290,9 +286,10 @@ describe('summarise', () => {
       ...template,
       steps: [{ type: 'statements', id: 'claims', question: q('?'), seed: [q('S')], allowNew: false }],
     });
-    const none = find<StatementsResult>(
+    const none = find(
       summarise(closed, [a(p1, 'claims', { kind: 'statement-new', statementId: 'x1', text: 'Nej' }, 1)]),
       'claims',
+      'statements',
     );
     expect(none.statements.map((s) => s.id)).toEqual(['seed-1']);
   });
@@ -314,7 +311,7 @@ describe('summarise', () => {
   });
 
   it('open: n, skips, themes with counts and a quote, groups of similar answers; personal data masked', () => {
-    const live = find<TextResult>(results, 'live');
+    const live = find(results, 'live', 'open', 'inspel');
     expect(live.n).toBe(6);
     expect(live.skips).toBe(1);
     // Themes are the shared theme layer's, by readable name: housing in answers 1, 2, 5 and 6
@@ -358,7 +355,7 @@ describe('summarise', () => {
   });
 
   it('inspel: text answers and skips', () => {
-    const tip = find<TextResult>(results, 'tip');
+    const tip = find(results, 'tip', 'open', 'inspel');
     expect(tip.type).toBe('inspel');
     expect([tip.n, tip.skips]).toEqual([1, 1]);
     expect(tip.groups).toEqual([{ count: 1, terms: expect.any(Array), examples: ['Skyltning till industriområdet, "Norra", behövs'] }]);
@@ -382,11 +379,11 @@ describe('summarise', () => {
       ],
       { rankingItems: { 'focus-priority': [option('mora.competence'), option('mora.service')] } },
     );
-    expect(find<RankingResult>(out, 'focus-priority').items.map((i) => [i.id, i.points])).toEqual([
+    expect(find(out, 'focus-priority', 'ranking').items.map((i) => [i.id, i.points])).toEqual([
       ['mora.competence', 1],
       ['mora.service', 0],
     ]);
-    expect(find<ScaleResult>(out, 'service-satisfaction').mean).toBe(4);
+    expect(find(out, 'service-satisfaction', 'scale').mean).toBe(4);
   });
 });
 

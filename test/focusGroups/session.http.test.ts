@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, messageActivity, startTestApp, type TestApp } from '../helpers/app';
 import { addStaff } from '../helpers/staff';
 import { Conversation } from '../helpers/conversation';
-import type { Activity } from 'botbuilder';
 import type { StepResult } from '../../src/domain/focusGroups/results';
 
 const text = (replies: Awaited<ReturnType<typeof ask>>) =>
@@ -27,7 +26,7 @@ describe('a focus group session over HTTP', () => {
   const facilitator = () => {
     const chat = new Conversation(t.app, { conversationId: 'conv-facilitator', userId: 'facilitator-1' });
     return async (message: string) => {
-      const replies = await chat.send({ type: 'message', text: message, id: `f-${Math.random().toString(36).slice(2, 8)}`, from: { id: 'facilitator-1', name: 'Sara', aadObjectId: 'aad-facilitator' } as Activity['from'] });
+      const replies = await chat.send({ type: 'message', text: message, id: `f-${Math.random().toString(36).slice(2, 8)}`, from: { id: 'facilitator-1', name: 'Sara', aadObjectId: 'aad-facilitator' } });
       return replies.map((a) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`).join('\n');
     };
   };

@@ -11,18 +11,21 @@ export class Conversation {
 
   constructor(
     app: AppContext,
-    readonly options: { conversationId?: string; userId?: string; channelData?: Record<string, unknown>; channelId?: string } = {},
+    /** serviceUrl: where the bot's proactive messages to this conversation go (see helpers/channel.ts). */
+    readonly options: { conversationId?: string; userId?: string; channelData?: Record<string, unknown>; channelId?: string; serviceUrl?: string } = {},
   ) {
     this.adapter = new TestAdapter(async (context) => app.bot.run(context), {
-      // TestAdapter copies this template over every activity, so only the channel is fixed here.
+      // TestAdapter copies this template over every activity, so only the channel (and where
+      // proactive messages go) is fixed here; without a serviceUrl it uses https://test.com.
       channelId: options.channelId ?? 'test',
-    } as Partial<Activity>);
+      ...(options.serviceUrl ? { serviceUrl: options.serviceUrl } : {}),
+    });
     this.conversation = {
       id: options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`,
       isGroup: false,
       name: '',
       conversationType: 'personal',
-    } as Activity['conversation'];
+    };
   }
 
   private readonly conversation: Activity['conversation'];
@@ -42,9 +45,9 @@ export class Conversation {
       ...activity,
       id: activity.id ?? `a${this.counter}`,
       // TestAdapter copies its template over every activity, so the sender is set here, per activity.
-      from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' } as Activity['from']),
+      from: activity.from ?? ({ id: this.options.userId ?? 'user-1', name: 'Anna' }),
       conversation: activity.conversation ?? this.conversation,
-      recipient: activity.recipient ?? ({ id: 'bot', name: 'Företagslotsen' } as Activity['recipient']),
+      recipient: activity.recipient ?? ({ id: 'bot', name: 'Företagslotsen' }),
       channelData: { ...(this.options.channelData ?? {}), ...((activity.channelData as object | undefined) ?? {}) },
     };
     this.adapter.activeQueue.splice(0);

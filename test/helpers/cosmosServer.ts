@@ -70,7 +70,7 @@ export async function startCosmosServer(): Promise<LocalCosmos> {
       }),
     pauseOnRequest: (match) => new Promise<void>((resolve) => (trip = { match, tripped: resolve })),
     hangOnRequest: (match) => {
-      let hung = () => undefined as void;
+      let hung: () => void = () => undefined;
       const started = new Promise<void>((resolve) => (hung = resolve));
       const state = { match, active: false, held: [] as Array<() => void>, hung: () => hung() };
       hang = state;

@@ -50,7 +50,7 @@ export class Client {
     expect(body.conversationId).toBe(this.session.conversationId);
     this.socket = new WebSocket(body.streamUrl);
     this.socket.on('message', (data) => {
-      const text = String(data);
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
       if (!text) return;
       const set = JSON.parse(text) as { activities: Activity[] };
       this.received.push(...set.activities);

@@ -50,7 +50,7 @@ export function transcriptText(activities: Activity[]): string {
       const parts = [a.text ?? ''];
       for (const attachment of a.attachments ?? []) {
         const content = attachment.content as Record<string, unknown> | undefined;
-        if (content?.text) parts.push(String(content.text));
+        if (typeof content?.text === 'string' && content.text) parts.push(content.text);
         for (const b of buttonsOf(a)) parts.push(`[${b.title}]`);
       }
       return parts.filter(Boolean).join(' ');

@@ -25,7 +25,7 @@ export async function startChannel(): Promise<{ url: string; received: Map<strin
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       const conversation = decodeURIComponent(/\/v3\/conversations\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '');
-      const text = body ? String((JSON.parse(body) as { text?: string }).text ?? '') : '';
+      const text = body ? ((JSON.parse(body) as { text?: string }).text ?? '') : '';
       received.set(conversation, [...(received.get(conversation) ?? []), text]);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `sent-${received.size}` }));

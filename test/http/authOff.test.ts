@@ -12,7 +12,7 @@ describe('authentication off: local only', () => {
     expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', WEBCHAT_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters' }).host).toBe('0.0.0.0');
     const t = await startTestApp({ HOST: '' });
     try {
-      expect((t.app.http.server.address() as AddressInfo).address).toBe('127.0.0.1');
+      expect((t.app.http.server.address()).address).toBe('127.0.0.1');
     } finally {
       await t.stop();
     }

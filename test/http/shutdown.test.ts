@@ -22,6 +22,7 @@ describe('graceful shutdown', () => {
           return real.kv.read(keys);
         },
         write: (changes) => real.kv.write(changes),
+        createOnce: (key, value) => real.kv.createOnce(key, value),
         delete: (keys) => real.kv.delete(keys),
       },
       close: async () => {
@@ -60,6 +61,10 @@ describe('graceful shutdown', () => {
         write: async (changes) => {
           if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
           return real.kv.write(changes);
+        },
+        createOnce: async (key, value) => {
+          if (slow) await new Promise((resolve) => setTimeout(resolve, 3000));
+          return real.kv.createOnce(key, value);
         },
         delete: (keys) => real.kv.delete(keys),
       },

@@ -24,13 +24,19 @@ function cells(line: string, delimiter: string): string[] {
   let cell = '';
   let quoted = false;
   for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
+    const c = line.charAt(i);
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), (i += 1);
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      }
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === delimiter) out.push(cell), (cell = '');
+    else if (c === delimiter) {
+      out.push(cell);
+      cell = '';
+    }
     else cell += c;
   }
   out.push(cell);

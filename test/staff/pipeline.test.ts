@@ -253,6 +253,7 @@ describe('a contact request', () => {
         name: 'Anna',
         reach: '070-123 45 67',
         question: 'Vill boka ett lotsmöte om serveringstillstånd',
+        consentAt: '2026-11-30T09:00:00.000Z',
         language: 'sv',
         user: { channelId: 'webchat-local', userId: 'u1' },
         idempotencyKey: 'request-1',

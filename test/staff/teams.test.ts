@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { Conversation, readable } from '../helpers/conversation';
 import { Client, fromBot } from '../helpers/directLine';
+import { startRecordingChannel } from '../helpers/channel';
 import { addStaff } from '../helpers/staff';
 import type { FeedbackItem } from '../../src/domain/feedback/types';
 import type { ConversationAddress } from '../../src/domain/ports';
@@ -32,7 +33,7 @@ function cardAction(data: Record<string, unknown>, aadObjectId: string): Partial
     type: ActivityTypes.Invoke,
     name: 'adaptiveCard/action',
     channelId: 'msteams',
-    from: { id: `29:${aadObjectId}`, name: 'Staff', aadObjectId } as Activity['from'],
+    from: { id: `29:${aadObjectId}`, name: 'Staff', aadObjectId },
     value: { action: { type: 'Action.Execute', verb: 'triage', data } },
   };
 }
@@ -44,21 +45,25 @@ function invokeBody(replies: Partial<Activity>[]): { statusCode: number; type: s
 
 describe('staff in Teams', () => {
   let t: TestApp;
+  // Teams' connector for the team channels registered here: the cards posted to them land in it.
+  let teamsChannel: Awaited<ReturnType<typeof startRecordingChannel>>;
   beforeAll(async () => {
+    teamsChannel = await startRecordingChannel();
     t = await startTestApp();
     await addStaff(t.app.store, { name: 'Sara Lind', aadObjectId: 'aad-sara' });
     await addStaff(t.app.store, { name: 'Bo i Borlänge', aadObjectId: 'aad-bo', municipalities: ['borlange'] });
   });
   afterAll(async () => {
     await t.stop();
+    await teamsChannel.stop();
   });
 
   it('registers a team channel for configured staff only, with the mention stripped', async () => {
-    const channel = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:kompetens@thread.tacv2' });
+    const channel = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:kompetens@thread.tacv2', serviceUrl: teamsChannel.url });
     const stranger = await channel.send({
       type: 'message',
       text: '<at>Företagslotsen</at> registrera kanal kompetens',
-      from: { id: '29:x', name: 'Okänd', aadObjectId: 'aad-unknown' } as Activity['from'],
+      from: { id: '29:x', name: 'Okänd', aadObjectId: 'aad-unknown' },
       entities: [{ type: 'mention', text: '<at>Företagslotsen</at>', mentioned: { id: 'bot', name: 'Företagslotsen' } }],
     });
     expect(readable(stranger)).toMatch(/inte behörighet.*aad-unknown/s);
@@ -67,14 +72,14 @@ describe('staff in Teams', () => {
     const ok = await channel.send({
       type: 'message',
       text: '<at>Företagslotsen</at> registrera kanal kompetens',
-      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'],
+      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' },
       entities: [{ type: 'mention', text: '<at>Företagslotsen</at>', mentioned: { id: 'bot', name: 'Företagslotsen' } }],
     });
     expect(readable(ok)).toContain('Kanalen är registrerad för Arbetsmarknad och vuxenutbildning');
     const stored = await t.app.store.channels.get('mora', 'kompetens');
     expect((stored?.address as { conversation: { id: string } }).conversation.id).toBe('19:kompetens@thread.tacv2');
 
-    const wrong = await channel.send({ type: 'message', text: 'registrera kanal ekonomi', from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'] });
+    const wrong = await channel.send({ type: 'message', text: 'registrera kanal ekonomi', from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } });
     expect(readable(wrong)).toMatch(/inget team "ekonomi".*naringslivskontoret/s);
   });
 
@@ -118,7 +123,10 @@ describe('staff in Teams', () => {
 
   it('triages from the card: authorised staff update it in place and the submitter hears about it; others get 403', async () => {
     const { item, client } = await suggestInWebChat(t, 'fler lärlingsplatser för svetsare och CNC-operatörer på gymnasiet');
-    const teams = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:kompetens@thread.tacv2' });
+    // The new item's card reached the kompetens channel registered above (through its connector).
+    const posted = await teamsChannel.waitFor((p) => p.conversation === '19:kompetens@thread.tacv2' && JSON.stringify(p.activity).includes(item.reference));
+    expect(JSON.stringify(posted.activity.attachments)).toContain('Action.Execute');
+    const teams = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:kompetens@thread.tacv2', serviceUrl: teamsChannel.url });
 
     const forbidden = invokeBody(await teams.send(cardAction({ municipality: 'mora', itemId: item.id, action: 'take' }, 'aad-bo')));
     expect(forbidden.statusCode).toBe(403);
@@ -148,20 +156,21 @@ describe('staff in Teams', () => {
   });
 
   it('lets members of a registered team channel act on its cards (STAFF_TEAM_MEMBERS), but not members of other teams', async () => {
-    const registrar = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2' });
+    const registrar = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2', serviceUrl: teamsChannel.url });
     await registrar.send({
       type: 'message',
       text: 'registrera kanal teknik-service',
-      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' } as Activity['from'],
+      from: { id: '29:sara', name: 'Sara', aadObjectId: 'aad-sara' },
       channelData: { team: { id: '19:team-teknik@thread.tacv2' } },
     });
     const stored = await t.app.store.channels.get('mora', 'teknik-service');
     expect((stored?.address as { teamId?: string }).teamId).toBe('19:team-teknik@thread.tacv2');
 
     const { item, client } = await suggestInWebChat(t, 'gatlyktorna längs infarten till industriområdet är trasiga');
+    await teamsChannel.waitFor((p) => p.conversation === '19:teknik@thread.tacv2' && JSON.stringify(p.activity).includes(item.reference));
     const inTeam = { ...cardAction({ municipality: 'mora', itemId: item.id, action: 'take' }, 'aad-colleague'), channelData: { team: { id: '19:team-teknik@thread.tacv2' } } };
     const otherTeam = { ...cardAction({ municipality: 'mora', itemId: item.id, action: 'take' }, 'aad-outsider'), channelData: { team: { id: '19:some-other-team@thread.tacv2' } } };
-    const teams = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2' });
+    const teams = new Conversation(t.app, { channelId: 'msteams', conversationId: '19:teknik@thread.tacv2', serviceUrl: teamsChannel.url });
     expect(invokeBody(await teams.send(otherTeam)).statusCode).toBe(403);
     const taken = invokeBody(await teams.send(inTeam));
     expect(taken.statusCode).toBe(200);

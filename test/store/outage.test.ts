@@ -165,7 +165,7 @@ describe('state that cannot be saved after the suggestion was acknowledged', () 
     const refuse = () => Promise.reject(new StoreUnavailableError('the SQLite store is unavailable (test: SQLITE_BUSY)'));
     const store: Store = {
       ...real,
-      kv: { read: (keys) => real.kv.read(keys), write: (changes) => (state.down ? refuse() : real.kv.write(changes)), delete: (keys) => (state.down ? refuse() : real.kv.delete(keys)) },
+      kv: { read: (keys) => real.kv.read(keys), write: (changes) => (state.down ? refuse() : real.kv.write(changes)), createOnce: (key, value) => (state.down ? refuse() : real.kv.createOnce(key, value)), delete: (keys) => (state.down ? refuse() : real.kv.delete(keys)) },
       feedback: { ...real.feedback, create: (item, contact) => (state.down ? refuse() : real.feedback.create(item, contact)) },
     };
     return { store, state };

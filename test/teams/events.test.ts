@@ -1,4 +1,4 @@
-import { ActivityTypes, type Activity } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { Conversation, readable } from '../helpers/conversation';
@@ -27,7 +27,7 @@ describe('Teams events', () => {
     const joined = await channel.send({
       type: ActivityTypes.ConversationUpdate,
       membersAdded: [{ id: 'user-2', name: 'Per' }],
-      conversation: { id: '19:general@thread.tacv2', conversationType: 'channel', isGroup: true, name: 'General' } as Activity['conversation'],
+      conversation: { id: '19:general@thread.tacv2', conversationType: 'channel', isGroup: true, name: 'General' },
       channelData: { team: { id: '19:team' }, eventType: 'teamMemberAdded' },
     });
     expect(readable(joined)).not.toContain('Välkommen');
@@ -38,7 +38,7 @@ describe('Teams events', () => {
     const replies = await channel.send({
       type: ActivityTypes.Message,
       text: '<at>Företagslotsen</at> hur söker jag serveringstillstånd?',
-      conversation: { id: '19:general@thread.tacv2', conversationType: 'channel', isGroup: true, name: 'General' } as Activity['conversation'],
+      conversation: { id: '19:general@thread.tacv2', conversationType: 'channel', isGroup: true, name: 'General' },
       entities: [{ type: 'mention', text: '<at>Företagslotsen</at>', mentioned: { id: 'bot', name: 'Företagslotsen' } }],
     });
     const text = readable(replies);

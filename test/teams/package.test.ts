@@ -43,6 +43,10 @@ describe('Teams app package', () => {
     expect(manifest.name.full).toContain('Borlänge');
     expect(pngSize(Buffer.from(await archive.file('color.png')!.async('uint8array')))).toEqual({ width: 192, height: 192 });
     expect(pngSize(Buffer.from(await archive.file('outline.png')!.async('uint8array')))).toEqual({ width: 32, height: 32 });
+    // The icons are the checked-in files, unchanged.
+    for (const icon of ['color.png', 'outline.png']) {
+      expect(Buffer.from(await archive.file(icon)!.async('uint8array')).equals(readFileSync(join(__dirname, '..', '..', 'assets', 'teams', icon)))).toBe(true);
+    }
   });
 
   it('refuses without a bot id, and names what is missing', async () => {

@@ -143,7 +143,7 @@ function checkUniqueIds(
     ctx.addIssue({
       code: 'custom',
       path: [...path, index, field],
-      message: `duplicate ${what} id "${id}" (also at ${path.length > 0 ? `${String(path[path.length - 1])}` : ''}[${first}])`,
+      message: `duplicate ${what} id "${id}" (also at ${path.length > 0 ? String(path[path.length - 1]) : ''}[${first}])`,
     });
   });
 }

@@ -23,6 +23,8 @@ export interface ContactRequestInput {
   user: { channelId: string; userId: string };
   address?: ConversationAddress;
   idempotencyKey: string;
+  /** When the user agreed to their contact details being stored (the dialog's consent step). */
+  consentAt: string;
 }
 
 export interface Guide {
@@ -247,7 +249,7 @@ export function createGuide(deps: GuideDeps): Guide {
         topic: input.topic,
         unit: handoffUnit(input.municipality, input.topic).id,
         language: input.language,
-        consentAt: at,
+        consentAt: input.consentAt,
         submitter: { userKey: `${input.user.channelId}:${input.user.userId}`, address: input.address, language: input.language },
         sourceKey: input.idempotencyKey,
         createdAt: at,

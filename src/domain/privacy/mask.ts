@@ -30,7 +30,7 @@ const PLACEHOLDER: Record<MaskedKind, string> = {
 const DASH = '[\\-\\u2010-\\u2015\\u2212\\uFE63\\uFF0D]';
 
 // ---------------------------------------------------------------------------------------- e-mail
-const EMAIL = /(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]{1,64}\s?@\s?[\p{L}\p{N}\-]{1,63}(?:\.[\p{L}\p{N}\-]{1,63}){0,5}\.\p{L}{2,24}(?![\p{L}\p{N}])/gu;
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s?@\s?[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,5}\.\p{L}{2,24}(?![\p{L}\p{N}])/gu;
 
 const LABEL = '[\\p{L}\\p{N}_%+\\-]{1,64}';
 const OPEN = '[\\(\\[\\{<]';
@@ -55,7 +55,7 @@ const NOT_A_MAILBOX = new Set(
 );
 
 function spelledMailbox(match: string): boolean {
-  const word = /^([\p{L}\p{N}_%+\-]+)\s(?:at|snabel[- ]?a|snabela)\s/iu.exec(match);
+  const word = /^([\p{L}\p{N}_%+-]+)\s(?:at|snabel[- ]?a|snabela)\s/iu.exec(match);
   return !(word?.[1] && NOT_A_MAILBOX.has(word[1].toLowerCase()));
 }
 

@@ -333,8 +333,3 @@ export function createStaffService(deps: StaffDeps): StaffService {
   };
   return service;
 }
-
-/** Whether a member can see an item (for API filters). */
-export function visibleTo(member: StaffMember, municipality: string): boolean {
-  return canSee(member, municipality);
-}

@@ -14,12 +14,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fold, stemEn, stemSv, tokenize } from './index';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  DamerauLevenshteinDistance(a: string, b: string, options?: { transposition_cost?: number }): number;
+  DamerauLevenshteinDistance: (a: string, b: string, options?: { transposition_cost?: number }) => number;
 };
 const NATURAL_VERSION = (require('natural/package.json') as { version: string }).version;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const STOPWORDS = new Set(
   [
@@ -635,7 +633,7 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   if (!cache) return classifierFromModel(trainModel(input, options));
   const key = trainingKey(input, options);
   let byKey = shared.get(cache);
-  if (!byKey) shared.set(cache, (byKey = new Map()));
+  if (!byKey) shared.set(cache, (byKey = new Map<string, TextClassifier>()));
   const known = byKey.get(key);
   if (known) return known;
   const text = cache.read(key);

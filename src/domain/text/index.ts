@@ -12,11 +12,9 @@ interface NaturalTokenizer {
   tokenize(text: string): string[];
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const stemmerSv = require('natural/lib/natural/stemmers/porter_stemmer_sv') as NaturalStemmer;
 const stemmerEn = require('natural/lib/natural/stemmers/porter_stemmer') as NaturalStemmer;
 const TokenizerSv = require('natural/lib/natural/tokenizers/aggressive_tokenizer_sv') as new () => NaturalTokenizer;
-/* eslint-enable @typescript-eslint/no-require-imports */
 const tokenizerSv = new TokenizerSv();
 
 /**

@@ -7,7 +7,6 @@ import { CosmosClient, type Container, type Database, type SqlParameter } from '
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
 import {
   assertFieldPath,
-  assertIndexedArray,
   collectionNames,
   type Aggregate,
   type AggregateRow,

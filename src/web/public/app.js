@@ -12,10 +12,10 @@
   var locale = language === 'en' ? 'en-US' : 'sv-SE';
 
   function saved() {
-    try { return JSON.parse(localStorage.getItem(storageKey) || 'null'); } catch (e) { return null; }
+    try { return JSON.parse(localStorage.getItem(storageKey) || 'null'); } catch { return null; }
   }
   function remember(state) {
-    try { localStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
+    try { localStorage.setItem(storageKey, JSON.stringify(state)); } catch { /* private mode */ }
   }
   function fail(message) {
     root.innerHTML = '';
@@ -27,7 +27,7 @@
   }
 
   document.getElementById('new-conversation').addEventListener('click', function () {
-    try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+    try { localStorage.removeItem(storageKey); } catch { /* ignore */ }
     location.reload();
   });
 
