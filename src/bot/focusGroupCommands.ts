@@ -14,6 +14,7 @@ import type { FocusGroups, SessionStatus } from '../domain/focusGroups/service';
 import type { StepResult } from '../domain/focusGroups/results';
 import type { Language } from '../domain/packs/schema';
 import { fold } from '../domain/text';
+import { plainText } from '../domain/text/plain';
 import type { Texts } from '../domain/texts';
 import { statementClassLabel } from '../domain/staff/labels';
 import { turnSession } from './bot';
@@ -32,7 +33,7 @@ const ACTIONS: Record<string, SessionStatus | 'status' | 'results'> = {
   results: 'results',
 };
 
-/** A short, readable summary of one step's results. */
+/** A short, readable summary of one step's results; statements participants wrote are shown as plain text (no Markdown, no live links). */
 export function describeResult(result: StepResult, language: Language, texts?: Texts): string {
   const title = result.question[language];
   switch (result.type) {
@@ -44,7 +45,7 @@ export function describeResult(result: StepResult, language: Language, texts?: T
     case 'ranking':
       return `${title}\n${result.items.map((item, i) => `  ${i + 1}. ${item.label[language]} (${item.points} p)`).join('\n')}`;
     case 'statements':
-      return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? s.text : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${texts ? statementClassLabel(s.classification, texts, language) : s.classification}`).join('\n')}`;
+      return `${title}\n${result.statements.map((s) => `  ”${typeof s.text === 'string' ? plainText(s.text) : s.text[language]}”: ${s.agree} ja, ${s.disagree} nej, ${s.pass} pass – ${texts ? statementClassLabel(s.classification, texts, language) : s.classification}`).join('\n')}`;
     case 'open':
     case 'inspel':
       return `${title}\n  ${result.n} svar. Teman: ${result.themes.map((t) => `${t.name[language]} (${t.count})`).join(', ') || '–'}`;
