@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick] [--sections throughput,scale,startup,focus] [--sizes 1000,10000,100000]
  *                 [--concurrency 10,100] [--turns 200] [--max-s 20] [--participants 300,1000]
- *                 [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
+ *                 [--fg-pace-s 10] [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
  *
  * The benchmark suite (src/bench/*), loopback traffic only, every loop bounded in count and time:
  *   throughput  turns/s through /api/messages against a bare restify route in the same run (the ratio
@@ -9,7 +9,8 @@
  *   scale       1k/10k/100k seeded items: similar-search first turn (and other users meanwhile),
  *               follow-up API, inbox page, CSV export;
  *   startup     spawn to /healthz 200, RSS after start and after N turns;
- *   focus       a focus group of N participants joining back to back and at a 10 s pace.
+ *   focus       a focus group of N participants through the whole dialogue, back to back and at a
+ *               10 s pace (joins spread over 10 s, each answer 10 s after the last reply).
  * Prints the issue's table (what | now | goal); the last line is one JSON object.
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
@@ -88,8 +89,10 @@ async function main(argv: string[]): Promise<number> {
     const bench = await startBenchApp();
     try {
       const [backToBack, paced] = numbers(arg(argv, 'participants'), quick ? [30, 100] : [300, 1000]);
-      const a = await benchFocusGroup(bench, { participants: backToBack ?? 300, paceMs: 0, maxMs: 120_000 });
-      const b = await benchFocusGroup(bench, { participants: paced ?? 1000, paceMs: 10_000, maxMs: 120_000 });
+      const paceMs = Number(arg(argv, 'fg-pace-s') ?? (quick ? 1 : 10)) * 1000;
+      const a = await benchFocusGroup(bench, { participants: backToBack ?? 300, paceMs: 0, maxMs: 300_000 });
+      // Some 12 turns each, one pace interval apart, after joins spread over one interval.
+      const b = await benchFocusGroup(bench, { participants: paced ?? 1000, paceMs, maxMs: 20 * paceMs + 60_000 });
       rows.push(...a.rows, ...b.rows);
       Object.assign(json, a.json, b.json);
     } finally {
