@@ -23,6 +23,35 @@ storeContract('sqlite', async () => {
 });
 
 describe('sqlite store', () => {
+  it('commits a batch once, or nothing of it when the work fails; healthy while it holds the write lock', async () => {
+    const file = join(dir, 'bulk.sqlite');
+    const store = storeOver(createSqliteBackend(file), { probeEveryMs: 20 });
+    opened.push(store);
+    const item = (i: number) => ({
+      municipality: 'mora', referencePrefix: 'MORA', kind: 'suggestion' as const, text: `Fler bänkar ${i}`, masked: [], language: 'sv' as const,
+      focusArea: 'mora.competence', focusConfidence: 1, hasContact: false, submitter: { userKey: 'u', language: 'sv' as const },
+      sourceKey: `bulk-${i}`, createdAt: '2026-11-23T00:00:00.000Z',
+    });
+    await expect(
+      store.backend.bulk(async () => {
+        await store.feedback.create(item(1));
+        // The breaker's probe runs meanwhile and must not find the store unwritable.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await store.health()).ok).toBe(true);
+        throw new Error('import failed');
+      }),
+    ).rejects.toThrow('import failed');
+    expect(await store.feedback.list('mora')).toEqual([]);
+    await store.backend.bulk(async () => {
+      for (let i = 0; i < 3; i += 1) await store.feedback.create(item(i));
+    });
+    // Another connection to the file sees the batch: it was committed.
+    const other = storeOver(createSqliteBackend(file));
+    opened.push(other);
+    expect((await other.feedback.list('mora')).length).toBe(3);
+    expect((await store.health()).ok).toBe(true);
+  });
+
   it('keeps its data across a restart (a real file) and migrates once', async () => {
     const file = join(dir, 'restart.sqlite');
     const first = storeOver(createSqliteBackend(file));

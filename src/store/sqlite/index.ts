@@ -253,7 +253,23 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     kind: 'sqlite',
     collection,
     nextSequence: (pk, name) => guard(() => (statements.next.get(pk, name) as { value: number }).value),
+    bulk: async (work) => {
+      // One commit instead of one per write (each statement below runs inside this transaction,
+      // better-sqlite3's own transactions as savepoints). A batch inside a batch is the outer one.
+      if (db.inTransaction) return work();
+      await guard(() => db.exec('BEGIN IMMEDIATE'));
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    },
     health: async () => {
+      // A batch in progress holds the write lock of this very connection: the store is writable.
+      if (db.inTransaction) return { ok: true, kind: 'sqlite' };
       try {
         // Can we write? Reads go on while another process holds the write lock (WAL), so `SELECT 1`
         // would say ok to a store that cannot take a single suggestion.
