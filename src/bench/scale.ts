@@ -3,6 +3,7 @@
  * suggestion (similar search) with a light load of other users alongside (do they stall?), the
  * staff follow-up API, one inbox page, and the CSV export.
  */
+import { existsSync, statSync } from 'node:fs';
 import type { BenchApp } from './app';
 import { startBenchApp } from './app';
 import { getTimed, percentile, postJson, round1, runLoad, turnBody } from './load';
@@ -82,10 +83,13 @@ export async function benchScale(options: ScaleOptions): Promise<{ rows: Row[]; 
   const followUp: string[] = [];
   const inbox: string[] = [];
   const csv: string[] = [];
+  const dbSize: string[] = [];
   for (const size of options.sizes) {
     const bench = await startBenchApp();
     try {
+      const seedStarted = performance.now();
       const seeded = await seedItems(bench, size, options.seedMaxMs);
+      json[`seed_ms_${size}`] = Math.round(performance.now() - seedStarted);
       const label = seeded === size ? `${size / 1000}k` : `${size / 1000}k (seeded ${seeded})`;
       const { token, hash } = createStaffToken();
       await bench.app.store.staff.put({ id: 'bench-staff', name: 'Bench', role: 'admin', municipalities: [MUNICIPALITY], teams: [], tokenHash: hash, createdAt: new Date().toISOString() });
@@ -122,6 +126,15 @@ export async function benchScale(options: ScaleOptions): Promise<{ rows: Row[]; 
       json[`inbox_new_ms_${size}`] = round1(page.ms);
       json[`inbox_new_bytes_${size}`] = page.bytes;
 
+      // The SQLite file (and its write-ahead log) per item, against the JSON of one item.
+      const files = [bench.sqlitePath, `${bench.sqlitePath}-wal`].filter((file) => existsSync(file));
+      const fileBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+      const sample = await bench.app.store.feedback.inbox(MUNICIPALITY, {}, { limit: 50 });
+      const docBytes = sample.items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0) / Math.max(1, sample.items.length);
+      dbSize.push(`${label}: ${(fileBytes / seeded / 1024).toFixed(1)} KB per ${(docBytes / 1024).toFixed(1)} KB item`);
+      json[`db_bytes_per_item_${size}`] = Math.round(fileBytes / seeded);
+      json[`item_json_bytes_${size}`] = Math.round(docBytes);
+
       const rssBefore = process.memoryUsage().rss;
       const exported = await getTimed(`${bench.url}/api/staff/items?municipality=${MUNICIPALITY}&format=csv`, auth);
       const rssGrowth = Math.max(0, process.memoryUsage().rss - rssBefore);
@@ -136,5 +149,6 @@ export async function benchScale(options: ScaleOptions): Promise<{ rows: Row[]; 
   rows.push({ what: 'staff follow-up API, ms', now: followUp.join(', '), goal: '< 300 ms at 100k' });
   rows.push({ what: 'inbox status=new (page of 50)', now: inbox.join('; '), goal: '< 100 ms, paged' });
   rows.push({ what: 'CSV export', now: csv.join('; '), goal: 'streamed' });
+  rows.push({ what: 'DB size (SQLite file and WAL per item)', now: dbSize.join('; '), goal: 'close to the data' });
   return { rows, json };
 }
