@@ -47,10 +47,49 @@ const MIGRATIONS: string[] = [
    CREATE INDEX documents_code ON documents (collection, pk, json_extract(doc, '$.code'));`,
   // Focus group answers by kind and step (the statements participants added).
   `CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'));`,
+  // Each indexed term row carries its document's sort key (TERM_SORT_FIELD), so "the newest
+  // documents with this term" walks an index in order and stops at the limit, instead of fetching
+  // and sorting every document with the term (13 900 of 51 000 items for "företag": 0.8 s).
+  // Rebuilt from the documents (each parsed once) rather than updated row by row.
+  `ALTER TABLE document_terms ADD COLUMN sort TEXT NOT NULL DEFAULT '';
+   DELETE FROM document_terms;
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort)
+     SELECT d.collection, d.pk, 'terms', j.value, d.id, coalesce(json_extract(d.doc, '$.sortKey'), '') FROM documents d, json_each(d.doc, '$.terms') j
+     WHERE json_type(d.doc, '$.terms') = 'array' AND j.type = 'text';
+   CREATE INDEX document_terms_sorted ON document_terms (collection, pk, field, term, sort);`,
 ];
+
+/** The document field whose value the term rows keep for ordering (see the last migration). */
+const TERM_SORT_FIELD = 'sortKey';
 
 /** How many ad-hoc query statements are kept prepared. */
 const MAX_PREPARED = 200;
+
+/**
+ * One indexed `contains` term, newest first by the sort key, with a limit (the similar-suggestion
+ * candidates): walked from the term rows in sort order, joined to their documents, stopped at the
+ * limit. Undefined for any other query shape.
+ */
+export function termSortedQuery(name: string, pk: string, query: Query): { sql: string; params: Array<string | number> } | undefined {
+  const where = query.where ?? [];
+  const terms = where.filter((c) => c.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(c.field));
+  if (terms.length !== 1 || query.newestFirstBy !== TERM_SORT_FIELD || !query.limit) return undefined;
+  const [term] = terms;
+  if (!term) return undefined;
+  const params: Array<string | number> = [name, pk, assertIndexedArray(term.field), typeof term.value === 'boolean' ? Number(term.value) : term.value];
+  let sql =
+    'SELECT d.etag AS etag, d.doc AS doc FROM document_terms t JOIN documents d ON d.collection = t.collection AND d.pk = t.pk AND d.id = t.id' +
+    ' WHERE t.collection = ? AND t.pk = ? AND t.field = ? AND t.term = ?';
+  for (const condition of where) {
+    if (condition === term) continue;
+    if (condition.op === 'contains') return undefined;
+    sql += ` AND json_extract(d.doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+    params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+  }
+  // In the index's order (its last column is the table's key, id): nothing to sort.
+  sql += ` ORDER BY t.sort DESC, t.id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
+  return { sql, params };
+}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
@@ -140,7 +179,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       'INSERT INTO counters (pk, name, value) VALUES (?, ?, 1) ON CONFLICT (pk, name) DO UPDATE SET value = value + 1 RETURNING value',
     ),
     termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
-    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id) VALUES (?, ?, ?, ?, ?)'),
+    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort) VALUES (?, ?, ?, ?, ?, ?)'),
   };
   // Query statements by their SQL: the same shape of query is prepared once.
   const prepared = new Map<string, Database.Statement>();
@@ -160,10 +199,12 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
   const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, replacing: boolean) => {
     if (replacing) statements.termsDelete.run(name, pk, id);
     if (!doc) return;
+    const sortValue = doc[TERM_SORT_FIELD];
+    const sort = typeof sortValue === 'string' ? sortValue : '';
     for (const field of INDEXED_ARRAY_FIELDS) {
       const values = doc[field];
       if (!Array.isArray(values)) continue;
-      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id);
+      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id, sort);
     }
   };
   const hasTerms = (doc: Document) => INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
@@ -190,6 +231,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     statements.termsDelete.run(name, pk, id);
   });
   const parse = (row: { etag: string; doc: string }): Stored => ({ etag: row.etag, doc: JSON.parse(row.doc) as Document });
+
 
   const collection = (name: CollectionName): DocumentCollection => ({
     get: (pk, id) =>
@@ -225,6 +267,8 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       }),
     query: (pk, query: Query = {}) =>
       guard(() => {
+        const sorted = termSortedQuery(name, pk, query);
+        if (sorted) return (prepare(sorted.sql).all(...sorted.params) as Array<{ etag: string; doc: string }>).map(parse);
         const params: Array<string | number> = [name, pk];
         let sql = 'SELECT etag, doc FROM documents WHERE collection = ? AND pk = ?';
         for (const condition of query.where ?? []) {
