@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick] [--sections throughput,scale,startup,focus] [--sizes 1000,10000,100000]
  *                 [--concurrency 10,100] [--turns 200] [--max-s 20] [--participants 300,1000]
- *                 [--fg-pace-s 10] [--starts 3] [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
+ *                 [--seed-max-s 900] [--followup-max-s 60] [--fg-pace-s 10] [--starts 3] [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
  *
  * The benchmark suite (src/bench/*), loopback traffic only, every loop bounded in count and time:
  *   throughput  turns/s through /api/messages against a bare restify route in the same run (the ratio
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   } else rows.push(...unmeasured('throughput'));
   if (sections.includes('scale')) {
     log('scale …');
-    const result = await benchScale({ sizes: numbers(arg(argv, 'sizes'), quick ? [1000] : [1000, 10_000, 100_000]), seedMaxMs: quick ? 30_000 : 300_000, firstTurns: 3 });
+    const result = await benchScale({ sizes: numbers(arg(argv, 'sizes'), quick ? [1000] : [1000, 10_000, 100_000]), seedMaxMs: Number(arg(argv, 'seed-max-s') ?? (quick ? 30 : 900)) * 1000, firstTurns: 3, followUpMaxMs: Number(arg(argv, 'followup-max-s') ?? 60) * 1000 });
     rows.push(...result.rows);
     Object.assign(json, result.json);
   } else rows.push(...unmeasured('scale'));
