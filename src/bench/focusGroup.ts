@@ -78,8 +78,9 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
   );
   const wallMs = performance.now() - t0;
   const progress = await bench.app.focusGroups.progress(session.id);
-  // One answer per participant and step that counts (answersPerStep counts participants, not rows).
-  const complete = Object.values(progress.answersPerStep).every((n) => n === finished);
+  // Every participant who finished has an answer at every step (answersPerStep counts participants,
+  // including those who did not finish).
+  const complete = Object.values(progress.answersPerStep).every((n) => n >= finished);
   const pace = options.paceMs > 0 ? `at a ${options.paceMs / 1000} s pace` : 'back to back';
   const key = `fg_${options.participants}_${options.paceMs > 0 ? 'paced' : 'b2b'}`;
   return {
