@@ -9,18 +9,21 @@ export interface BenchApp {
   app: AppContext;
   url: string;
   startMs: number;
+  /** The SQLite file of this app. */
+  sqlitePath: string;
   stop(): Promise<void>;
 }
 
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
+  const sqlitePath = join(dir, 'bench.sqlite');
   const t0 = performance.now();
   const app = await createApp(
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
-      SQLITE_PATH: join(dir, 'bench.sqlite'),
+      SQLITE_PATH: sqlitePath,
       OUTBOX_DIR: join(dir, 'outbox'),
       MODEL_CACHE_DIR: join(repoRoot(), 'var', 'models'),
       // The benchmark is one client address sending far more than any one user: no rate limit.
@@ -35,6 +38,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
     app,
     url,
     startMs,
+    sqlitePath,
     async stop() {
       await app.stop();
       rmSync(dir, { recursive: true, force: true });

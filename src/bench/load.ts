@@ -72,9 +72,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   }
 }
 
-export async function getTimed(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; status: number; bytes: number; body: string }> {
+/** A GET, timed; past `timeoutMs` it gives up with status 0 (the row says so). */
+export async function getTimed(url: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<{ ms: number; status: number; bytes: number; body: string }> {
   const t0 = performance.now();
-  const response = await fetch(url, { headers });
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    return { ms: performance.now() - t0, status: 0, bytes: 0, body: '' };
+  }
   const body = await response.text();
   return { ms: performance.now() - t0, status: response.status, bytes: Buffer.byteLength(body), body };
 }

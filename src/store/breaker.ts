@@ -106,6 +106,8 @@ export function withCircuitBreaker(backend: DocumentBackend, options: BreakerOpt
     kind: backend.kind,
     collection,
     nextSequence: (pk, name) => guarded('write', () => backend.nextSequence(pk, name)),
+    // The writes inside are guarded one by one (collection and nextSequence above).
+    bulk: (work) => guarded('write', () => backend.bulk(work)),
     health: async () => {
       if (closed) return { ok: false, kind: backend.kind, detail: 'closed' };
       if (down === 'none') return { ok: true, kind: backend.kind };

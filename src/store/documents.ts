@@ -83,6 +83,12 @@ export interface DocumentBackend {
   collection(name: CollectionName): DocumentCollection;
   /** Atomically increments and returns a named counter of a partition (starts at 1). */
   nextSequence(pk: string, name: string): Promise<number>;
+  /**
+   * Runs `work` with its writes batched, for imports and seeding (many items at once): SQLite
+   * commits them in one transaction (none of them if `work` fails), Cosmos DB writes them as they
+   * come. Other writes this process makes meanwhile join the batch, so it is not for request paths.
+   */
+  bulk<T>(work: () => Promise<T>): Promise<T>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

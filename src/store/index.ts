@@ -3,7 +3,6 @@
  */
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { createCosmosBackend } from './cosmos';
 import { storeOver } from './repositories';
 import { createSqliteBackend } from './sqlite';
 import type { Store } from './types';
@@ -17,6 +16,8 @@ export type { Store } from './types';
 export async function createStore(config: Config['store'], deps: { logger: Logger; timeoutMs?: number }): Promise<Store> {
   const timeoutMs = deps.timeoutMs ?? 1000;
   if (config.kind === 'cosmos') {
+    // Loaded only when chosen: @azure/cosmos is some 300 modules that a SQLite start never needs.
+    const { createCosmosBackend } = await import('./cosmos');
     const backend = await createCosmosBackend({ endpoint: config.endpoint, key: config.key, database: config.database, requestTimeoutMs: timeoutMs });
     deps.logger.info({ store: 'cosmos', endpoint: config.endpoint, database: config.database }, 'store ready');
     return storeOver(backend, { log: deps.logger });

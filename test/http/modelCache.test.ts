@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ask, messageActivity, testData } from '../helpers/app';
+import { parseModel } from '../../src/domain/text/classifier';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-app-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +28,11 @@ describe('start-up with cached models (MODEL_CACHE_DIR)', () => {
     const before = await ask(url1, question);
     expect(first.feedback.tagger('mora').stats.cached).toBeUndefined();
     await first.stop();
-    expect(readdirSync(join(dir, 'models')).filter((f) => f.endsWith('.model.json')).length).toBeGreaterThan(0);
+    const files = readdirSync(join(dir, 'models')).filter((f) => f.endsWith('.model.json'));
+    expect(files.length).toBeGreaterThan(0);
+    // The conversation-intent classifier (stop, help, …) is cached too, not trained at every start.
+    const labelSets = files.map((f) => parseModel(readFileSync(join(dir, 'models', f), 'utf8'))?.labels.join(','));
+    expect(labelSets).toContain(Object.keys(testData().shared.conversation?.examples ?? {}).sort().join(','));
 
     const second = await createApp(config('second'), { data: testData() });
     const url2 = await second.start();
@@ -39,7 +44,8 @@ describe('start-up with cached models (MODEL_CACHE_DIR)', () => {
     } finally {
       await second.stop();
     }
-  });
+    // The first start trains every model (theme layer, routers, taggers, intents): slow on a shared machine.
+  }, 120_000);
 
   it('retrains the tagger from staff corrections in the background after it listens', async () => {
     const app = await createApp(config('retrain'), { data: testData() });

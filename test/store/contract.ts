@@ -238,6 +238,25 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect((await store.feedback.openSimilarCandidates('mora', terms, 1)).map((f) => f.item.id)).toEqual([c.id]);
       });
 
+      it('stores many items written in one batch (bulk: imports, seeding), with consecutive references, found by the index', async () => {
+        const store = await open();
+        const created = await store.backend.bulk(async () => {
+          const out = [];
+          for (let i = 0; i < 30; i += 1) {
+            const { item } = await store.feedback.create(feedback({ text: `Fler laddstolpar vid torget ${i}`, createdAt: `2026-11-23T08:${String(i).padStart(2, '0')}:00.000Z` }));
+            out.push(i % 3 === 0 ? await store.feedback.update({ ...item, status: 'closed' }) : item);
+          }
+          return out;
+        });
+        expect(created.map((item) => item.reference)).toEqual(created.map((_, i) => `MORA-2026-${String(i + 1).padStart(6, '0')}`));
+        expect(await store.feedback.get('mora', created[29]!.id)).toEqual(created[29]);
+        const found = await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'), 100);
+        expect(found.map((f) => f.item.id).sort()).toEqual(created.filter((item) => item.status !== 'closed').map((item) => item.id).sort());
+        expect((await store.health()).ok).toBe(true);
+        // A batch inside a batch is part of the outer one.
+        expect(await store.backend.bulk(() => store.backend.bulk(async () => 'inner'))).toBe('inner');
+      });
+
       it('reindexes items stored before the store kept terms and sort keys, so they are found and paged', async () => {
         const store = await open();
         const { item } = await store.feedback.create(feedback({ text: 'Fler laddstolpar för elbilar' }));

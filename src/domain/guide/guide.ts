@@ -78,7 +78,7 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     return found;
   };
-  const readIntent = createIntentReader(data.shared.conversation);
+  const readIntent = createIntentReader(data.shared.conversation, deps.modelCache);
   // Train every pack's router at start, not on the first question.
   for (const id of data.packs.keys()) router(id);
 

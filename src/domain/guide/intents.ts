@@ -5,7 +5,7 @@
  * Patterns run on folded text (lower case, å/ä → a, ö → o, punctuation as spaces).
  */
 import { fold } from '../text';
-import { trainClassifier } from '../text/classifier';
+import { trainClassifier, type ModelCache } from '../text/classifier';
 import type { ConversationExamples } from '../packs/schema';
 
 export const conversationIntents = [
@@ -360,12 +360,12 @@ export function feedbackOpening(text: string): FeedbackOpening | undefined {
  */
 export type IntentReader = (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
 
-export function createIntentReader(examples?: ConversationExamples): IntentReader {
+export function createIntentReader(examples?: ConversationExamples, cache?: ModelCache): IntentReader {
   const sets = Object.entries(examples?.examples ?? {});
   if (sets.length < 2) return (text) => conversationIntent(text);
   const classifier = trainClassifier(
     sets.map(([label, set]) => ({ label, examples: [...set.sv, ...set.en], keywords: [] })),
-    { epochs: 40 },
+    { epochs: 40, ...(cache ? { cache } : {}) },
   );
   const known = new Set<string>(conversationIntents);
   return (text, options = {}) => {

@@ -266,6 +266,8 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
       }
       throw new StoreUnavailableError('Cosmos DB counter is too contended; try again');
     }),
+    // Each write is its own request; a batch is only a name for many of them.
+    bulk: (work) => work(),
     async health() {
       try {
         await deadline('health', (abortSignal) => database.read({ abortSignal }));

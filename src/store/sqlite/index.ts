@@ -83,10 +83,52 @@ const MIGRATIONS: string[] = [
        json_extract(doc, '$.responseDays'), json_extract(doc, '$.closureDays'), json_extract(doc, '$.awaiting')
      FROM documents WHERE collection = 'feedback';
    CREATE INDEX documents_area_theme ON documents (collection, pk, json_extract(doc, '$.focusArea'), json_extract(doc, '$.theme'), json_extract(doc, '$.sortKey'));`,
+  // Each indexed term row carries its document's sort key (TERM_SORT_FIELD), so "the newest
+  // documents with this term" walks an index in order and stops at the limit, instead of fetching
+  // and sorting every document with the term (13 900 of 51 000 items for "företag": 0.8 s).
+  // Rebuilt from the documents (each parsed once) rather than updated row by row.
+  `ALTER TABLE document_terms ADD COLUMN sort TEXT NOT NULL DEFAULT '';
+   DELETE FROM document_terms;
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort)
+     SELECT d.collection, d.pk, 'terms', j.value, d.id, coalesce(json_extract(d.doc, '$.sortKey'), '') FROM documents d, json_each(d.doc, '$.terms') j
+     WHERE json_type(d.doc, '$.terms') = 'array' AND j.type = 'text';
+   INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort)
+     SELECT d.collection, d.pk, 'supporters', j.value, d.id, coalesce(json_extract(d.doc, '$.sortKey'), '') FROM documents d, json_each(d.doc, '$.supporters') j
+     WHERE json_type(d.doc, '$.supporters') = 'array' AND j.type = 'text';
+   CREATE INDEX document_terms_sorted ON document_terms (collection, pk, field, term, sort);`,
 ];
+
+/** The document field whose value the term rows keep for ordering (see the last migration). */
+const TERM_SORT_FIELD = 'sortKey';
 
 /** How many ad-hoc query statements are kept prepared. */
 const MAX_PREPARED = 200;
+
+/**
+ * One indexed `contains` term, newest first by the sort key, with a limit (the similar-suggestion
+ * candidates): walked from the term rows in sort order, joined to their documents, stopped at the
+ * limit. Undefined for any other query shape.
+ */
+export function termSortedQuery(name: string, pk: string, query: Query): { sql: string; params: Array<string | number> } | undefined {
+  const where = query.where ?? [];
+  const terms = where.filter((c) => c.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(c.field));
+  if (terms.length !== 1 || query.newestFirstBy !== TERM_SORT_FIELD || !query.limit) return undefined;
+  const [term] = terms;
+  if (!term) return undefined;
+  const params: Array<string | number> = [name, pk, assertIndexedArray(term.field), typeof term.value === 'boolean' ? Number(term.value) : term.value];
+  let sql =
+    'SELECT d.id AS id, d.etag AS etag, d.doc AS doc FROM document_terms t JOIN documents d ON d.collection = t.collection AND d.pk = t.pk AND d.id = t.id' +
+    ' WHERE t.collection = ? AND t.pk = ? AND t.field = ? AND t.term = ?';
+  for (const condition of where) {
+    if (condition === term) continue;
+    if (condition.op === 'contains') return undefined;
+    sql += ` AND json_extract(d.doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
+    params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+  }
+  // In the index's order (its last column is the table's key, id): nothing to sort.
+  sql += ` ORDER BY t.sort DESC, t.id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
+  return { sql, params };
+}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
@@ -176,7 +218,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       'INSERT INTO counters (pk, name, value) VALUES (?, ?, 1) ON CONFLICT (pk, name) DO UPDATE SET value = value + 1 RETURNING value',
     ),
     termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
-    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id) VALUES (?, ?, ?, ?, ?)'),
+    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort) VALUES (?, ?, ?, ?, ?, ?)'),
     factsDelete: db.prepare('DELETE FROM document_facts WHERE collection = ? AND pk = ? AND id = ?'),
     factsInsert: db.prepare(
       `INSERT OR REPLACE INTO document_facts (collection, pk, id, ${AGGREGATE_FIELDS.join(', ')}) VALUES (?, ?, ?, ${AGGREGATE_FIELDS.map(() => '?').join(', ')})`,
@@ -208,10 +250,12 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       else statements.factsDelete.run(name, pk, id);
     }
     if (!doc) return;
+    const sortValue = doc[TERM_SORT_FIELD];
+    const sort = typeof sortValue === 'string' ? sortValue : '';
     for (const field of INDEXED_ARRAY_FIELDS) {
       const values = doc[field];
       if (!Array.isArray(values)) continue;
-      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id);
+      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id, sort);
     }
   };
   /** Whether a write must keep a side table in step (indexed arrays, aggregate facts): then it runs in a transaction. */
@@ -240,6 +284,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     if (aggregated(name)) statements.factsDelete.run(name, pk, id);
   });
   const parse = (row: { id: string; etag: string; doc: string }): Stored => ({ id: row.id, etag: row.etag, doc: JSON.parse(row.doc) as Document });
+
 
   const collection = (name: CollectionName): DocumentCollection => ({
     get: (pk, id) =>
@@ -275,6 +320,8 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       }),
     query: (pk, query: Query = {}) =>
       guard(() => {
+        const sorted = termSortedQuery(name, pk, query);
+        if (sorted) return (prepare(sorted.sql).all(...sorted.params) as Array<{ id: string; etag: string; doc: string }>).map(parse);
         const params: Array<string | number> = [name, pk];
         let sql = 'SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ?' + conditions(name, pk, query.where ?? [], params);
         if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
@@ -337,7 +384,23 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     kind: 'sqlite',
     collection,
     nextSequence: (pk, name) => guard(() => (statements.next.get(pk, name) as { value: number }).value),
+    bulk: async (work) => {
+      // One commit instead of one per write (each statement below runs inside this transaction,
+      // better-sqlite3's own transactions as savepoints). A batch inside a batch is the outer one.
+      if (db.inTransaction) return work();
+      await guard(() => db.exec('BEGIN IMMEDIATE'));
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    },
     health: async () => {
+      // A batch in progress holds the write lock of this very connection: the store is writable.
+      if (db.inTransaction) return { ok: true, kind: 'sqlite' };
       try {
         // Can we write? Reads go on while another process holds the write lock (WAL), so `SELECT 1`
         // would say ok to a store that cannot take a single suggestion.
