@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { isReachable } from '../src/domain/guide/contactRequest';
 import { MASKED_KINDS, maskPersonalData } from '../src/domain/privacy/mask';
 import type { FeedbackService } from '../src/domain/feedback/service';
-import { feedbackKinds, type FeedbackKind, type SubmitterContact } from '../src/domain/feedback/types';
+import { feedbackKinds, type SubmitterContact } from '../src/domain/feedback/types';
 import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
 import { markAcknowledged, turnSession } from '../src/bot/bot';

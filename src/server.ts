@@ -169,7 +169,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       onError: (error, failed, req) => deps.logger.error({ err: error, path: req.path(), route: failed.path }, 'request failed'),
     });
   };
-  register([healthRoute(deps.health)]);
+  register([healthRoute(() => deps.health())]);
 
   return {
     server,

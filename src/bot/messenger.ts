@@ -27,7 +27,7 @@ export function notifier(messenger: Messenger): Notify {
   };
 }
 
-const account = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
+const account = z.object({ id: z.string(), name: z.string().optional() }).loose();
 const addressSchema = z
   .object({
     channelId: z.string().min(1),
@@ -40,13 +40,13 @@ const addressSchema = z
         name: z.string().optional(),
         tenantId: z.string().optional(),
       })
-      .passthrough(),
+      .loose(),
     user: account.optional(),
     bot: account.optional(),
     activityId: z.string().optional(),
     locale: z.string().optional(),
   })
-  .passthrough();
+  .loose();
 
 /** Thrown for a stored address that is not a conversation reference (nothing can be sent to it). */
 export class AddressError extends Error {

@@ -17,7 +17,6 @@ import { z } from 'zod';
 import type { DataSet } from '../domain/packs/loader';
 import type { FeedbackItem } from '../domain/feedback/types';
 import { feedbackStatuses } from '../domain/feedback/types';
-import type { ConversationAddress } from '../domain/ports';
 import { ConcurrencyError } from '../domain/ports';
 import { fold } from '../domain/text';
 import type { Texts } from '../domain/texts';
@@ -25,7 +24,6 @@ import { StaffAccessError, StaffInputError, type StaffService, type TriageAction
 import { triageLabel } from '../domain/staff/labels';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
 import { staffCard, TRIAGE_VERB } from './staffCard';
-import type { Messenger } from './messenger';
 import { turnSession } from './bot';
 
 const REGISTER = /^(?:registrera kanal|register channel)\s+(\S+)(?:\s+(\S+))?\s*$/;

@@ -171,6 +171,7 @@ export const answerSchema = z.object({ participant: z.string(), stepId: z.string
  * True only when A and B are the same type (optional fields included), so a field added to a
  * domain type but not to its schema, or the other way round, fails to compile.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the standard exact-type test: T exists only to compare A and B
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 type Expand<T> = T extends object ? { [K in keyof T]: T[K] } : T;
 type Check<A, B> = Same<Expand<A>, Expand<B>>;

@@ -102,7 +102,9 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
     const texts = createTexts(data.texts);
     const now = () => clock;
     events = createEventQueue<ItemEvent>({ keyOf: itemEventKey, backoffMs: () => 1, onFailure: (_error, failure) => failures.push(failure) });
-    staff = createStaffService({ data, texts, store, now, events, notify: async (address, text) => void (await messenger.send(address, { type: 'message', text })) });
+    staff = createStaffService({ data, texts, store, now, events, notify: async (address, text) => {
+      await messenger.send(address, { type: 'message', text });
+    } });
     feedback = createFeedbackService({ data, store, outbox: memoryOutbox(), rankTopics: () => [], now, events });
     const teams = createStaffTeams({
       data,

@@ -30,7 +30,7 @@ export interface EventQueueOptions<E> {
   /** Attempts per subscriber and event, the first included (default 5). */
   attempts?: number;
   /** Wait before attempt n+1 after n failed (default 200 ms · 2^(n-1), at most 10 s). */
-  backoffMs?(failedAttempts: number): number;
+  backoffMs?: (failedAttempts: number) => number;
   /** Subscriber calls running at once (default 4). */
   concurrency?: number;
   onFailure?(error: unknown, failure: EventFailure<E>): void;

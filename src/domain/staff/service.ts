@@ -8,7 +8,7 @@
  */
 import type { DataSet, Pack } from '../packs/loader';
 import type { Language } from '../packs/schema';
-import { ConcurrencyError, type ConversationAddress, type GuideEventRepository } from '../ports';
+import type { ConversationAddress, GuideEventRepository } from '../ports';
 import type { Texts } from '../texts';
 import { maskPersonalData } from '../privacy/mask';
 import { withoutContactDetails } from '../guide/contactRequest';
@@ -23,7 +23,7 @@ import type {
 import type { EventPublisher } from '../events/queue';
 import type { ItemChange, ItemEvent } from '../feedback/events';
 import { dueDate, isOverdue } from './routing';
-import { canAct, canSee, type StaffMember, type TeamChannelRepository } from './types';
+import { canAct, type StaffMember, type TeamChannelRepository } from './types';
 import { createStaffInbox, type InboxPage, type StaffInboxFilter } from './inbox';
 import { createStaffReport, type FollowUpPeriod, type FollowUpQueries, type FollowUpReport } from './report';
 
@@ -242,7 +242,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
     dueAt: (item) => dueDate(pack(item.municipality).staff, item).toISOString(),
 
     ...createStaffInbox({ feedback: deps.store.feedback, municipalities: () => [...deps.data.packs.keys()], isOverdue: (item) => isOverdue(pack(item.municipality).staff, item, deps.now()) }),
-    ...createStaffReport({ pack, feedback: deps.store.feedback, guideEvents: deps.store.guideEvents, themeName: deps.themeName ?? ((theme) => theme), now: deps.now }),
+    ...createStaffReport({ pack, feedback: deps.store.feedback, guideEvents: deps.store.guideEvents, themeName: (theme, language) => (deps.themeName ? deps.themeName(theme, language) : theme), now: deps.now }),
 
     async teamDigest(municipality) {
       const p = pack(municipality);

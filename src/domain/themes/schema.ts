@@ -22,7 +22,7 @@ const foldedPattern = z
         return false;
       }
     },
-    { message: 'not a regular expression' },
+    { error: 'not a regular expression' },
   );
 
 export const themeSchema = z

@@ -231,7 +231,10 @@ export function registerRoutes(server: Server, routes: readonly Route[], options
           const problem = responseProblem(route, reply);
           if (problem) throw new Error(problem);
         }
-        if (!isStream(reply)) return send(res, reply);
+        if (!isStream(reply)) {
+          send(res, reply);
+          return;
+        }
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
         res.setHeader('content-type', reply.contentType);
         res.writeHead(reply.status);
