@@ -162,6 +162,7 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
       language: 'sv',
     });
     const channelData = context.activity.channelData as Record<string, unknown> | undefined;
+    // A button's words (messageBack, card submit) are the card's, not the user's: they show no language.
     const session: ConversationSession = {
       ...stored,
       municipality: chooseMunicipality(
@@ -172,7 +173,7 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
       ),
       ...chooseLanguage(stored, {
         chosen: context.activity.type === 'event' && context.activity.name === 'language' ? languageFromLocale(String(context.activity.value ?? '')) : undefined,
-        evident: context.activity.type === 'message' && typeof context.activity.text === 'string' ? evidentLanguage(context.activity.text.slice(0, 500)) : undefined,
+        evident: context.activity.type === 'message' && context.activity.value === undefined && typeof context.activity.text === 'string' ? evidentLanguage(context.activity.text.slice(0, 500)) : undefined,
         locale: languageFromLocale(context.activity.locale),
       }),
     };

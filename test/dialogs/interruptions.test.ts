@@ -130,7 +130,9 @@ describe('supporting a suggestion, and text from one user shown to another', () 
     const author = new HttpChat(t.url, { userId: 'author-1' });
     await author.say('jag har ett förslag');
     await author.say('Bygg en **gångbro** över älven vid [Strandvägen](http://evil.example) se www.evil.example');
-    for (const turn of ['Förslag', 'Ja, det stämmer', 'Hoppa över', 'Nej, jag vill vara anonym']) await author.say(turn);
+    await author.say('Förslag');
+    await author.choose(1); // "Ja, det stämmer", or the first of the two closest areas
+    for (const turn of ['Hoppa över', 'Nej, jag vill vara anonym']) await author.say(turn);
     expect(replyKinds(author.last)).toContain('receipt');
 
     const supporter = new HttpChat(t.url, { userId: 'supporter-1' });
