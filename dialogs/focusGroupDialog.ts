@@ -46,6 +46,9 @@ const loopSchema = z.object({
 type LoopState = z.infer<typeof loopSchema>;
 
 const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over', 'skippa', 'skip it', 'skip this', 'next', 'nasta', 'nasta fraga', 'hoppa over den', 'hoppa over fragan', 'vet inte', 'ingen aning', 'no idea', 'dont know', "don't know", 'i dont know', "i don't know", 'pass']);
+/** Consent in the participant's words ("I agree", "jag godkänner", "kör"); "nej" or "I decline" declines; anything else asks again. */
+const CONSENT_YES = /^(?:(?:ok|okej|okay|yes|ja|sure|then|da) )*(?:ja|japp|jajamen|jo|javisst|yes|yeah|yep|yup|ok|okej|okay|garna|sure|absolut|visst|kor|go|fine|i agree|agree|agreed|i accept|accept|i consent|godkanner|jag godkanner|jag samtycker|samtycker|det gar bra|sounds good)\b/;
+const CONSENT_NO = /^(?:nej|no|nope|nah|nix|avbojer|jag avbojer|jag vill inte|inte|decline|i decline|i don t|i dont|i do not|not really|helst inte|nej tack|no thanks)\b/;
 const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende', 'ga tillbaka', 'go back', 'previous', 'forra fragan', 'foregaende fraga']);
 
 function numbers(text: string): number[] {
@@ -223,12 +226,17 @@ export class FocusGroupDialog extends InterruptibleDialog {
     try {
       if (await this.stoppedByFacilitator(step, state)) return await step.endDialog();
       if (state.phase === 'consent') {
-        if (said === t('focus.consentYes') || /^(ja|yes|ok|okej|gärna|garna|sure)\b/.test(said)) {
+        const words = said.replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+        if (said === t('focus.consentYes') || CONSENT_YES.test(words)) {
           await this.groups.consent(state.sessionId, state.participant);
           return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
-        await reply(step.context, 'cancelled', this.t(step, 'focus.declined'));
-        return await step.endDialog();
+        if (said === t('focus.consentNo') || CONSENT_NO.test(words)) {
+          await reply(step.context, 'cancelled', this.t(step, 'focus.declined'));
+          return await step.endDialog();
+        }
+        // Neither yes nor no ("vad händer med svaren?"): the consent question again.
+        return await step.replaceDialog(LOOP, state);
       }
       // The inspel was answered (and the position moved on) before this question: it may have been the last step.
       if (state.phase === 'inspel-send') {

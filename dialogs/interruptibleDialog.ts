@@ -155,9 +155,12 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       case 'handoff':
         if (this.interruptOptions.name === 'handoff') return undefined;
         return this.leave({ text });
-      case 'my-suggestions':
       case 'privacy-info':
       case 'privacy-erase':
+        // "Yes, erase it" at the privacy dialog's own question answers it.
+        if (this.interruptOptions.name === 'privacy') return undefined;
+        return this.leave({ text });
+      case 'my-suggestions':
         return this.leave({ text });
       default:
         break;

@@ -40,6 +40,15 @@ export interface MainDialogDeps {
 }
 
 const JOIN = /^(?:delta(?: i)?|join|ga med(?: i)?|gå med(?: i)?)\s+(?:fokusgrupp(?:en)?\s+|focus group\s+)?([a-z0-9]{6})[.!]?$/i;
+/** "oj fel kod, delta HCZVYB", "I got a code at the meeting: join DZXB9G": the code written in capitals at the end. */
+const JOIN_AT_END = /\b(?:delta(?: i)?|join|ga med(?: i)?|gå med(?: i)?)(?:\s+(?:med|with|using))?(?:\s+(?:koden|kod|code|the code))?(?:\s+(?:fokusgrupp(?:en)?|focus group))?[\s:]+([A-Za-z0-9]{6})[.!]?$/i;
+function joinCode(text: string): string | undefined {
+  const trimmed = text.trim();
+  const start = JOIN.exec(trimmed)?.[1];
+  if (start) return start;
+  const end = JOIN_AT_END.exec(trimmed)?.[1];
+  return end && end === end.toUpperCase() && /[A-Z]/.test(end) ? end : undefined;
+}
 
 /**
  * The root dialog: every message or button is turned into a GuideDecision by the domain and
@@ -62,7 +71,7 @@ export class MainDialog extends ComponentDialog {
     const session = turnSession(context);
     if (this.deps.focusGroup) {
       const joinEvent = context.activity.type === 'event' && context.activity.name === 'join' ? String(context.activity.value ?? '') : undefined;
-      const joinText = JOIN.exec((context.activity.text ?? '').trim())?.[1];
+      const joinText = joinCode(context.activity.text ?? '');
       const code = joinEvent ?? joinText;
       if (code) return step.beginDialog(this.deps.focusGroup.id, { code: code.toUpperCase() });
     }

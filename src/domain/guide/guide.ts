@@ -6,7 +6,7 @@ import type { ContactRequest, ContactRequestRepository } from '../feedback/types
 import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
-import { createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
+import { asksBotOpinion, createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
 import { assignmentFor } from '../staff/routing';
@@ -170,7 +170,7 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     const opening = feedbackOpening(text);
     if (opening) return { kind: 'feedback', language, text: opening.rest };
-    if (isPrivateMatter(text)) return { kind: 'unknown', language };
+    if (isPrivateMatter(text) || asksBotOpinion(text)) return { kind: 'unknown', language };
     if (isVagueQuestion(text)) return ranked.length > 0 ? { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) } : { kind: 'unknown', language };
     const top = ranked[0];
     if (!top || top.confidence < ROUTER_THRESHOLDS.clarify) return { kind: 'unknown', language };

@@ -36,6 +36,7 @@ const THANKS_TAIL = [
   'toppen', 'perfekt', 'bra', 'jattebra', 'kanon', 'ha en bra dag', 'ha en trevlig dag', 'ha en fin dag', 'ha det bra', 'ha det gott', 'trevlig helg', 'ha en bra kvall',
   'hej da', 'hejda', 'hej', 'vi ses', 'da', 'anda', 'i alla fall', 'igen',
   'a lot', 'so much', 'very much', 'for your help', 'for the help', 'for that', 'for the info', 'that was helpful', 'that was very helpful', 'that helped',
+  'det var allt', 'det var allt for idag', 'det var allt for nu', 'det var det hela', 'grymt', 'grymt bra', 'snyggt', 'najs', 'kanonbra', 'lol', 'haha', 'for existing', 'for being here', 'thats all', 'that s all', 'that s all for today', 'that was all',
   'that helped a lot', 'that s great', 'thats great', 'that s perfect', 'great', 'perfect', 'have a nice day', 'have a good day', 'have a great day',
   'have a nice weekend', 'have a good one', 'bye', 'goodbye', 'see you', 'anyway', 'though', 'then', 'again', 'you have been very helpful', 'you ve been very helpful',
 ].join('|');
@@ -62,9 +63,9 @@ const TABLE: Row[] = [
     intent: 'privacy-erase',
     maxWords: 14,
     patterns: [
-      /\b(radera|ta bort|tabort|rensa|stryk|glom|sudda ut)\b.{0,30}\b(mina|mig|mej|om mig|allt om mig|mitt)\b.{0,20}(uppgift\w*|data|personuppgift\w*|kontaktuppgift\w*|information|info|\bmig\b|\bmej\b)/,
+      /\b(radera|raderar|ta bort|tar bort|tabort|rensa|rensar|stryk|stryker|glom|glommer|sudda ut)\b.{0,30}\b(mina|mig|mej|om mig|allt om mig|mitt)\b.{0,20}(uppgift\w*|data|personuppgift\w*|kontaktuppgift\w*|information|info|\bmig\b|\bmej\b)/,
       /\b(glom|radera) (mig|mej)\b/,
-      /\b(radera|ta bort|tabort|rensa|stryk|sudda ut)\b.{0,25}\b(om mig|om mej|om oss|om mitt foretag)$/,
+      /\b(radera|raderar|ta bort|tar bort|tabort|rensa|rensar|stryk|stryker|sudda ut)\b.{0,25}\b(om mig|om mej|om oss|om mitt foretag)$/,
       /\b(delete|erase|remove|wipe|forget)\b.{0,20}\b(my|me|about me)\b.{0,20}(data|details|information|info|personal|\bme\b)/,
       /\bforget (about )?me\b/,
       /^((ok|okay|yes|then|so|and|please) )*(please )?(delete|erase|remove|wipe)( (it|them|that|everything|all|all of it|all of that|all of them|the lot|all my stuff|it all))( (please|then|now|too))?$/,
@@ -97,10 +98,21 @@ const TABLE: Row[] = [
       /\b(kan|far|vill|skulle)\b.{0,20}\b(nagon|nan|en person|en manniska|en handlaggare)\b.{0,25}\b(ringa|kontakta|hora av|hjalpa|prata|ring)\b/,
       /\b(talk|speak|chat|get in touch|be in touch|connect me)\b.{0,30}\b(human|person|someone|somebody|anyone|officer|agent|staff|advisor|adviser|real)\b/,
       /\b(book a (meeting|call)|arrange a (meeting|call))\b/,
+      /\b(vill|onskar|skulle vilja) att (nagon|nan|ni|en handlaggare|kommunen|en person|en manniska)\b.{0,40}\b(kontaktar|ringer|ringer upp|hor av sig|hor av er|mejlar|mailar|skriver till) (mig|mej|oss)\b/,
+      /\b(i d like|i would like|i want) (someone|somebody|a person|you|the municipality)\b.{0,30}\b(to )?(contact|call|phone|email|reach) (me|us)\b/,
       /\b(i|we) (really )?(need|want|would like|d like|wanna)( to (talk|speak|chat) (to|with))? (a |an )?(real |actual |living )?(human|human being|person|people|agent|operator|officer)\b/,
       /\b(give me|get me|let me talk to|put me through to|transfer me to) (a |an )?(real |actual )?(human|person|agent|operator|someone)\b/,
       /\b(behover|vill ha|vill fa|onskar|skulle vilja ha) (hjalp|svar|rad) (av|fran|med) (en )?(riktig|verklig|levande|fysisk)? ?(person|manniska|handlaggare|tjansteman)\b/,
       /\b(can|could|may) (someone|somebody|a person|a human)\b.{0,25}\b(call|contact|help|phone)\b/,
+    ],
+  },
+  {
+    // "…och ingen svarar, kan någon bara ringa mig?": a plea at the end of a long message.
+    intent: 'handoff',
+    maxWords: 80,
+    patterns: [
+      /\b(kan|kunde|skulle) (nagon|nan|ni|ngn)( bara| snalla| garna)? (ringa|kontakta|ringa upp|hora av sig till|mejla|maila) (mig|mej|oss)( snalla| tack| nu| idag)?$/,
+      /\b(can|could) (someone|somebody|anyone|you)( just| please)? (call|contact|phone|email|ring) (me|us)( please| back| today)?$/,
     ],
   },
   {
@@ -142,7 +154,7 @@ const TABLE: Row[] = [
   },
   {
     intent: 'cancel',
-    maxWords: 10,
+    maxWords: 12,
     patterns: [
       /^(avbryt|avbryta|avbryter|stopp|stop|stoppa|sluta|avsluta|quit|exit|cancel|abort|halt)\b/,
       /\b(avbryt|avbryta|avbryter)\b/,
@@ -160,6 +172,8 @@ const TABLE: Row[] = [
       /^(skit samma|strunt samma|samma sak|glom det hela|glom alltihop|nej nej|nej det var inget|det var inget|aldrig mind|ah nej)$/,
       /\b(forget|drop|skip|scrap|cancel) (the whole thing|everything|all of it|the lot)\b/,
       /\b(i want to|i d like to|let me|i ll) (stop|quit|leave|exit)( now| this| here)?$/,
+      /\b(let s|lets|let us) (just )?(drop|forget|skip|leave|scrap) (it|this|that|the whole thing)\b|\bi ll think about it\b|\bi need to think about it\b/,
+      /\bjag (ringer|mejlar|mailar|kontaktar|hor av mig till|tar kontakt med) (dit|dem|er|kommunen|handlaggaren)? ?(sjalv|sjalva|pa egen hand)\b|\bi ll (call|contact|email|phone) (them|you|the municipality|the council)? ?myself\b/,
       /\b(not now|maybe later|some other time|another time|ett annat tillfalle|en annan gang|nagon annan gang|senare kanske|kanske senare)\b/,
     ],
   },
@@ -168,6 +182,7 @@ const TABLE: Row[] = [
     maxWords: 9,
     patterns: [
       /^(hjalp|help|hjalpa|\?+|hjalp mig|help me|hjalp!?)$/,
+      /^(kan|skulle|vill) (du|ni) (hjalpa|hjalp) (mig|oss)( lite| med nagot| med en sak| tack| kanske)?$/,
       /\bvad kan (du|jag|man)\b.{0,15}\b(gora|hjalpa|fraga|fa hjalp|anvanda)\b|\bvad kan du\b/,
       /^hur (funkar|fungerar|anvander (man|jag)) (det har|detta|du|dig|boten|chatten|tjansten|det|den har|det har verktyget)( har)?$/,
       /\b(jag )?(forstar|fattar) (inte|ingenting|noll)\b/,
@@ -223,6 +238,8 @@ function wordCount(folded: string): number {
 /** A greeting or filler in front of what the message asks ("hej hej, vad är det här?", "ok then, what can you do?"). */
 const GREETING_PREFIX =
   /^(hej hej|hejsan|hej|halla|hallo|tjena|tjenare|tja|god morgon|god kvall|god eftermiddag|goddag|hi there|hi|hello|hey|good morning|good evening|good afternoon|ok then|okay then|ok|okej|okay|so|well|jaha|aha)( (pa dig|dar|there|again|igen))? /;
+/** "Vad är en företagslots?" asks what it is; it does not ask for one. */
+const ASKS_WHAT = /^(vad|va|what|who|vem) (ar|e|is|betyder|means|does|gor) (en |ett |a |an |the )?(foretagslots\w*|lotsmote\w*|lots|business pilot|pilot meeting)\b/;
 /** "Nej, jag vill inte att ni sparar mina uppgifter" declines; it does not ask what is stored. */
 const DECLINING = /^(nej|no|nope|nah|inte|don t|dont|do not)\b/;
 
@@ -231,6 +248,7 @@ function fromTable(folded: string, words = wordCount(folded)): ConversationInten
   for (const row of TABLE) {
     if (words > row.maxWords) continue;
     if (declining && (row.intent === 'privacy-info' || row.intent === 'privacy-erase')) continue;
+    if (row.intent === 'handoff' && ASKS_WHAT.test(folded)) continue;
     if (row.patterns.some((pattern) => pattern.test(folded))) return row.intent;
   }
   return undefined;
@@ -257,12 +275,18 @@ const VAGUE =
 
 /** "Tillstånd?", "what permit do I need?": a kind of permit without the what; there are many. */
 const GENERIC_PERMIT =
-  /^(?:(?:hej|hi|hello|hey|ok|okej|men|och|so) )*(?:(?:vilket|vilka|vad for|what|which|what kind of) )?(?:tillstand|tillstandet|lov|tillstand och lov|permit|permits|license|licence|licenses|licences|tillstand eller lov)(?: (?:behover|kravs|maste|do|does|is|are)(?: (?:jag|man|vi|i|we|needed|required))?(?: (?:ha|soka|fa|need|have|get|apply for))?)?$|^(?:(?:hej|hi|hello|hey) )?(?:behover|maste|do|must) (?:jag|man|vi|i|we) (?:need )?(?:ha |soka |fa |have |get )?(?:ett |nagot |nagra |a |any |some )?(?:tillstand|lov|permit|license|licence)$/;
+  /^(?:(?:hej|hi|hello|hey|ok|okej|men|och|so) )*(?:(?:vilket|vilka|vad for|what|which|what kind of) )?(?:tillstand|tillstandet|lov|tillstand och lov|permit|permits|license|licence|licenses|licences|tillstand eller lov)(?: (?:behover|kravs|maste|do|does|is|are)(?: (?:jag|man|vi|i|we|needed|required))?(?: (?:ha|soka|fa|need|have|get|apply for))?)?$|^(?:(?:hej|hi|hello|hey) )?(?:jag|vi|i|we) (?:behover|maste ha|ska ha|vill ha|vill soka|ska soka|need|must get|have to get|want) (?:ett |nagot |nagra |a |some |an )?(?:tillstand|lov|permit|license|licence)$|^(?:(?:hej|hi|hello|hey) )?(?:behover|maste|do|must) (?:jag|man|vi|i|we) (?:need )?(?:ha |soka |fa |have |get )?(?:ett |nagot |nagra |a |any |some )?(?:tillstand|lov|permit|license|licence)$/;
 
 /** A question about something not named ("vad kostar det?", "tillstånd?"): the bot asks back instead of guessing. */
 export function isVagueQuestion(text: string): boolean {
   const folded = normalize(text);
   return VAGUE.test(folded) || GENERIC_PERMIT.test(folded);
+}
+
+/** "Vad tycker du om Hallstahammars bandylag?": the bot's own opinion, which it does not give. */
+const ASKS_BOT_OPINION = /^(?:(?:hej|hi|hello|ok|okej) )?(?:vad|va|hur) (?:tycker|tanker|anser) (?:du|ni)(?: sjalv)? om\b|^(?:(?:hi|hello|ok) )?what do you (?:think|reckon) (?:of|about)\b|^(?:do you like|gillar du)\b/;
+export function asksBotOpinion(text: string): boolean {
+  return ASKS_BOT_OPINION.test(normalize(text));
 }
 
 /** A private person's own matter (their own tax return, pension, passport): not the business guide's. */
@@ -379,6 +403,8 @@ export function createIntentReader(examples?: ConversationExamples, cache?: Mode
     const { scored, coverage } = classifier.classify(text);
     const top = scored[0];
     if (!top || top.label === 'none' || !known.has(top.label) || top.probability < CLASSIFIER_SURE || coverage < 0.5) return undefined;
+    // "It's a suggestion" answers a prompt; only "my/mina …" asks for the user's own.
+    if (top.label === 'my-suggestions' && !/\b(my|mine|mina|mitt|min|vara|our)\b/.test(folded)) return undefined;
     return top.label as ConversationIntent;
   };
 }
