@@ -63,12 +63,8 @@ const swedishMarkers = new Set([
   'ja', 'nej', 'japp', 'inget', 'ingen', 'okej', 'radera', 'fråga', 'hoppa', 'över', 'stämmer', 'gärna',
 ]);
 
-/**
- * Swedish or English, by marker words (and å/ä/ö, which only Swedish has). Short or mixed texts
- * count as Swedish, the bot's first language.
- */
-export function detectLanguage(text: string): Language {
-  if (/[åäö]/i.test(text)) return 'sv';
+/** Marker words of each language in a text (a Swedish marker typed without å/ä/ö counts half). */
+function markerCounts(text: string): { sv: number; en: number } {
   let sv = 0;
   let en = 0;
   for (const token of tokenize(text)) {
@@ -77,6 +73,16 @@ export function detectLanguage(text: string): Language {
     if (swedishMarkers.has(token) || swedishMarkers.has(folded)) sv += 1;
     for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += 0.5;
   }
+  return { sv, en };
+}
+
+/**
+ * Swedish or English, by marker words (and å/ä/ö, which only Swedish has). Short or mixed texts
+ * count as Swedish, the bot's first language.
+ */
+export function detectLanguage(text: string): Language {
+  if (/[åäö]/i.test(text)) return 'sv';
+  const { sv, en } = markerCounts(text);
   return en > sv ? 'en' : 'sv';
 }
 
@@ -87,14 +93,7 @@ export function detectLanguage(text: string): Language {
  */
 export function evidentLanguage(text: string): Language | undefined {
   if (/[åäö]/i.test(text)) return 'sv';
-  let sv = 0;
-  let en = 0;
-  for (const token of tokenize(text)) {
-    const folded = fold(token);
-    if (englishMarkers.has(token)) en += 1;
-    if (swedishMarkers.has(token) || swedishMarkers.has(folded)) sv += 1;
-    else for (const marker of swedishMarkers) if (fold(marker) === folded) { sv += 1; break; }
-  }
+  const { sv, en } = markerCounts(text);
   if (en > sv) return 'en';
   if (sv > en) return 'sv';
   return undefined;
