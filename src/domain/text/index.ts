@@ -63,15 +63,25 @@ const swedishMarkers = new Set([
   'ja', 'nej', 'japp', 'inget', 'ingen', 'okej', 'radera', 'fråga', 'hoppa', 'över', 'stämmer', 'gärna',
 ]);
 
-/** Marker words of each language in a text (a Swedish marker typed without å/ä/ö counts half). */
-function markerCounts(text: string): { sv: number; en: number } {
+/**
+ * Marker words of each language in a text. A Swedish marker typed without å/ä/ö ("for", "over")
+ * counts `asciiWeight` for each marker it could be (routing: half, so "for" leans English), or
+ * `'once'`: as one whole Swedish word unless it is a marker as typed (a conversation's language:
+ * "fler p-platser for lastbilar" stays Swedish).
+ */
+function markerCounts(text: string, ascii: number | 'once'): { sv: number; en: number } {
   let sv = 0;
   let en = 0;
   for (const token of tokenize(text)) {
     const folded = fold(token);
     if (englishMarkers.has(token)) en += 1;
-    if (swedishMarkers.has(token) || swedishMarkers.has(folded)) sv += 1;
-    for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += 0.5;
+    const direct = swedishMarkers.has(token) || swedishMarkers.has(folded);
+    if (direct) sv += 1;
+    if (ascii === 'once') {
+      if (!direct && [...swedishMarkers].some((marker) => fold(marker) === folded)) sv += 1;
+    } else {
+      for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += ascii;
+    }
   }
   return { sv, en };
 }
@@ -82,7 +92,7 @@ function markerCounts(text: string): { sv: number; en: number } {
  */
 export function detectLanguage(text: string): Language {
   if (/[åäö]/i.test(text)) return 'sv';
-  const { sv, en } = markerCounts(text);
+  const { sv, en } = markerCounts(text, 0.5);
   return en > sv ? 'en' : 'sv';
 }
 
@@ -93,7 +103,7 @@ export function detectLanguage(text: string): Language {
  */
 export function evidentLanguage(text: string): Language | undefined {
   if (/[åäö]/i.test(text)) return 'sv';
-  const { sv, en } = markerCounts(text);
+  const { sv, en } = markerCounts(text, 'once');
   if (en > sv) return 'en';
   if (sv > en) return 'sv';
   return undefined;
