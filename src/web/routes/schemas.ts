@@ -3,55 +3,18 @@
  * and published in the generated OpenAPI document.
  */
 import { z } from 'zod';
-import { contactRequestStatuses, feedbackKinds, feedbackStatuses, serviceFactors } from '../../domain/feedback/types';
+import { feedbackKinds, feedbackStatuses } from '../../domain/feedback/types';
 import { languages, localized } from '../../domain/packs/schema';
+import { contactRequestSchema, feedbackItemSchema } from '../../store/schemas';
 
 const language = z.enum(languages);
-const history = z.object({
-  at: z.string(),
-  by: z.string(),
-  action: z.enum(['created', 'retagged', 'status', 'answered', 'supported', 'assigned', 'duplicate', 'note']),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  note: z.string().optional(),
-});
-const assignment = z.object({ team: z.string(), reason: z.string(), at: z.string(), dueAt: z.string().optional() });
-
-const handling = {
-  sourceKey: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  history: z.array(history),
-  assignment: assignment.optional(),
-  assignee: z.string().optional(),
-  firstResponseAt: z.string().optional(),
-  closedAt: z.string().optional(),
-  eTag: z.string().optional(),
-};
-
-/** A feedback item as staff see it (the submitter reduced to language and reachability). */
-export const item = z.object({
-  ...handling,
-  id: z.string(),
-  reference: z.string(),
-  municipality: z.string(),
-  kind: z.enum(feedbackKinds),
-  text: z.string(),
+/**
+ * A feedback item as staff see it: the stored item (src/store/schemas.ts), with the submitter
+ * reduced to language and reachability, whole-number counts, and whether it is overdue.
+ */
+export const item = feedbackItemSchema.extend({
   masked: z.array(z.object({ kind: z.string(), count: z.number().int() })),
-  place: z.string().optional(),
-  language,
-  focusArea: z.string(),
-  secondaryArea: z.string().optional(),
-  focusConfidence: z.number(),
-  theme: z.string().optional(),
-  topic: z.string().optional(),
-  serviceFactor: z.enum(serviceFactors).optional(),
-  status: z.enum(feedbackStatuses),
   supports: z.number().int(),
-  hasContact: z.boolean(),
-  outcome: z.string().optional(),
-  duplicateOf: z.string().optional(),
-  contactErasedAt: z.string().optional(),
   submitter: z.object({ language, reachable: z.boolean() }),
   overdue: z.boolean(),
   dueAt: z.string(),
@@ -77,21 +40,10 @@ export const me = z.object({
   kinds: z.array(z.enum(feedbackKinds)),
 });
 
-export const contactRequest = z.object({
-  ...handling,
-  id: z.string(),
-  reference: z.string(),
-  municipality: z.string(),
+/** A contact request as staff see it: name and reach are left out for those who may only see. */
+export const contactRequest = contactRequestSchema.extend({
   name: z.string().optional(),
-  company: z.string().optional(),
   reach: z.string().optional(),
-  question: z.string(),
-  topic: z.string().optional(),
-  unit: z.string().optional(),
-  language,
-  consentAt: z.string(),
-  status: z.enum(contactRequestStatuses),
-  contactErasedAt: z.string().optional(),
   submitter: z.object({ language }),
 });
 export const requests = z.object({ count: z.number().int(), requests: z.array(contactRequest) });
