@@ -13,7 +13,7 @@ import { createStaffService, type StaffService } from '../../src/domain/staff/se
 import type { StaffMember } from '../../src/domain/staff/types';
 import { createTexts } from '../../src/domain/texts';
 import { itemSubscribers } from '../../src/bot/itemSubscribers';
-import type { Messenger } from '../../src/bot/messenger';
+import { notifier, type Messenger } from '../../src/bot/messenger';
 import { createActorResolver } from '../../src/domain/staff/actor';
 import { createStaffTeams } from '../../src/bot/staffTeams';
 import { createSqliteBackend } from '../../src/store/sqlite';
@@ -102,9 +102,7 @@ describe('the item pipeline (real SQLite, the bot subscribers over a recording M
     const texts = createTexts(data.texts);
     const now = () => clock;
     events = createEventQueue<ItemEvent>({ keyOf: itemEventKey, backoffMs: () => 1, onFailure: (_error, failure) => failures.push(failure) });
-    staff = createStaffService({ data, texts, store, now, events, notify: async (address, text) => {
-      await messenger.send(address, { type: 'message', text });
-    } });
+    staff = createStaffService({ data, texts, store, now, events, notify: notifier(messenger) });
     feedback = createFeedbackService({ data, store, outbox: memoryOutbox(), rankTopics: () => [], now, events });
     const teams = createStaffTeams({
       data,
