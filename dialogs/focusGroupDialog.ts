@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type CardAction } from 'botbuilder';
+import { CardFactory, MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
 import {
   DialogTurnStatus,
   TextPrompt,
@@ -95,29 +95,26 @@ export class FocusGroupDialog extends InterruptibleDialog {
     return { code: values?.state?.code ?? '' };
   }
 
-  /** Whatever the participant writes ("hallå, är det slut?"), a session closed or paused meanwhile says so first. */
+  /**
+   * Whatever the participant writes ("hallå, är det slut?"), a session closed or paused meanwhile
+   * says so first. This runs before every message reaches a step, so `handle` need not check again.
+   */
   protected override async beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     if (inner.context.activity.type !== 'message') return undefined;
     const loop = inner.stack.find((instance) => instance.id === LOOP);
     const parsed = loopSchema.safeParse((loop?.state as { values?: { state?: unknown } } | undefined)?.values?.state);
-    if (!parsed.success) return undefined;
-    const state = parsed.data;
-    const session = await this.groups.session(state.sessionId);
-    if (session?.status === 'open') return undefined;
-    const lang = turnSession(inner.context).language;
-    const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
-    await reply(inner.context, 'focus-closed', this.texts.t(lang, key, { title: this.template(state).title[lang], code: state.code ?? '' }));
+    if (!parsed.success || !(await this.stoppedByFacilitator(inner.context, parsed.data))) return undefined;
     await inner.cancelAllDialogs();
     return { status: DialogTurnStatus.cancelled };
   }
 
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
-  private async stoppedByFacilitator(step: WaterfallStepContext, state: LoopState): Promise<boolean> {
+  private async stoppedByFacilitator(context: TurnContext, state: LoopState): Promise<boolean> {
     const session = await this.groups.session(state.sessionId);
     if (session?.status === 'open') return false;
-    const title = this.template(state).title[this.lang(step)];
+    const lang = turnSession(context).language;
     const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
-    await reply(step.context, 'focus-closed', this.t(step, key, { title, code: state.code ?? '' }));
+    await reply(context, 'focus-closed', this.texts.t(lang, key, { title: this.template(state).title[lang], code: state.code ?? '' }));
     return true;
   }
 
@@ -157,7 +154,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
     (step.values as Record<string, unknown>).state = state;
     const lang = this.lang(step);
     const template = this.template(state);
-    if (await this.stoppedByFacilitator(step, state)) return step.endDialog();
+    if (await this.stoppedByFacilitator(step.context, state)) return step.endDialog();
     if (state.phase === 'consent') {
       return this.prompt(
         step,
@@ -224,7 +221,6 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const template = this.template(state);
     const t = (key: string) => fold(this.t(step, key));
     try {
-      if (await this.stoppedByFacilitator(step, state)) return await step.endDialog();
       if (state.phase === 'consent') {
         const words = said.replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
         if (said === t('focus.consentYes') || CONSENT_YES.test(words)) {
