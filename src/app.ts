@@ -272,7 +272,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits,
     isCrisis: (text) => detectCrisis(text, data.shared.crisis) !== undefined,
   });
-  registerStaffWeb(http, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, maxTextChars: config.maxMessageChars, version: VERSION });
+  registerStaffWeb(http, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, actors, maxTextChars: config.maxMessageChars, version: VERSION });
 
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;

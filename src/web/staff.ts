@@ -34,6 +34,7 @@ import { open311Routes } from './open311';
 import type { PrivacyRights } from '../domain/privacy/rights';
 import { open, route, RouteError, type Route } from './routes/table';
 import { staffAuth } from './routes/auth';
+import type { ResolveActor } from '../domain/staff/actor';
 import { openApiDocument } from './routes/openapi';
 import * as out from './routes/schemas';
 
@@ -50,6 +51,8 @@ export interface StaffWebDeps {
   privacy?: PrivacyRights;
   now: () => Date;
   limits: RateLimits;
+  /** Who a staff token belongs to: the rule every staff surface shares. */
+  actors: ResolveActor;
   /** Longest Open311 description accepted (MAX_MESSAGE_CHARS). */
   maxTextChars: number;
   version?: string;
@@ -112,7 +115,7 @@ export function registerStaffWeb(http: HttpServer, deps: StaffWebDeps): void {
   const { store, staff, data } = deps;
   const root = repoRoot();
   const texts = createTexts(deps.data.texts);
-  const auth = staffAuth({ staff: store.staff, limits: deps.limits });
+  const auth = staffAuth({ actors: deps.actors, limits: deps.limits });
 
   /** Domain errors as answers: no access 403, bad input 400 (in the staff member's words), a concurrent change 409. */
   const mapError = (error: unknown): RouteError | undefined => {

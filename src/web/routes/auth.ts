@@ -1,18 +1,18 @@
 /**
- * Who may call a route. Web staff are authenticated in one function, `authenticateStaff`
- * (a bearer staff token, hashed and looked up; failed sign-ins are rate limited), so that it can
- * be swapped for the shared staff-actor rule in one place.
+ * Who may call a route. Web staff sign in with a bearer staff token, which the shared staff-actor
+ * rule (`resolveActor`, src/domain/staff/actor.ts: the same rule as the Teams cards and commands)
+ * turns into a member; failed sign-ins are rate limited here.
  */
 import type { Request } from 'restify';
 import { z } from 'zod';
 import type { RateLimits } from '../../rateLimits';
-import type { StaffMember, StaffRepository } from '../../domain/staff/types';
-import { hashStaffToken } from '../../domain/staff/tokens';
+import type { StaffMember } from '../../domain/staff/types';
+import type { ResolveActor } from '../../domain/staff/actor';
 import { checkApiKey, type ApiKeyRepository } from '../../domain/staff/apiKeys';
 import { RouteError, type Authenticator } from './table';
 
 export interface StaffAuthDeps {
-  staff: Pick<StaffRepository, 'byTokenHash'>;
+  actors: ResolveActor;
   limits: Pick<RateLimits, 'staffAuthBlocked' | 'staffAuthFailed'>;
 }
 
@@ -27,12 +27,13 @@ export async function authenticateStaff(req: Request, deps: StaffAuthDeps): Prom
   if (blocked) {
     throw new RouteError(429, 'TooManyRequests', `too many failed sign-ins; try again in ${blocked.retryAfterSeconds} s`, undefined, { 'Retry-After': String(blocked.retryAfterSeconds) });
   }
-  const member = await deps.staff.byTokenHash(hashStaffToken(token));
-  if (!member || member.disabled) {
+  // Who the token belongs to; each route then checks the municipality it touches (canSee / canAct).
+  const resolved = await deps.actors({ kind: 'token', token });
+  if (!resolved.ok) {
     await deps.limits.staffAuthFailed(req, token);
     throw new RouteError(401, 'Unauthorized', 'the staff token is not valid', undefined, challenge);
   }
-  return member;
+  return resolved.member;
 }
 
 export function staffAuth(deps: StaffAuthDeps): Authenticator<StaffMember> {
