@@ -71,6 +71,7 @@ export function submitterMessage(event: ItemEvent, texts: Texts): string | undef
     case 'duplicate':
       return texts.t(language, 'staff.notify.duplicate', { reference: item.reference, original: event.of });
     case 'assigned':
+      return event.status ? texts.t(language, 'staff.notify.status', { reference: item.reference, status: status(event.status.to) }) : undefined;
     case 'retagged':
     case 'supported':
       return undefined;

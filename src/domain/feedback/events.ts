@@ -3,7 +3,9 @@
  * write that made the change) to the event queue (src/domain/events/queue.ts); subscribers in the
  * bot layer post or update the team's card and tell the submitter.
  *
- * Each event carries the item as stored after the change.
+ * One staff action is one event (taking a new item assigns and receives it: one `assigned` event),
+ * so a subscriber such as the team card does its work once per action. Each event carries the item
+ * as stored after the change.
  */
 import type { FeedbackItem, FeedbackStatus } from './types';
 
@@ -17,8 +19,8 @@ interface Change {
 export type ItemEvent =
   /** Stored (with its team assignment); `queued` when it waited in the outbox first. */
   | (Change & { type: 'created'; queued: boolean })
-  /** A staff member took it. */
-  | (Change & { type: 'assigned'; to: string })
+  /** A staff member took it; taking a new item also receives it (`status`), in the same event. */
+  | (Change & { type: 'assigned'; to: string; status?: { from: FeedbackStatus; to: FeedbackStatus } })
   | (Change & { type: 'retagged'; changes: Array<{ field: 'focusArea' | 'topic'; from?: string; to: string }> })
   | (Change & { type: 'status'; from: FeedbackStatus; to: FeedbackStatus; outcome?: string })
   | (Change & { type: 'answered'; text: string })

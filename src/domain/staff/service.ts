@@ -148,8 +148,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
               next.status = 'received';
               firstResponse();
             }
-            changes.push({ type: 'assigned', to: actor.id });
-            if (item.status === 'new') changes.push({ type: 'status', from: 'new', to: 'received' });
+            changes.push({ type: 'assigned', to: actor.id, status: item.status === 'new' ? { from: 'new', to: 'received' } : undefined });
             break;
           case 'retag': {
             if (action.focusArea && !p.focusAreas.some((a) => a.id === action.focusArea)) {
