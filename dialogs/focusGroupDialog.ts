@@ -365,18 +365,11 @@ export class FocusGroupDialog extends InterruptibleDialog {
   private async sendAsFeedback(step: WaterfallStepContext, text: string): Promise<void> {
     const session = turnSession(step.context);
     const origin = turnOrigin(step.context.activity);
-    const understanding = await this.feedback.understand(session.municipality, text, session.language);
-    const result = await this.feedback.submit({
+    const result = await this.feedback.capture({
       municipality: session.municipality,
       text,
-      kind: 'suggestion',
       language: session.language,
-      focusArea: understanding.tag.focusArea,
-      tag: understanding.tag,
-      topic: understanding.topic,
-      user: origin.user,
-      address: origin.address,
-      sourceKey: origin.sourceKey(origin.activityId, 'focus'),
+      origin: { user: origin.user, address: origin.address, sourceKey: origin.sourceKey(origin.activityId, 'focus') },
     });
     if (result.status === 'stored') await reply(step.context, 'receipt', this.t(step, 'focus.sent', { reference: result.item.reference }));
     else await reply(step.context, 'receipt', this.t(step, 'feedback.queued'));

@@ -181,18 +181,13 @@ export function open311Routes(deps: Pick<StaffWebDeps, 'data' | 'store' | 'staff
         const pack = staff.pack(id);
         if (!pack.focusAreas.some((a) => a.id === input.service_code)) throw new RouteError(400, 'BadRequest', `service_code must be one of: ${pack.focusAreas.map((a) => a.id).join(', ')}`);
         const language = input.lang ?? 'sv';
-        const understanding = await deps.feedback.understand(id, input.description, language);
-        const result = await deps.feedback.submit({
+        const result = await deps.feedback.capture({
           municipality: id,
           text: input.description,
-          kind: 'suggestion',
           place: input.address_string,
           language,
           focusArea: input.service_code,
-          tag: understanding.tag,
-          topic: understanding.topic,
-          user: { channelId: 'open311', userId: 'anonymous' },
-          sourceKey: `open311:${req.header('idempotency-key') ?? req.id()}`,
+          origin: { user: { channelId: 'open311', userId: 'anonymous' }, sourceKey: `open311:${req.header('idempotency-key') ?? req.id()}` },
         });
         if (result.status === 'queued') return { status: 202, body: [{ token: result.outboxId, service_notice: 'stored locally; registered when storage is back' }] };
         return { status: 201, body: [{ service_request_id: result.item.reference, service_notice: null, account_id: null }] };

@@ -51,6 +51,25 @@ export interface SubmitInput {
   sourceKey: string;
 }
 
+/** Who sent a text and how to reach them again; the same `sourceKey` never creates a second item. */
+export interface CaptureOrigin {
+  user: { channelId: string; userId: string };
+  address?: ConversationAddress;
+  sourceKey: string;
+}
+
+/** A suggestion taken in one step (no questions asked back): a focus-group remark, an Open311 request. */
+export interface CaptureInput {
+  municipality: string;
+  text: string;
+  language: Language;
+  origin: CaptureOrigin;
+  kind?: FeedbackKind;
+  place?: string;
+  /** The focus area the sender chose; otherwise the tagger's best. */
+  focusArea?: string;
+}
+
 export type SubmitResult =
   | { status: 'stored'; item: FeedbackItem; created: boolean }
   | { status: 'queued'; outboxId: string };
@@ -60,6 +79,8 @@ export interface FeedbackService {
   focusAreaName(municipality: string, id: string): Localized;
   understand(municipality: string, text: string, language: Language): Promise<Understanding>;
   submit(input: SubmitInput): Promise<SubmitResult>;
+  /** understand → submit in one step, for surfaces that do not ask back. */
+  capture(input: CaptureInput): Promise<SubmitResult>;
   support(municipality: string, id: string, user: { channelId: string; userId: string }): Promise<FeedbackItem>;
   mine(municipality: string, user: { channelId: string; userId: string }): Promise<FeedbackItem[]>;
   /** Writes what waits in the outbox; returns how many were written and how many still wait. */
@@ -127,6 +148,71 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
 
   const corrections = async (municipality: string): Promise<Correction[]> => correctionsFrom(await deps.store.feedback.retagged(municipality));
 
+  const understand = async (municipality: string, text: string, language: Language): Promise<Understanding> => {
+    const masked = maskPersonalData(text.trim());
+    const tag = tagger(municipality).tag(masked.text);
+    let similar: FeedbackItem[] = [];
+    try {
+      // Only open items that share a term with the text, from the store's index: bounded work.
+      const open = await deps.store.feedback.openSimilarCandidates(municipality, similarityTerms(masked.text, language));
+      const byId = new Map(open.map((c) => [c.item.id, c.item]));
+      const matches = findSimilar(masked.text, language, open.map(({ item, terms }) => ({ id: item.id, text: item.text, language: item.language, terms })));
+      similar = matches.flatMap((m) => byId.get(m.id) ?? []);
+    } catch (error) {
+      // Similar suggestions are a help, not a requirement: a store that is down must not stop the user.
+      deps.onError?.(error, 'similar suggestions');
+    }
+    return { masked, tag, topic: topicOf(municipality, masked.text), serviceFactor: serviceFactor(masked.text, language), similar };
+  };
+
+  const submit = async (input: SubmitInput): Promise<SubmitResult> => {
+    const p = pack(input.municipality);
+    const masked = maskPersonalData(input.text.trim());
+    const at = deps.now().toISOString();
+    const areas = new Set(p.focusAreas.map((a) => a.id));
+    if (!areas.has(input.focusArea)) throw new Error(`"${input.focusArea}" is not a focus area of ${input.municipality}`);
+    const confirmedTop = input.focusArea === input.tag.focusArea;
+    const secondary = confirmedTop ? input.tag.secondaryArea : input.tag.focusArea;
+    const item: NewFeedbackItem = {
+      municipality: input.municipality,
+      referencePrefix: p.municipality.referencePrefix,
+      kind: input.kind,
+      text: masked.text,
+      masked: mergeMasked(input.masked ?? [], masked.masked),
+      place: input.place ? maskPersonalData(input.place.trim()).text.slice(0, 200) : undefined,
+      language: input.language,
+      focusArea: input.focusArea,
+      secondaryArea: secondary && secondary !== input.focusArea ? secondary : undefined,
+      focusConfidence: confirmedTop ? input.tag.confidence : 1,
+      theme: input.tag.themes[0]?.theme,
+      topic: input.topic,
+      serviceFactor: serviceFactor(masked.text, input.language),
+      hasContact: Boolean(input.contact),
+      submitter: { userKey: userKey(input.user), address: input.address, language: input.language },
+      sourceKey: input.sourceKey,
+      createdAt: at,
+      // The team, the rule that chose it and the due date are part of the item from its first write.
+      assignment: assignmentFor(p.staff, { kind: input.kind, focusArea: input.focusArea, topic: input.topic }, at),
+    };
+    try {
+      const { item: stored, created } = await store(item, input.contact, false);
+      return { status: 'stored', item: stored, created };
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      const entry: OutboxEntry = {
+        id: idFor(input.municipality, input.sourceKey),
+        kind: 'feedback',
+        item,
+        contact: input.contact,
+        queuedAt: at,
+        attempts: 0,
+      };
+      await deps.outbox.put(entry);
+      deps.onError?.(error, 'suggestion queued in the outbox');
+      return { status: 'queued', outboxId: entry.id };
+    }
+  };
+
   return {
     tagger,
     corrections,
@@ -142,69 +228,26 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       return area?.name ?? { sv: id, en: id };
     },
 
-    async understand(municipality, text, language) {
-      const masked = maskPersonalData(text.trim());
-      const tag = tagger(municipality).tag(masked.text);
-      let similar: FeedbackItem[] = [];
-      try {
-        // Only open items that share a term with the text, from the store's index: bounded work.
-        const open = await deps.store.feedback.openSimilarCandidates(municipality, similarityTerms(masked.text, language));
-        const byId = new Map(open.map((c) => [c.item.id, c.item]));
-        const matches = findSimilar(masked.text, language, open.map(({ item, terms }) => ({ id: item.id, text: item.text, language: item.language, terms })));
-        similar = matches.flatMap((m) => byId.get(m.id) ?? []);
-      } catch (error) {
-        // Similar suggestions are a help, not a requirement: a store that is down must not stop the user.
-        deps.onError?.(error, 'similar suggestions');
-      }
-      return { masked, tag, topic: topicOf(municipality, masked.text), serviceFactor: serviceFactor(masked.text, language), similar };
-    },
-
-    async submit(input) {
-      const p = pack(input.municipality);
+    understand,
+    submit,
+    async capture(input) {
+      // Tagged and topic-ranked as the suggestion dialog would; the similar search is left out (nobody to ask).
       const masked = maskPersonalData(input.text.trim());
-      const at = deps.now().toISOString();
-      const areas = new Set(p.focusAreas.map((a) => a.id));
-      if (!areas.has(input.focusArea)) throw new Error(`"${input.focusArea}" is not a focus area of ${input.municipality}`);
-      const confirmedTop = input.focusArea === input.tag.focusArea;
-      const secondary = confirmedTop ? input.tag.secondaryArea : input.tag.focusArea;
-      const item: NewFeedbackItem = {
+      const tag = tagger(input.municipality).tag(masked.text);
+      return submit({
         municipality: input.municipality,
-        referencePrefix: p.municipality.referencePrefix,
-        kind: input.kind,
         text: masked.text,
-        masked: mergeMasked(input.masked ?? [], masked.masked),
-        place: input.place ? maskPersonalData(input.place.trim()).text.slice(0, 200) : undefined,
+        masked: masked.masked,
+        kind: input.kind ?? 'suggestion',
+        place: input.place,
         language: input.language,
-        focusArea: input.focusArea,
-        secondaryArea: secondary && secondary !== input.focusArea ? secondary : undefined,
-        focusConfidence: confirmedTop ? input.tag.confidence : 1,
-        theme: input.tag.themes[0]?.theme,
-        topic: input.topic,
-        serviceFactor: serviceFactor(masked.text, input.language),
-        hasContact: Boolean(input.contact),
-        submitter: { userKey: userKey(input.user), address: input.address, language: input.language },
-        sourceKey: input.sourceKey,
-        createdAt: at,
-        // The team, the rule that chose it and the due date are part of the item from its first write.
-        assignment: assignmentFor(p.staff, { kind: input.kind, focusArea: input.focusArea, topic: input.topic }, at),
-      };
-      try {
-        const { item: stored, created } = await store(item, input.contact, false);
-        return { status: 'stored', item: stored, created };
-      } catch (error) {
-        if (!(error instanceof StoreUnavailableError)) throw error;
-        const entry: OutboxEntry = {
-          id: idFor(input.municipality, input.sourceKey),
-          kind: 'feedback',
-          item,
-          contact: input.contact,
-          queuedAt: at,
-          attempts: 0,
-        };
-        await deps.outbox.put(entry);
-        deps.onError?.(error, 'suggestion queued in the outbox');
-        return { status: 'queued', outboxId: entry.id };
-      }
+        focusArea: input.focusArea ?? tag.focusArea,
+        tag,
+        topic: topicOf(input.municipality, masked.text),
+        user: input.origin.user,
+        address: input.origin.address,
+        sourceKey: input.origin.sourceKey,
+      });
     },
 
     async support(municipality, id, user) {
