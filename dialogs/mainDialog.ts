@@ -157,14 +157,7 @@ export class MainDialog extends ComponentDialog {
           `guide:${decision.answer.topic}`,
           MessageFactory.attachment(processCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
-        await this.deps.guide.recordEvent({
-          municipality: session.municipality,
-          kind: 'answered',
-          topic: decision.answer.topic,
-          confidence: decision.confidence,
-          language: lang,
-          text: text || undefined,
-        });
+        await this.deps.guide.recordDecision(session.municipality, decision, text);
         return step.endDialog();
       case 'scenario':
         await reply(
@@ -172,26 +165,12 @@ export class MainDialog extends ComponentDialog {
           `guide:${decision.answer.scenario.primaryTopic}`,
           MessageFactory.attachment(scenarioCard(decision.answer, pack.municipality, lang, this.deps.texts)),
         );
-        await this.deps.guide.recordEvent({
-          municipality: session.municipality,
-          kind: 'answered',
-          topic: decision.answer.scenario.primaryTopic,
-          confidence: decision.confidence,
-          language: lang,
-          text: text || undefined,
-        });
+        await this.deps.guide.recordDecision(session.municipality, decision, text);
         return step.endDialog();
       case 'clarify':
         if (text && decision.options.some((option) => option.topic === 'give-feedback')) session.pendingText = text;
         await reply(context, 'clarify', MessageFactory.attachment(clarifyCard(decision.options, lang, this.deps.texts)));
-        await this.deps.guide.recordEvent({
-          municipality: session.municipality,
-          kind: 'clarified',
-          topic: decision.options[0]?.topic,
-          confidence: decision.options[0]?.confidence,
-          language: lang,
-          text,
-        });
+        await this.deps.guide.recordDecision(session.municipality, decision, text);
         return step.endDialog();
       case 'unknown':
         await reply(
@@ -203,14 +182,7 @@ export class MainDialog extends ComponentDialog {
             ]),
           ),
         );
-        if (text) {
-          await this.deps.guide.recordEvent({
-            municipality: session.municipality,
-            kind: 'unrecognised',
-            language: lang,
-            text,
-          });
-        }
+        await this.deps.guide.recordDecision(session.municipality, decision, text);
         return step.endDialog();
     }
   }
@@ -218,12 +190,7 @@ export class MainDialog extends ComponentDialog {
   private async helpful(step: WaterfallStepContext, value: Extract<ButtonValue, { action: 'helpful' }>): Promise<DialogTurnResult> {
     const session = turnSession(step.context);
     const lang = session.language;
-    await this.deps.guide.recordEvent({
-      municipality: session.municipality,
-      kind: value.helpful ? 'helpful' : 'not-helpful',
-      topic: value.topic ?? (value.scenario ? this.deps.guide.scenarioAnswer(session.municipality, value.scenario)?.scenario.primaryTopic : undefined),
-      language: lang,
-    });
+    await this.deps.guide.recordRating(session.municipality, { helpful: value.helpful, topic: value.topic, scenario: value.scenario, language: lang });
     if (value.helpful) {
       await reply(step.context, 'capabilities', this.deps.texts.t(lang, 'guide.helpful.thanksYes'));
     } else {

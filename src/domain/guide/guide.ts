@@ -43,8 +43,15 @@ export interface Guide {
   handoffUnit(municipality: string, topic?: string): Contact;
   /** Stores a "talk to a person" request (personal data only with consent; the question masked). */
   requestContact(input: ContactRequestInput): Promise<ContactRequest>;
-  /** Stores what the bot answered or could not answer, with personal data masked. Never throws. */
-  recordEvent(event: Omit<GuideEvent, 'id' | 'at'>): Promise<void>;
+  /**
+   * Records what the bot did with a message, for the follow-up of the guide: an answer or checklist
+   * (`answered`, with the router's confidence), a question back (`clarified`), no answer
+   * (`unrecognised`, only when there was text). Other decisions are not guide answers and are not
+   * recorded. The text is stored with personal data masked. Never throws.
+   */
+  recordDecision(municipality: string, decision: GuideDecision, text: string): Promise<void>;
+  /** "Was this helpful?": the answer's topic (a checklist's primary topic) and the user's yes or no. Never throws. */
+  recordRating(municipality: string, rating: { helpful: boolean; topic?: string; scenario?: string; language: Language }): Promise<void>;
 }
 
 export interface GuideDeps {
@@ -259,6 +266,25 @@ export function createGuide(deps: GuideDeps): Guide {
       await recordEvent({ municipality: input.municipality, kind: 'handoff', topic: input.topic, language: input.language });
       return request;
     },
-    recordEvent,
+    async recordDecision(municipality, decision, text) {
+      const language = decision.language;
+      switch (decision.kind) {
+        case 'answer':
+          return recordEvent({ municipality, kind: 'answered', topic: decision.answer.topic, confidence: decision.confidence, language, text: text || undefined });
+        case 'scenario':
+          return recordEvent({ municipality, kind: 'answered', topic: decision.answer.scenario.primaryTopic, confidence: decision.confidence, language, text: text || undefined });
+        case 'clarify':
+          return recordEvent({ municipality, kind: 'clarified', topic: decision.options[0]?.topic, confidence: decision.options[0]?.confidence, language, text });
+        case 'unknown':
+          if (text) await recordEvent({ municipality, kind: 'unrecognised', language, text });
+          return;
+        default:
+          return;
+      }
+    },
+    recordRating(municipality, rating) {
+      const topic = rating.topic ?? (rating.scenario ? scenarioAnswer(municipality, rating.scenario)?.scenario.primaryTopic : undefined);
+      return recordEvent({ municipality, kind: rating.helpful ? 'helpful' : 'not-helpful', topic, language: rating.language });
+    },
   };
 }
