@@ -260,7 +260,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const runLocalTurn = createLocalTurns({ adapter, auth, appId: config.bot.appId, local: conversations.delivery, logic: (context) => bot.run(context) });
 
-  const webchat = registerWebChat(http.server, {
+  const webchat = registerWebChat(http, {
     config,
     logger,
     store,

@@ -14,21 +14,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Activity, ChannelAccount } from 'botbuilder';
-import type { Request, Response, Server } from 'restify';
+import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import { repoRoot, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalDelivery } from '../bot/localChannel';
 import type { DocumentBackend } from '../store/documents';
-import { sendError } from '../server';
-import { sendTooMany, type RateLimits } from '../rateLimits';
+import type { HttpServer } from '../server';
+import type { RateLimits } from '../rateLimits';
+import { open, route, RouteError, type Authenticator, type RateLimit } from './routes/table';
 import { Transcripts, maskedUserActivity } from './activities';
 import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
 import type { Texts } from '../domain/texts';
 import { pageLanguage, renderPage, serveStatic } from './page';
-import { pathParam } from './requestFields';
 
 export interface WebChatOptions {
   config: Config;
@@ -80,6 +80,17 @@ const sessionRequest = z
     locale: z.string().max(20).optional(),
   })
   .strict();
+
+const conversationParams = z.object({ conversationId: z.string().min(1) });
+const conversationInput = z.object({ params: conversationParams.partial().optional() });
+const watermarkQuery = z.object({ watermark: z.string().max(20).optional() });
+const conversationSchema = z.object({ conversationId: z.string(), token: z.string(), expires_in: z.number().int(), streamUrl: z.string() });
+const activitySetSchema = z.object({ activities: z.array(z.looseObject({ id: z.string().optional(), type: z.string() })), watermark: z.string() });
+const azureToken = z.object({ token: z.string(), conversationId: z.string() }).loose();
+const sessionReply = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('azure'), domain: z.string(), token: z.string(), conversationId: z.string(), userId: z.string(), municipality: z.string(), resumed: z.literal(false) }),
+  z.object({ mode: z.literal('local'), domain: z.string(), token: z.string(), expires_in: z.number().int(), conversationId: z.string(), userId: z.string(), municipality: z.string(), resumed: z.boolean() }),
+]);
 
 const languageOfLocale = (locale: string | undefined): 'sv' | 'en' | undefined =>
   locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('sv') ? 'sv' : undefined;
@@ -152,7 +163,8 @@ function withoutTimestamps(activity: Partial<Activity>): Omit<Partial<Activity>,
   return rest;
 }
 
-export function registerWebChat(server: Server, options: WebChatOptions): WebChat {
+export function registerWebChat(http: HttpServer, options: WebChatOptions): WebChat {
+  const { server } = http;
   const { config, logger, store } = options;
   const { transcripts, streams } = options.conversations;
   let signer: Promise<TokenSigner> | undefined;
@@ -168,29 +180,10 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   };
 
   /** Counts a public write from the client's IP; answers 429 itself when over the limit. */
-  const withinIpLimit = async (req: Request, res: Response): Promise<boolean> => {
-    const limited = await options.limits.publicWrite(req);
-    if (limited) sendTooMany(res, limited, 'requests from this address');
-    return !limited;
-  };
-
   const streamUrl = (req: Request, claims: TokenClaims, token: string): string =>
     `${baseUrl(req, config).replace(/^http/, 'ws')}/v3/directline/conversations/${encodeURIComponent(claims.conv)}/stream?t=${encodeURIComponent(token)}`;
 
   /** Checks the token and that it is for this conversation; answers 401/403 itself. */
-  const authorize = async (req: Request, res: Response, conversationId?: string): Promise<TokenClaims | undefined> => {
-    const check = (await getSigner()).verify(bearer(req));
-    if (!check.ok) {
-      sendError(res, check.reason === 'missing' ? 401 : 403, 'TokenInvalid', `the Direct Line token is ${check.reason}`);
-      return undefined;
-    }
-    if (conversationId !== undefined && check.claims.conv !== conversationId) {
-      sendError(res, 403, 'Forbidden', 'the token is not valid for this conversation');
-      return undefined;
-    }
-    return check.claims;
-  };
-
   const turnActivity = (claims: TokenClaims, activity: Partial<Activity>): Partial<Activity> => ({
     ...activity,
     channelId: LOCAL_CHANNEL_ID,
@@ -245,145 +238,196 @@ export function registerWebChat(server: Server, options: WebChatOptions): WebCha
   server.get('/webchat/app.js', serveStatic(join(root, 'src', 'web', 'public', 'app.js'), 'application/javascript; charset=utf-8', 'no-cache'));
   server.get('/webchat/app.css', serveStatic(join(root, 'src', 'web', 'public', 'app.css'), 'text/css; charset=utf-8', 'no-cache'));
 
-  // --- Session: a token for a new or a resumed conversation -----------------------------------
-  server.post('/webchat/session', async (req: Request, res: Response) => {
-    if (!(await withinIpLimit(req, res))) return;
-    const parsed = sessionRequest.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      sendError(res, 400, 'BadRequest', 'invalid session request', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-      return;
-    }
-    const municipality = parsed.data.municipality ?? config.defaultMunicipality;
-    if (!options.municipalities.has(municipality)) {
-      sendError(res, 404, 'UnknownMunicipality', `no municipality "${municipality}"; known: ${[...options.municipalities.keys()].join(', ')}`);
-      return;
-    }
-    try {
-      if (config.webchat.directLineSecret) {
-        // Azure Direct Line: exchange the secret for a conversation token; the secret never reaches the page.
-        const userId = `u-${randomBytes(9).toString('base64url')}`;
-        const response = await fetch(`${config.webchat.directLineDomain}/tokens/generate`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${config.webchat.directLineSecret}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user: { id: userId } }),
-        });
-        if (!response.ok) throw new Error(`Direct Line answered ${response.status}`);
-        const body = (await response.json()) as { token: string; conversationId: string; expires_in: number };
-        res.json({ mode: 'azure', domain: config.webchat.directLineDomain, token: body.token, conversationId: body.conversationId, userId, municipality, resumed: false });
-        return;
-      }
-      const tokens = await getSigner();
-      const previous = parsed.data.resume ? tokens.verify(parsed.data.resume, RESUME_GRACE_SECONDS) : undefined;
-      const resumable = previous?.ok && previous.claims.mun === municipality ? previous.claims : undefined;
-      const subject = resumable
-        ? { conversationId: resumable.conv, userId: resumable.uid, municipality }
-        : { conversationId: `lc-${randomBytes(12).toString('base64url')}`, userId: `u-${randomBytes(9).toString('base64url')}`, municipality };
-      const { token, expiresIn } = tokens.issue({ ...subject, language: languageOfLocale(parsed.data.locale) });
-      res.json({
-        mode: 'local',
-        domain: `${baseUrl(req, config)}/v3/directline`,
-        token,
-        expires_in: expiresIn,
-        conversationId: subject.conversationId,
-        userId: subject.userId,
-        municipality,
-        resumed: Boolean(resumable && (await transcripts.exists(subject.conversationId))),
-      });
-    } catch (error) {
-      logger.error({ err: error }, 'web chat session failed');
-      sendError(res, 503, 'Unavailable', 'the chat cannot start right now; try again in a moment');
-    }
-  });
-
-  // --- Direct Line 3.0 ---------------------------------------------------------------------------
+  // --- Session and Direct Line 3.0: routes of the route table (zod in and out, in the OpenAPI document) ---
+  const publicWrites: RateLimit = { what: 'requests from this address', take: (req) => options.limits.publicWrite(req) };
+  const directLineToken: Authenticator<TokenClaims> = {
+    scheme: { name: 'directLineToken', definition: { type: 'http', scheme: 'bearer', description: 'a Direct Line token from POST /webchat/session (or /v3/directline/tokens/refresh)' } },
+    statuses: [401, 403],
+    async authenticate(req, input) {
+      const check = (await getSigner()).verify(bearer(req));
+      if (!check.ok) throw new RouteError(check.reason === 'missing' ? 401 : 403, 'TokenInvalid', `the Direct Line token is ${check.reason}`);
+      const conversationId = conversationInput.safeParse(input).data?.params?.conversationId;
+      if (conversationId !== undefined && check.claims.conv !== conversationId) throw new RouteError(403, 'Forbidden', 'the token is not valid for this conversation');
+      return check.claims;
+    },
+  };
   const startedKey = (conversationId: string) => `webchat/started/${conversationId}`;
-
-  server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
-    if (!(await withinIpLimit(req, res))) return;
-    const claims = await authorize(req, res);
-    if (!claims) return;
+  const conversationReply = (req: Request, claims: TokenClaims) => {
     const token = bearer(req) ?? '';
-    try {
-      // One atomic create, not a read then a write: two starts at once (a double click, a
-      // retry) must not both see "new" and welcome twice.
-      const isNew = await store.kv.createOnce(startedKey(claims.conv), { at: new Date().toISOString() });
-      res.status(isNew ? 201 : 200);
-      res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
-      if (isNew) {
-        await store.kv.write({ [startedKey(claims.conv)]: { at: new Date().toISOString(), eTag: '*' } });
-        const user: ChannelAccount = { id: claims.uid, name: '', role: 'user' };
-        await options.runTurn(
-          turnActivity(claims, {
-            type: 'conversationUpdate',
-            membersAdded: [BOT_ACCOUNT, user],
-            // The welcome comes in the page's language.
-            locale: claims.lang === 'en' ? 'en-US' : claims.lang === 'sv' ? 'sv-SE' : undefined,
-          }),
-        );
-      }
-    } catch (error) {
-      logger.error({ err: error }, 'web chat conversation start failed');
-      if (!res.headersSent) sendError(res, 503, 'Unavailable', 'the conversation cannot start right now');
-    }
-  });
+    return { conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) };
+  };
+  const unavailable = (what: string) => ({ description: what });
 
-  server.get('/v3/directline/conversations/:conversationId', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
-    if (!claims) return;
-    const token = bearer(req) ?? '';
-    res.json({ conversationId: claims.conv, token, expires_in: 1800, streamUrl: streamUrl(req, claims, token) });
-  });
-
-  server.get('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
-    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
-    if (!claims) return;
-    const watermark = Number((req.query as Record<string, unknown> | undefined)?.watermark ?? 0) || 0;
-    try {
-      res.json(await transcripts.after(claims.conv, watermark));
-    } catch (error) {
-      logger.error({ err: error }, 'web chat transcript read failed');
-      sendError(res, 503, 'Unavailable', 'the conversation cannot be read right now');
-    }
-  });
-
-  server.post('/v3/directline/conversations/:conversationId/activities', async (req: Request, res: Response) => {
-    if (!(await withinIpLimit(req, res))) return;
-    const claims = await authorize(req, res, pathParam(req, 'conversationId'));
-    if (!claims) return;
-    const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
-    if (byConversation) { sendTooMany(res, byConversation, 'messages in this conversation'); return; }
-    const parsed = postedActivity.safeParse(req.body);
-    if (!parsed.success) {
-      sendError(res, 400, 'BadArgument', 'the activity is not valid', parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`));
-      return;
-    }
-    const activity = turnActivity(claims, parsed.data as Partial<Activity>);
-    try {
-      if (activity.type === 'typing') {
-        res.json({ id: '' });
-        return;
-      }
-      // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back),
-      // except a crisis text: it is kept nowhere, so the transcript holds a placeholder instead.
-      const crisis = typeof activity.text === 'string' && options.isCrisis?.(activity.text) === true;
-      const kept = crisis ? { ...activity, text: '…', value: undefined } : maskedUserActivity(activity);
-      const { activity: stored, ordinal } = await transcripts.append(claims.conv, kept);
-      streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
-      await options.runTurn({ ...activity, id: stored.id });
-      res.json({ id: stored.id });
-    } catch (error) {
-      logger.error({ err: error, conversationId: claims.conv }, 'web chat activity failed');
-      if (!res.headersSent) sendError(res, 502, 'BotError', 'the bot could not take the message; please send it again');
-    }
-  });
-
-  server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
-    if (!(await withinIpLimit(req, res))) return;
-    const claims = await authorize(req, res);
-    if (!claims) return;
-    const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun, language: claims.lang });
-    res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
-  });
+  http.register([
+    route({
+      method: 'post',
+      path: '/webchat/session',
+      summary: 'A Direct Line token for a new conversation, or for the browser’s earlier one (resume)',
+      tag: 'webchat',
+      auth: open,
+      rateLimit: publicWrites,
+      input: { body: sessionRequest },
+      responses: {
+        200: { description: 'the token and where to use it', schema: sessionReply },
+        404: { description: 'no such municipality' },
+        503: unavailable('the chat cannot start right now'),
+      },
+      handler: async ({ body, req }) => {
+        const municipality = body.municipality ?? config.defaultMunicipality;
+        if (!options.municipalities.has(municipality)) {
+          throw new RouteError(404, 'UnknownMunicipality', `no municipality "${municipality}"; known: ${[...options.municipalities.keys()].join(', ')}`);
+        }
+        try {
+          if (config.webchat.directLineSecret) {
+            // Azure Direct Line: exchange the secret for a conversation token; the secret never reaches the page.
+            const userId = `u-${randomBytes(9).toString('base64url')}`;
+            const response = await fetch(`${config.webchat.directLineDomain}/tokens/generate`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${config.webchat.directLineSecret}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ user: { id: userId } }),
+            });
+            if (!response.ok) throw new Error(`Direct Line answered ${response.status}`);
+            const generated = azureToken.parse(await response.json());
+            return { status: 200, body: { mode: 'azure', domain: config.webchat.directLineDomain, token: generated.token, conversationId: generated.conversationId, userId, municipality, resumed: false } };
+          }
+          const tokens = await getSigner();
+          const previous = body.resume ? tokens.verify(body.resume, RESUME_GRACE_SECONDS) : undefined;
+          const resumable = previous?.ok && previous.claims.mun === municipality ? previous.claims : undefined;
+          const subject = resumable
+            ? { conversationId: resumable.conv, userId: resumable.uid, municipality }
+            : { conversationId: `lc-${randomBytes(12).toString('base64url')}`, userId: `u-${randomBytes(9).toString('base64url')}`, municipality };
+          const { token, expiresIn } = tokens.issue({ ...subject, language: languageOfLocale(body.locale) });
+          return {
+            status: 200,
+            body: {
+              mode: 'local',
+              domain: `${baseUrl(req, config)}/v3/directline`,
+              token,
+              expires_in: expiresIn,
+              conversationId: subject.conversationId,
+              userId: subject.userId,
+              municipality,
+              resumed: Boolean(resumable && (await transcripts.exists(subject.conversationId))),
+            },
+          };
+        } catch (error) {
+          logger.error({ err: error }, 'web chat session failed');
+          throw new RouteError(503, 'Unavailable', 'the chat cannot start right now; try again in a moment');
+        }
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v3/directline/conversations',
+      summary: 'Direct Line: start (201, and the welcome follows on the stream) or reopen (200) the token’s conversation',
+      tag: 'webchat',
+      auth: directLineToken,
+      rateLimit: publicWrites,
+      responses: {
+        200: { description: 'the conversation had started before', schema: conversationSchema },
+        201: { description: 'a new conversation', schema: conversationSchema },
+        503: unavailable('the conversation cannot start right now'),
+      },
+      handler: async ({ who: claims, req }) => {
+        let isNew: boolean;
+        try {
+          // One atomic create, not a read then a write: two starts at once (a double click, a
+          // retry) must not both see "new" and welcome twice.
+          isNew = await store.kv.createOnce(startedKey(claims.conv), { at: new Date().toISOString() });
+        } catch (error) {
+          logger.error({ err: error }, 'web chat conversation start failed');
+          throw new RouteError(503, 'Unavailable', 'the conversation cannot start right now');
+        }
+        const welcome = async () => {
+          const user: ChannelAccount = { id: claims.uid, name: '', role: 'user' };
+          await options.runTurn(
+            turnActivity(claims, {
+              type: 'conversationUpdate',
+              membersAdded: [BOT_ACCOUNT, user],
+              // The welcome comes in the page's language.
+              locale: claims.lang === 'en' ? 'en-US' : claims.lang === 'sv' ? 'sv-SE' : undefined,
+            }),
+          );
+        };
+        // The welcome is a turn of its own after the answer: it reaches the page on its stream.
+        return { status: isNew ? 201 : 200, body: conversationReply(req, claims), after: isNew ? welcome : undefined };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v3/directline/conversations/:conversationId',
+      summary: 'Direct Line: reconnect to the conversation (a new stream URL)',
+      tag: 'webchat',
+      auth: directLineToken,
+      input: { params: conversationParams },
+      responses: { 200: { description: 'the conversation', schema: conversationSchema } },
+      handler: async ({ who: claims, req }) => ({ status: 200, body: conversationReply(req, claims) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v3/directline/conversations/:conversationId/activities',
+      summary: 'Direct Line: the conversation’s activities after a watermark (polling)',
+      tag: 'webchat',
+      auth: directLineToken,
+      input: { params: conversationParams, query: watermarkQuery },
+      responses: { 200: { description: 'the activities and the new watermark', schema: activitySetSchema }, 503: unavailable('the conversation cannot be read right now') },
+      handler: async ({ who: claims, query }) => {
+        try {
+          return { status: 200, body: await transcripts.after(claims.conv, Number(query.watermark ?? 0) || 0) };
+        } catch (error) {
+          logger.error({ err: error }, 'web chat transcript read failed');
+          throw new RouteError(503, 'Unavailable', 'the conversation cannot be read right now');
+        }
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v3/directline/conversations/:conversationId/activities',
+      summary: 'Direct Line: send an activity (message, event, typing); the bot’s replies come on the stream',
+      tag: 'webchat',
+      auth: directLineToken,
+      rateLimit: publicWrites,
+      input: { params: conversationParams, body: postedActivity },
+      responses: {
+        200: { description: 'the id the activity was stored under', schema: z.object({ id: z.string() }) },
+        502: { description: 'the bot could not take the message; send it again' },
+      },
+      handler: async ({ who: claims, body }) => {
+        const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
+        if (byConversation) {
+          throw new RouteError(429, 'TooManyRequests', `too many messages in this conversation; try again in ${byConversation.retryAfterSeconds} s`, undefined, { 'Retry-After': String(byConversation.retryAfterSeconds) });
+        }
+        const activity = turnActivity(claims, body as Partial<Activity>);
+        if (activity.type === 'typing') return { status: 200, body: { id: '' } };
+        try {
+          // The user's own activity is part of the transcript (Web Chat shows it as sent when it comes back),
+          // except a crisis text: it is kept nowhere, so the transcript holds a placeholder instead.
+          const crisis = typeof activity.text === 'string' && options.isCrisis?.(activity.text) === true;
+          const kept = crisis ? { ...activity, text: '…', value: undefined } : maskedUserActivity(activity);
+          const { activity: stored, ordinal } = await transcripts.append(claims.conv, kept);
+          streams.push(claims.conv, { activities: [stored], watermark: String(ordinal) }, ordinal);
+          await options.runTurn({ ...activity, id: stored.id });
+          return { status: 200, body: { id: stored.id } };
+        } catch (error) {
+          logger.error({ err: error, conversationId: claims.conv }, 'web chat activity failed');
+          throw new RouteError(502, 'BotError', 'the bot could not take the message; please send it again');
+        }
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v3/directline/tokens/refresh',
+      summary: 'Direct Line: a fresh token for the same conversation',
+      tag: 'webchat',
+      auth: directLineToken,
+      rateLimit: publicWrites,
+      responses: { 200: { description: 'the new token', schema: z.object({ conversationId: z.string(), token: z.string(), expires_in: z.number().int() }) } },
+      handler: async ({ who: claims }) => {
+        const { token, expiresIn } = (await getSigner()).issue({ conversationId: claims.conv, userId: claims.uid, municipality: claims.mun, language: claims.lang });
+        return { status: 200, body: { conversationId: claims.conv, token, expires_in: expiresIn } };
+      },
+    }),
+  ]);
 
   // WebSocket streams: /v3/directline/conversations/:id/stream?t=TOKEN&watermark=N
   server.server.on('upgrade', (request, socket, head) => {

@@ -183,7 +183,7 @@ export function registerStaffWeb(http: HttpServer, deps: StaffWebDeps): void {
         body: openApiDocument(http.routes, {
           title: 'Företagslotsen API',
           version: deps.version ?? '0',
-          description: 'The staff API (dashboard), Open311 GeoReport v2 and health. Generated from the route table (src/web/routes/).',
+          description: 'The staff API (dashboard), Open311 GeoReport v2, the built-in web chat (session and Direct Line 3.0) and health. Generated from the route table (src/web/routes/).',
         }),
       }),
     }),

@@ -110,7 +110,19 @@ describe('the OpenAPI document generated from the route table', () => {
     await call('get', '/open311/v2/requests.json?jurisdiction_id=mora', '/open311/v2/requests.json');
     await call('get', `/open311/v2/requests/${reference}.json?jurisdiction_id=mora`, '/open311/v2/requests/{reference}');
     await call('get', '/api/staff/openapi.json', '/api/staff/openapi.json');
-    expect(checked.size).toBeGreaterThanOrEqual(20);
+    // The built-in web chat: session and Direct Line routes are in the same table and document.
+    const session = await call('post', '/webchat/session', '/webchat/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ municipality: 'mora' }) });
+    const { token: chat, conversationId } = session.body as { token: string; conversationId: string };
+    await call('post', '/webchat/session', '/webchat/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ municipality: 'atlantis' }) });
+    expect((await call('post', '/v3/directline/conversations', '/v3/directline/conversations', { method: 'POST', headers: bearer(chat) })).status).toBe(201);
+    await call('get', `/v3/directline/conversations/${conversationId}`, '/v3/directline/conversations/{conversationId}', { headers: bearer(chat) });
+    const activities = `/v3/directline/conversations/${conversationId}/activities`;
+    const template = '/v3/directline/conversations/{conversationId}/activities';
+    expect((await call('post', activities, template, { method: 'POST', ...json(chat, { type: 'message', text: 'hur söker jag bygglov?' }) })).status).toBe(200);
+    expect((await call('post', activities, template, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect((await call('get', `${activities}?watermark=0`, template, { headers: bearer(chat) })).status).toBe(200);
+    await call('post', '/v3/directline/tokens/refresh', '/v3/directline/tokens/refresh', { method: 'POST', headers: bearer(chat) });
+    expect(checked.size).toBeGreaterThanOrEqual(28);
   });
 
   it('answers 400 naming the field when the input does not parse', async () => {

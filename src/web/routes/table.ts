@@ -4,8 +4,9 @@
  * puts a table on restify, and the OpenAPI document (openapi.ts) is generated from the same table.
  *
  * For every request the registrar runs, in this order: the rate limit (429 with Retry-After), the
- * input parsing (400 naming each field), the route's screen (answers that must be given whoever
- * asks, e.g. help lines for a crisis text), the auth (401/403), the handler. With `checkResponses`
+ * input parsing (400 naming each field, once the caller passed the auth), the route's screen
+ * (answers that must be given whoever asks, e.g. help lines for a crisis text), the auth
+ * (401/403), the handler. With `checkResponses`
  * (the tests) every JSON answer is parsed with the schema declared for its status: an answer that
  * does not match is a 500 naming the field, so the document cannot drift from the code.
  */
@@ -22,6 +23,8 @@ export interface JsonReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Work that follows the answer (a new conversation's welcome turn); a failure is logged. */
+  after?: () => Promise<void>;
 }
 
 /** A reply the handler writes itself (a streamed export); its content type is declared with the status. */
@@ -120,12 +123,13 @@ export interface Route {
 }
 
 const empty = z.object({});
+type Empty = typeof empty;
 
 function issues(where: InputIssue['where'], error: z.ZodError): InputIssue[] {
   return error.issues.map((i) => ({ where, path: i.path.map(String).join('.') || where, message: i.message }));
 }
 
-export function route<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = typeof empty, Who = undefined>(
+export function route<P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty, Who = undefined>(
   definition: RouteDefinition<P, Q, B, Who>,
 ): Route {
   const { input = {} } = definition;
@@ -143,7 +147,9 @@ export function route<P extends z.ZodType = typeof empty, Q extends z.ZodType = 
     async run(raw, req) {
       const found: InputIssue[] = [];
       const parse = (where: InputIssue['where'], schema: z.ZodType | undefined, value: unknown): unknown => {
-        const parsed = (schema ?? empty).safeParse(value ?? {});
+        // A part the route does not declare is not read (a GET with a JSON content type has an empty-string body).
+        if (!schema) return empty.parse({});
+        const parsed = schema.safeParse(value ?? {});
         if (parsed.success) return parsed.data;
         found.push(...issues(where, parsed.error));
         return undefined;
@@ -152,9 +158,11 @@ export function route<P extends z.ZodType = typeof empty, Q extends z.ZodType = 
       const query = parse('query', input.query, raw.query);
       const body = parse('body', input.body, raw.body);
       if (found.length > 0) {
+        // Who is asking comes before what they sent: a caller that may not call the route learns only that.
+        await auth.authenticate(req, raw);
         throw new RouteError(400, 'BadRequest', `invalid ${[...new Set(found.map((i) => i.where))].join(' and ')}: ${found.map((i) => i.path).join(', ')}`, found.map((i) => `${i.path}: ${i.message}`));
       }
-      // Each part was parsed by its schema (an absent one by the empty object's), so it has the schema's output type.
+      // Each part was parsed by its schema (an absent one is the empty object), so it has the schema's output type.
       const parsed = { params, query, body } as { params: z.output<P>; query: z.output<Q>; body: z.output<B> };
       const screened = await definition.screen?.(parsed, req);
       if (screened) return screened;
@@ -233,6 +241,7 @@ export function registerRoutes(server: Server, routes: readonly Route[], options
         }
         if (!isStream(reply)) {
           send(res, reply);
+          await reply.after?.();
           return;
         }
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
