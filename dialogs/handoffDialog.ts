@@ -50,6 +50,7 @@ export class HandoffDialog extends InterruptibleDialog {
   ) {
     super(HANDOFF_DIALOG, texts, {
       name: 'handoff',
+      own: { intents: ['handoff'], buttons: ['handoff'] },
       questionPrompts: new Set([QUESTION]),
       interpret: (municipality, text) => guide.interpret(municipality, text),
       intentOf: (text, options) => guide.intent(text, options),

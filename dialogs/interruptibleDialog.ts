@@ -54,7 +54,15 @@ export interface InterruptibleOptions {
   intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
   /** The guide's reading of a message (to tell a real question from content). */
   interpret?: (municipality: string, text: string) => GuideDecision;
+  /**
+   * Goals this dialog serves itself, so they do not make it leave: "prata med en människa" (or its
+   * button) in the handoff dialog, "ja, radera" at the privacy dialog's own question.
+   */
+  own?: { intents?: readonly ConversationIntent[]; buttons?: ReadonlyArray<ButtonValue['action']> };
 }
+
+/** Buttons of earlier cards that leave a dialog for their own goal. */
+const LEAVING_BUTTONS: ReadonlyArray<ButtonValue['action']> = ['handoff', 'feedback', 'my-suggestions', 'topic', 'scenario'];
 
 /**
  * Base for multi-turn dialogs. Before any prompt sees a message, the user's own goals win, in
@@ -102,8 +110,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
     // A button of an earlier card (messageBack with a value) pressed in the middle of a dialog.
     const button = activity.value !== undefined ? parseButtonValue(activity.value) : undefined;
-    if (button && ['handoff', 'feedback', 'my-suggestions', 'topic', 'scenario'].includes(button.action)) {
-      if (button.action === 'handoff' && this.interruptOptions.name === 'handoff') return undefined;
+    const own = this.interruptOptions.own;
+    if (button && LEAVING_BUTTONS.includes(button.action)) {
+      if (own?.buttons?.includes(button.action)) return undefined;
       return this.leave({ button });
     }
     const text = activity.text;
@@ -134,8 +143,10 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     );
     // At a text prompt only the table decides (a short answer such as a name or "inget" is not a command).
     const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
-    const intent = exactChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
-    switch (intent) {
+    const intentRead = exactChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
+    // The dialog's own goal is an answer to its prompt, not a reason to leave.
+    if (intentRead && own?.intents?.includes(intentRead)) return undefined;
+    switch (intentRead) {
       case 'cancel':
         await reply(inner.context, 'cancelled', t(this.texts.has(lang, `guide.cancelled.${this.interruptOptions.name}`) ? `guide.cancelled.${this.interruptOptions.name}` : 'guide.cancelled'));
         await inner.cancelAllDialogs();
@@ -153,13 +164,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await inner.repromptDialog();
         return { status: DialogTurnStatus.waiting };
       case 'handoff':
-        if (this.interruptOptions.name === 'handoff') return undefined;
-        return this.leave({ text });
       case 'privacy-info':
       case 'privacy-erase':
-        // "Yes, erase it" at the privacy dialog's own question answers it.
-        if (this.interruptOptions.name === 'privacy') return undefined;
-        return this.leave({ text });
       case 'my-suggestions':
         return this.leave({ text });
       default:
