@@ -143,7 +143,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     );
     // At a text prompt only the table decides (a short answer such as a name or "inget" is not a command).
     const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
-    const intentRead = exactChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
+    // A phrase the prompt knows as one of its answers ("ja, ring mig gärna" at "Vill du få svar?") is an answer, not a command.
+    const phraseChoice = (choices ?? []).length > 0 && recognizeChoices(text, choices ?? []).some((found) => (found.resolution.synonym ?? '').trim().split(/\s+/).length >= 2);
+    const intentRead = exactChoice || phraseChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
     // The dialog's own goal is an answer to its prompt, not a reason to leave.
     if (intentRead && own?.intents?.includes(intentRead)) return undefined;
     switch (intentRead) {

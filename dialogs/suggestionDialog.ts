@@ -5,6 +5,7 @@ import {
   TextPrompt,
   WaterfallDialog,
   type Choice,
+  type DialogContext,
   type DialogTurnResult,
   type FoundChoice,
   type WaterfallStepContext,
@@ -24,6 +25,7 @@ import { kinded, reply, type ReplyKind } from './reply';
 import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import { plainText } from '../src/domain/text/plain';
+import { focusAreaSynonyms } from '../src/domain/feedback/areaNames';
 
 export const SUGGESTION_DIALOG = 'suggestionDialog';
 const TEXT = 'suggestionText';
@@ -50,6 +52,25 @@ const stateSchema = z.object({
   place: z.string().optional(),
   masked: z.array(z.object({ kind: z.enum(MASKED_KINDS), count: z.number() })).optional(),
 });
+
+/** Said instead of an address at "Skriv e-postadress eller telefonnummer": no contact after all. */
+const ANONYMOUS = /\b(anonym\w*|anonymous\w*|inget svar|behover inget|behovs inte|no answer|no reply|not needed|no need|skip|hoppa over|skippa|utan kontakt\w*)\b/;
+/** "Vet inte" at "Stämmer det?": the bot's reading stands. */
+const KEEP_READING = ['vet inte', 'vet ej', 'ingen aning', 'hoppa över', 'hoppa', 'skippa', 'skip', "don't know", 'dont know', 'not sure', 'no idea'];
+
+/**
+ * The one choice a text names by the beginning of a word (at least 5 letters typed, folded):
+ * "trygghet" → "trygghetsskapande", "attraktiv" → "attraktivitet". Undefined when none or several.
+ */
+function closeChoice(text: string, choices: Choice[]): FoundChoice | undefined {
+  const typed = fold(text).split(/[^a-z0-9]+/).filter((w) => w.length >= 5);
+  if (typed.length === 0 || typed.length > 6) return undefined;
+  const hits = choices.filter((choice) =>
+    [choice.value, ...(choice.synonyms ?? [])].some((synonym) => fold(synonym).split(/[^a-z0-9]+/).some((word) => word.length >= 5 && typed.some((t) => word.startsWith(t) || t.startsWith(word)))),
+  );
+  const [only] = hits;
+  return hits.length === 1 && only ? { value: only.value, index: choices.indexOf(only), score: 0.8, synonym: text } : undefined;
+}
 
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
 /** Enough to act on: two words ("fler företagsträffar") of some length. */
@@ -81,7 +102,14 @@ export class SuggestionDialog extends InterruptibleDialog {
     super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf });
     this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
-      .addDialog(new ChoicePrompt(CHOICE))
+      .addDialog(new ChoicePrompt(CHOICE, async (prompt) => {
+        if (prompt.recognized.succeeded) return true;
+        // "trygghet" for "Brottsförebyggande/trygghetsskapande arbete": one choice whose word the text begins.
+        const close = closeChoice(prompt.context.activity.text ?? '', (prompt.options.choices ?? []).filter((c): c is Choice => typeof c !== 'string'));
+        if (!close) return false;
+        prompt.recognized.value = close;
+        return true;
+      }))
       .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
       .addDialog(
         new WaterfallDialog(`${SUGGESTION_DIALOG}.steps`, [
@@ -99,6 +127,14 @@ export class SuggestionDialog extends InterruptibleDialog {
     this.initialDialogId = `${SUGGESTION_DIALOG}.steps`;
   }
 
+  /** "Nej förresten, jag vill vara anonym" where the address is asked: no contact, and the suggestion goes on (not a cancel). */
+  protected override beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const text = inner.context.activity.text;
+    if (inner.activeDialog?.id !== REACH || inner.context.activity.type !== 'message' || !text) return Promise.resolve(undefined);
+    if (isReachable(text) || !ANONYMOUS.test(fold(text))) return Promise.resolve(undefined);
+    return inner.endDialog();
+  }
+
   private t(step: WaterfallStepContext, key: string, vars?: Record<string, string | number>): string {
     return this.texts.t(turnSession(step.context).language, key, vars);
   }
@@ -112,14 +148,22 @@ export class SuggestionDialog extends InterruptibleDialog {
     }));
   }
 
-  /** A hero card whose buttons show the titles (imBack), recognised by title and synonyms. */
-  private prompt(step: WaterfallStepContext, text: string, choices: Choice[], kind: ReplyKind = 'suggestion-step'): Promise<DialogTurnResult> {
+  /**
+   * A hero card whose buttons show the titles (imBack), recognised by title and synonyms; `unshown`
+   * choices are recognised too but get no button (another focus area named in words).
+   */
+  private prompt(step: WaterfallStepContext, text: string, choices: Choice[], kind: ReplyKind = 'suggestion-step', unshown: Choice[] = []): Promise<DialogTurnResult> {
     const buttons = choices.map((c) => c.action ?? { type: 'imBack', title: c.value, value: c.value });
     return step.prompt(CHOICE, {
       prompt: kinded(MessageFactory.attachment(CardFactory.heroCard('', text, undefined, buttons)), kind),
-      choices,
+      choices: [...choices, ...unshown],
       style: ListStyle.none,
     });
+  }
+
+  /** How the user may name each focus area of the municipality (names, folded, the words only it has). */
+  private areaSynonyms(municipality: string): Map<string, string[]> {
+    return focusAreaSynonyms(this.feedback.focusAreas(municipality), this.packOf(municipality).municipality.name);
   }
 
   private async askText(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -184,20 +228,24 @@ export class SuggestionDialog extends InterruptibleDialog {
     const tag = tagSchema.parse(vals(step).tag);
     const area = this.feedback.focusAreaName(session.municipality, tag.focusArea)[session.language];
     const second = tag.ranked[1]?.focusArea;
+    const named = this.areaSynonyms(session.municipality);
+    // An area typed in words ("nätverk och mötesplatser", "attraktivitet") is an answer too.
+    const unshown = (shown: string[]) =>
+      this.choices(this.feedback.focusAreas(session.municipality).filter((a) => !shown.includes(a.id)).map((a) => ({ value: `area:${a.id}`, title: a.name[session.language], synonyms: named.get(a.id) ?? [] })));
     if (tag.close && second) {
       // The tagger cannot tell the two best areas apart: the user chooses between them.
       const name = (id: string) => this.feedback.focusAreaName(session.municipality, id);
       const both = this.choices([
-        ...[tag.focusArea, second].map((id) => ({ value: `area:${id}`, title: name(id)[session.language], synonyms: [name(id).sv, name(id).en] })),
+        ...[tag.focusArea, second].map((id) => ({ value: `area:${id}`, title: name(id)[session.language], synonyms: named.get(id) ?? [name(id).sv, name(id).en] })),
         { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other', 'inget av dem', 'neither'] },
       ]);
-      return this.prompt(step, this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both);
+      return this.prompt(step, this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both, 'suggestion-step', unshown([tag.focusArea, second]));
     }
     const choices = this.choices([
-      { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok'] },
+      { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok', ...KEEP_READING, ...(named.get(tag.focusArea) ?? [])] },
       { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other'] },
     ]);
-    return this.prompt(step, this.t(step, 'feedback.interpretation', { area }), choices);
+    return this.prompt(step, this.t(step, 'feedback.interpretation', { area }), choices, 'suggestion-step', unshown([tag.focusArea]));
   }
 
   private async chooseArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -209,8 +257,9 @@ export class SuggestionDialog extends InterruptibleDialog {
     // Best guesses first, so the likely alternatives are at the top.
     const order = tag.ranked.map((r) => r.focusArea);
     const areas = [...this.feedback.focusAreas(session.municipality)].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    const named = this.areaSynonyms(session.municipality);
     const choices = this.choices(
-      areas.map((area) => ({ value: area.id, title: area.name[session.language], synonyms: [area.name.sv, area.name.en] })),
+      areas.map((area) => ({ value: area.id, title: area.name[session.language], synonyms: named.get(area.id) ?? [area.name.sv, area.name.en] })),
     );
     return this.prompt(step, this.t(step, 'feedback.chooseArea'), choices);
   }
@@ -231,8 +280,12 @@ export class SuggestionDialog extends InterruptibleDialog {
     const skipWords = /^(hoppa over|hoppa|skippa|skip|nej|no|nope|ingen|inget|ingenstans|ingen sarskild|inte nagon sarskild|vet inte|nothing|none|no place|n a|-+)\b/;
     vals(step).place = place && !skipWords.test(fold(place).replace(/[^a-z0-9 -]/g, ' ').trim()) ? maskPersonalData(place).text : undefined;
     const choices = this.choices([
-      { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes'] },
-      { value: 'no', title: this.t(step, 'feedback.contactNo'), synonyms: ['nej', 'no', 'anonym', 'anonymous'] },
+      { value: 'yes', title: this.t(step, 'feedback.contactYes'), synonyms: ['ja', 'yes', 'ring mig', 'call me', 'kontakta mig', 'contact me', 'mejla mig', 'maila mig', 'email me', 'vill ha svar', 'want an answer', 'want a reply'] },
+      {
+        value: 'no',
+        title: this.t(step, 'feedback.contactNo'),
+        synonyms: ['nej', 'no', 'anonym', 'anonymous', 'anonymt', 'anonymously', 'nej tack', 'no thanks', 'inget svar', 'behöver inget svar', 'behövs inte', 'no answer', 'not needed', 'no need'],
+      },
     ]);
     return this.prompt(step, this.t(step, 'feedback.askContact'), choices);
   }
