@@ -17,6 +17,7 @@ const ROWS: Array<[string, boolean]> = [
   ['vill bara dö', true],
   ['konkursen gör att jag vill ta mitt liv', true],
   ['jag kommer att hänga mig', true],
+  ['ja tänker skada mej själv ikväll', true],
   ['självmordstankar varje dag', true],
   // self-harm, en
   ['I want to kill myself', true],

@@ -22,6 +22,8 @@ function escape(text: string): string {
 function normalise(text: string): string {
   return fold(text)
     .replace(/[^a-z0-9\s-]+/g, ' ')
+    // Spoken forms typed as said: "skada mej själv", "dom hotar dej".
+    .replace(/\b([mds])ej\b/g, '$1ig')
     .replace(/\s+/g, ' ')
     .trim();
 }
