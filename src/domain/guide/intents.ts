@@ -50,7 +50,7 @@ const TABLE: Row[] = [
     intent: 'smalltalk',
     maxWords: 12,
     patterns: [
-      /^(ar|e|is) (du|det) (en |ett )?(riktig |riktigt |verklig |levande |sann )?(manniska|robot|bot|ai|dator|datorprogram|program|person|chatbot|chattbot)( eller (en |ett )?(riktig |verklig )?(manniska|robot|bot|ai|dator|program|person|chatbot))?( jag pratar med)?$/,
+      /^(ar|e|is) (du|det) (en |ett )?(riktig |riktigt |verklig |levande |sann )?(manniska|robot|bot|ai|dator|datorprogram|program|person|chatbot|chattbot)( eller (en |ett )?(riktig |verklig )?(manniska|robot|bot|ai|dator|program|person|chatbot))?( jag pratar med)?( elr| eller| eller vad| eller inte)?$/,
       /^(am i (talking|speaking|chatting) (to|with)|are you|is this) (a |an )?(real |actual |living )?(human|human being|person|robot|bot|ai|machine|computer|chatbot)( or (a |an )?(real )?(human|person|robot|bot|ai|machine|computer|chatbot))?$/,
       /^(pratar|talar|chattar) jag med (en )?(riktig |verklig )?(manniska|robot|bot|ai|dator|person)( eller (en )?(manniska|robot|bot|ai|dator|person))?$/,
       /^(jobbar|arbetar|sover|vilar) (du|ni)( (sent|ikvall|i kvall|pa natten|pa helgen|nu|hela tiden|dygnet runt|idag))?$/,
@@ -71,6 +71,7 @@ const TABLE: Row[] = [
       /^((ok|okay|yes|then|so|and|please) )*(please )?(delete|erase|remove|wipe)( (it|them|that|everything|all|all of it|all of that|all of them|the lot|all my stuff|it all))( (please|then|now|too))?$/,
       /^((ok|okej|ja|da|sa|och) )*(radera|ta bort|rensa|stryk|sudda ut)( (allt|alltihop|alltihopa|allting|det|dem|alla|det hela|alltsammans))( (da|tack|nu|ocksa|pa en gang|om mig))?$/,
       /\bright to (be forgotten|erasure)\b/,
+      /\b(want|wish|like) to be forgotten\b|\berase (everything|all)( about me| of my data| you have)?\b/,
     ],
   },
   {
@@ -83,6 +84,8 @@ const TABLE: Row[] = [
       /\b(what|which)\b.{0,25}\b(data|information|info|details)\b.{0,30}\b(have|store|keep|save|hold|collect)\b/,
       /\bwhat do you (know|have|store|keep) (about|on) me\b/,
       /\b(privacy|personal data|my data|data protection)\b/,
+      /\b(do|does|will) (you|u|ya|the bot|this chat|this bot)\b.{0,15}\b(keep|store|save|log|record)\b.{0,20}\b(chat|conversation|history|messages|what i write)\b/,
+      /\b(sparar|lagrar|sparas|lagras|loggar|loggas) (ni|du|chatten|samtalet|det jag skriver)\b.{0,20}\b(chatt\w*|samtal\w*|historik|meddelanden|det jag skriver)?/,
     ],
   },
   {
@@ -140,6 +143,9 @@ const TABLE: Row[] = [
       /\bwhat (have|did) (i|we) (submit|submitted|send|sent|suggest|suggested|leave|left|support|supported)\b/,
       /\b(show|list|see) (me )?(my|our) (suggestions?|submissions?|feedback|complaints?)\b/,
       /\b(visa|se|lista) (mina|vara) (forslag|inspel|synpunkter|arenden)\b/,
+      /\bvad (jag|ja|vi) (har )?(skickat|lamnat)( in)?\b/,
+      /\b(mina|mitt|min) (forslg|forlsag|forsalg|froslag|forsag|arnden|synpunker)\b/,
+      /\b(where|how) (can|do) (i|we) (see|check|follow|find|track)\b.{0,30}\b(status|what (i|we) (sent|submitted|suggested)|my (suggestion|feedback|complaint|case))/,
     ],
   },
   {
@@ -192,6 +198,10 @@ const TABLE: Row[] = [
       /\b(va|vad) kan (du|ja|jag|man) (gora|hjalpa|fraga|fa hjalp med)\b|^va kan du\b/,
       /\bwhat (can|could|should) i (ask|do|say)( you| here)?\b|\bwhat (can|do) you help( me)? with\b|^(can|could) you help( me)?( please)?$/,
       /^(vad|va) (ar|e) (du|detta|det har)( for (en|nagot|nat|nanting|slags sak))?$/,
+      // "Är det här kommunens chatt för företagare?", "Vad är det här för tjänst?"
+      /^(ar|e) (det har|detta|det|du) (kommunens|er|ert|ni|en|ett) (chatt|chattbot|chatbot|bot|tjanst|sida|robot)\b/,
+      /^(vad|va) (ar|e) (det har|detta|det|du) (for|for en|for nagon|for nat) (tjanst|chatt|sida|bot|sak|nagot)\b/,
+      /^is (this|it) (the )?(municipality s|council s|kommun s|a|an|the) (chat|chatbot|bot|service)\b/,
     ],
   },
   {
