@@ -186,7 +186,9 @@ const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status 
 function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<string, unknown> {
   return {
     ...withoutETag(item),
-    terms: similarityTerms(item.text, item.language),
+    // The stems the similar-suggestion search looks items up by: it only ever asks for open ones,
+    // so a closed item keeps none (and no rows in the term index).
+    ...(item.status !== 'closed' ? { terms: similarityTerms(item.text, item.language) } : {}),
     open: item.status !== 'closed',
     sortKey: sortKeyOf(item),
     // Staff corrected the focus area (the tagger learns from these).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/domain/ports';
-import { createSqliteBackend, termSortedQuery } from '../../src/store/sqlite';
+import { createSqliteBackend, documentQuery, MIGRATIONS, TERM_STATEMENTS, termSortedQuery } from '../../src/store/sqlite';
 import Database from 'better-sqlite3';
 import { similarityTerms } from '../../src/domain/feedback/similar';
 import { storeOver } from '../../src/store/repositories';
@@ -53,7 +53,7 @@ describe('sqlite store', () => {
     const db = new Database(file, { readonly: true });
     try {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${query!.sql}`).all(...query!.params) as Array<{ detail: string }>).map((row) => row.detail);
-      expect(plan.join('\n')).toContain('document_terms_sorted');
+      expect(plan.join('\n')).toContain('SEARCH t USING PRIMARY KEY (collection=? AND pk=? AND field=? AND term=?)');
       expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
     } finally {
       db.close();
@@ -107,9 +107,11 @@ describe('sqlite store', () => {
 
   it('keeps an existing file in the old layout working: the app moves its staff and focus groups to municipality partitions at start', async () => {
     const file = join(dir, 'old-layout.sqlite');
-    // A file as the previous version left it: its schema migrations up to 5, staff and focus
-    // groups in fixed partitions (written through the document layer, as that version did).
-    const old = createSqliteBackend(file);
+    // A file as the previous version left it: its schema migrations up to 5 (run from the list
+    // itself), staff and focus groups in fixed partitions, and a suggestion with the fields that
+    // version derived (written through today's document layer into a scratch file, then copied).
+    const scratch = join(dir, 'old-layout-scratch.sqlite');
+    const old = createSqliteBackend(scratch);
     const { token, hash } = createStaffToken();
     const at = '2026-11-01T00:00:00.000Z';
     await old.collection('staff').upsert('staff', 's-old', { id: 's-old', name: 'Sara', role: 'handler', municipalities: ['mora'], teams: [], tokenHash: hash, createdAt: at });
@@ -118,9 +120,23 @@ describe('sqlite store', () => {
     });
     await old.collection('focusGroups').upsert('fs-old', 'p1', { sessionId: 'fs-old', participant: 'p1', position: 1, language: 'sv', consentAt: at });
     await old.collection('answers').insert('fs-old', 'a1', { participant: 'p1', stepId: 'intro', value: { kind: 'skip' }, at });
-    await old.close();
+    const scratchStore = storeOver(old);
+    const { item: kept } = await scratchStore.feedback.create({
+      municipality: 'mora', referencePrefix: 'MORA', kind: 'suggestion', text: 'Fler företagarluncher i centrum', masked: [], language: 'sv',
+      focusArea: 'mora.competence', focusConfidence: 1, hasContact: false, submitter: { userKey: 'u-old', language: 'sv' }, sourceKey: 'old-1', createdAt: at,
+    });
+    await scratchStore.close();
     const raw = new Database(file);
-    raw.exec("DELETE FROM schema_migrations WHERE version > 5; DROP INDEX documents_retagged; DROP INDEX documents_session; DROP INDEX documents_session_added; DROP TABLE document_facts; DROP INDEX documents_area_theme; DROP INDEX document_terms_sorted; ALTER TABLE document_terms DROP COLUMN sort;");
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    MIGRATIONS.slice(0, 5).forEach((sql, index) => {
+      raw.exec(sql);
+      raw.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(index + 1, at);
+    });
+    raw.prepare('ATTACH DATABASE ? AS scratch').run(scratch);
+    raw.exec(`INSERT INTO documents (collection, pk, id, etag, doc) SELECT collection, pk, id, etag, doc FROM scratch.documents;
+      INSERT INTO counters SELECT * FROM scratch.counters;
+      INSERT INTO document_terms (collection, pk, field, term, id) SELECT collection, pk, field, term, id FROM scratch.document_terms;
+      DETACH DATABASE scratch;`);
     raw.close();
 
     const t = await startTestApp({}, { store: storeOver(createSqliteBackend(file)) });
@@ -133,8 +149,23 @@ describe('sqlite store', () => {
       expect(list.sessions.map((s) => [s.id, s.progress.joined])).toEqual([['fs-old', 1]]);
       expect((await t.app.focusGroups.byCode('old234'))?.id).toBe('fs-old');
       expect(await t.app.store.backend.collection('staff').query('staff')).toEqual([]);
+      // The suggestion stored in the old layout is found by every index the later migrations built.
+      expect((await t.app.store.feedback.getByReference('mora', kept.reference))?.id).toBe(kept.id);
+      expect((await t.app.store.feedback.inbox('mora', { status: 'new' }, { limit: 5 })).items.map((i) => i.id)).toEqual([kept.id]);
+      expect((await t.app.store.feedback.list('mora', { submitterKey: 'u-old' })).map((i) => i.id)).toEqual([kept.id]);
+      expect((await t.app.store.feedback.openSimilarCandidates('mora', similarityTerms('företagarluncher', 'sv'))).map((f) => f.item.id)).toEqual([kept.id]);
+      const counts = await t.app.store.feedback.followUpCounts('mora', {});
+      expect(counts.statuses.map((row) => [row.status, row.count])).toEqual([['new', 1]]);
     } finally {
       await t.stop();
+    }
+    // The move to the rowid table left no free pages behind (VACUUM once after it).
+    const moved = new Database(file, { readonly: true });
+    try {
+      expect(moved.pragma('freelist_count', { simple: true })).toBe(0);
+      expect((moved.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(MIGRATIONS.length);
+    } finally {
+      moved.close();
     }
   });
 
