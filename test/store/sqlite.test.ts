@@ -60,6 +60,116 @@ describe('sqlite store', () => {
     }
   });
 
+  const suggestion = (i: number, over: Record<string, unknown> = {}) => ({
+    municipality: 'mora', referencePrefix: 'MORA', kind: 'suggestion' as const, text: `Fler företagarluncher och nätverksträffar i centrum för småföretagare, nummer ${i}`,
+    masked: [], language: 'sv' as const, focusArea: 'mora.competence', focusConfidence: 1, hasContact: false,
+    submitter: { userKey: `u-${i % 7}`, language: 'sv' as const }, sourceKey: `scale-${i}`, createdAt: `2026-11-23T08:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`, ...over,
+  });
+  const plansOf = (file: string, statements: Array<{ sql: string; params: ReadonlyArray<string | number> }>): string[] => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return statements.map(({ sql, params }) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail).join(' | '));
+    } finally {
+      db.close();
+    }
+  };
+
+  it('keeps a term row only for what came or went: every term write and delete finds its row by the whole key, never by walking the partition', async () => {
+    const file = join(dir, 'term-writes.sqlite');
+    const store = storeOver(createSqliteBackend(file));
+    opened.push(store);
+    await store.feedback.create(suggestion(1));
+    const [termsOf, termDelete] = plansOf(file, [
+      { sql: TERM_STATEMENTS.termsOf, params: ['feedback', 'mora', 'x'] },
+      { sql: TERM_STATEMENTS.termDelete, params: ['feedback', 'mora', 'terms', 't', 's', 'x'] },
+    ]);
+    expect(termsOf).toMatch(/\(collection=\? AND pk=\? AND id=\?\)/);
+    expect(termDelete).toContain('(collection=? AND pk=? AND field=? AND term=? AND sort=? AND id=?)');
+  });
+
+  it('keeps no term rows for a closed item (the similar search asks for open ones only) and writes them again when it is reopened', async () => {
+    const file = join(dir, 'closed-terms.sqlite');
+    const store = storeOver(createSqliteBackend(file));
+    opened.push(store);
+    const { item } = await store.feedback.create(suggestion(1));
+    const rows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM document_terms WHERE id = ? AND field = 'terms'").get(item.id) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const stems = new Set(similarityTerms(item.text, 'sv')).size;
+    expect(rows()).toBe(stems);
+    const closed = await store.feedback.update({ ...item, status: 'closed' });
+    expect(rows()).toBe(0);
+    await store.feedback.update({ ...closed, status: 'in-progress' });
+    expect(rows()).toBe(stems);
+    expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('företagarluncher', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
+  });
+
+  it('stores a document in little more than its own bytes, and keeps the other collections\' rows and false flags out of the feedback indexes', async () => {
+    const file = join(dir, 'bytes.sqlite');
+    const store = storeOver(createSqliteBackend(file));
+    opened.push(store);
+    await store.backend.bulk(async () => {
+      for (let i = 0; i < 200; i += 1) {
+        const { item } = await store.feedback.create(suggestion(i));
+        if (i % 4 === 0) await store.feedback.update({ ...item, status: 'in-progress', firstResponseAt: item.createdAt, history: [...item.history, { at: item.createdAt, by: 'staff', action: 'retagged', note: 'focusArea' }] });
+      }
+      for (let i = 0; i < 50; i += 1) await store.kv.write({ [`conversation-${i}`]: { turns: i } });
+    });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      const table = db.prepare("SELECT sum(pgsize) AS bytes FROM dbstat WHERE name = 'documents'").get() as { bytes: number };
+      const docs = db.prepare('SELECT count(*) AS n, avg(length(doc)) AS size FROM documents').get() as { n: number; size: number };
+      expect(docs.size).toBeGreaterThan(200);
+      // A WITHOUT ROWID row of ~1 KB spilled into an overflow page of its own: ~4 KB per document.
+      expect(table.bytes / docs.n).toBeLessThan(1.5 * docs.size + 64);
+      const cells = (index: string) => (db.prepare('SELECT sum(ncell) AS n FROM dbstat WHERE name = ?').get(index) as { n: number }).n;
+      expect(cells('feedback_status')).toBe(200);
+      expect(cells('feedback_sort')).toBe(200);
+      expect(cells('feedback_retagged')).toBe(50);
+      expect(cells('feedback_team_awaiting')).toBe(150);
+      expect(cells('feedback_outcome')).toBe(0);
+      expect(cells('document_facts_awaiting')).toBe(150);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('answers the inbox, digest, similar, retention and lookup queries from an index, never by scanning the partition', async () => {
+    const file = join(dir, 'plans.sqlite');
+    const store = storeOver(createSqliteBackend(file));
+    opened.push(store);
+    await store.feedback.create(suggestion(1));
+    const q = (query: Parameters<typeof documentQuery>[2]) => documentQuery('feedback', 'mora', query);
+    const cases: Array<[string, ReturnType<typeof documentQuery>]> = [
+      ['feedback_status', q({ where: [{ field: 'status', op: '=', value: 'new' }, { field: 'sortKey', op: '<', value: 'z' }], newestFirstBy: 'sortKey', limit: 51 })],
+      ['feedback_sort', q({ newestFirstBy: 'sortKey', limit: 51 })],
+      ['documents_submitter', q({ where: [{ field: 'submitter.userKey', op: '=', value: 'u-1' }], newestFirstBy: 'createdAt' })],
+      ['documents_reference', q({ where: [{ field: 'reference', op: '=', value: 'MORA-2026-000001' }] })],
+      ['feedback_team_awaiting', q({ where: [{ field: 'assignment.team', op: '=', value: 't' }, { field: 'awaiting', op: '=', value: true }], newestFirstBy: 'createdAt' })],
+      ['feedback_team_created', q({ where: [{ field: 'assignment.team', op: '=', value: 't' }, { field: 'createdAt', op: '>=', value: '2026' }], newestFirstBy: 'createdAt' })],
+      ['feedback_retagged', q({ where: [{ field: 'retagged', op: '=', value: true }], newestFirstBy: 'sortKey' })],
+      ['feedback_reachable', q({ where: [{ field: 'reachable', op: '=', value: true }], newestFirstBy: 'sortKey' })],
+      ['feedback_outcome', q({ where: [{ field: 'outcomeAt', op: '>=', value: '2026' }], newestFirstBy: 'outcomeAt' })],
+      ['feedback_contact_kept', q({ where: [{ field: 'contactKeptSince', op: '<', value: '2027' }], newestFirstBy: 'sortKey' })],
+      ['feedback_area_theme', q({ where: [{ field: 'focusArea', op: '=', value: 'a' }, { field: 'theme', op: '=', value: 't' }], newestFirstBy: 'sortKey', limit: 20 })],
+      ['PRIMARY KEY', q({ where: [{ field: 'terms', op: 'contains', value: 'företag' }, { field: 'open', op: '=', value: true }], newestFirstBy: 'sortKey', limit: 40 })],
+      ['documents_status', documentQuery('contactRequests', 'mora', { where: [{ field: 'status', op: '=', value: 'done' }], newestFirstBy: 'createdAt' })],
+    ];
+    const plans = plansOf(file, cases.map(([, statement]) => statement));
+    cases.forEach(([index, statement], i) => {
+      expect(plans[i], statement.sql).toContain(index);
+      expect(plans[i], statement.sql).not.toMatch(/\bSCAN\b/);
+      // A page (LIMIT) comes in the index's order; only a list of all matches may be sorted.
+      if (/LIMIT/.test(statement.sql)) expect(plans[i], statement.sql).not.toContain('TEMP B-TREE FOR ORDER BY');
+    });
+  });
+
   it('commits a batch once, or nothing of it when the work fails; healthy while it holds the write lock', async () => {
     const file = join(dir, 'bulk.sqlite');
     const store = storeOver(createSqliteBackend(file), { probeEveryMs: 20 });
