@@ -364,12 +364,12 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
           }),
         ),
       );
-      for (const page of pages) {
-        for (const { item, stored } of itemDocs.each(page, (value, stored) => ({ item: withETag(value, stored), stored }))) {
-          if (found.has(item.id)) continue;
-          const stems = stored.doc.terms;
-          found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
-        }
+      // An item found by several terms is read (its schema checked) once.
+      const distinct = new Map<string, Stored>();
+      for (const stored of pages.flat()) if (!distinct.has(stored.id)) distinct.set(stored.id, stored);
+      for (const { item, stored } of itemDocs.each([...distinct.values()], (value, stored) => ({ item: withETag(value, stored), stored }))) {
+        const stems = stored.doc.terms;
+        found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
       }
       return [...found.values()];
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/domain/ports';
-import { createSqliteBackend, documentQuery, MIGRATIONS, TERM_STATEMENTS, termSortedQuery } from '../../src/store/sqlite';
+import { createSqliteBackend, documentQuery, factsQuery, MIGRATIONS, TERM_STATEMENTS, termSortedQuery } from '../../src/store/sqlite';
 import Database from 'better-sqlite3';
 import { similarityTerms } from '../../src/domain/feedback/similar';
 import { storeOver } from '../../src/store/repositories';
@@ -102,6 +102,13 @@ describe('sqlite store', () => {
     };
     const stems = new Set(similarityTerms(item.text, 'sv')).size;
     expect(rows()).toBe(stems);
+    const db = new Database(file, { readonly: true });
+    try {
+      // The row's sort value is the sort key without the id it ends with (the row holds the id).
+      expect(db.prepare('SELECT DISTINCT sort FROM document_terms WHERE id = ?').all(item.id)).toEqual([{ sort: item.createdAt }]);
+    } finally {
+      db.close();
+    }
     const closed = await store.feedback.update({ ...item, status: 'closed' });
     expect(rows()).toBe(0);
     await store.feedback.update({ ...closed, status: 'in-progress' });
@@ -140,7 +147,7 @@ describe('sqlite store', () => {
     }
   });
 
-  it('answers the inbox, digest, similar, retention and lookup queries from an index, never by scanning the partition', async () => {
+  it('answers the inbox, follow-up, digest, similar, retention and lookup queries from an index, never by scanning the partition', async () => {
     const file = join(dir, 'plans.sqlite');
     const store = storeOver(createSqliteBackend(file));
     opened.push(store);
@@ -161,6 +168,21 @@ describe('sqlite store', () => {
       ['PRIMARY KEY', q({ where: [{ field: 'terms', op: 'contains', value: 'företag' }, { field: 'open', op: '=', value: true }], newestFirstBy: 'sortKey', limit: 40 })],
       ['documents_status', documentQuery('contactRequests', 'mora', { where: [{ field: 'status', op: '=', value: 'done' }], newestFirstBy: 'createdAt' })],
     ];
+    // The follow-up report's groupings (feedback.followUpCounts, awaitingBetween): each from its covering index, in its order.
+    const period = [{ field: 'createdAt', op: '>=' as const, value: '2026-01-01' }, { field: 'createdAt', op: '<' as const, value: '2027-01-01' }];
+    const awaiting = { field: 'awaiting', op: '=' as const, value: true };
+    const facts: Array<[string, ReturnType<typeof factsQuery>]> = [
+      ['COVERING INDEX document_facts_groups', factsQuery('feedback', 'mora', { where: period, groupBy: ['focusArea', 'month', 'status', 'theme'], sum: 'supports' })],
+      ['COVERING INDEX document_facts_response', factsQuery('feedback', 'mora', { where: period, groupBy: ['focusArea', 'month', 'responseDays'] })],
+      ['COVERING INDEX document_facts_closure', factsQuery('feedback', 'mora', { groupBy: ['focusArea', 'month', 'closureDays'] })],
+      ['COVERING INDEX document_facts_awaiting', factsQuery('feedback', 'mora', { where: [awaiting, ...period], groupBy: ['focusArea', 'month', 'kind', 'day'] })],
+      ['COVERING INDEX document_facts_boundary', factsQuery('feedback', 'mora', { where: [awaiting, { field: 'kind', op: '=', value: 'suggestion' }, ...period], groupBy: ['focusArea', 'month'] })],
+    ];
+    plansOf(file, facts.map(([, statement]) => statement)).forEach((plan, i) => {
+      expect(plan, facts[i]![1].sql).toContain(facts[i]![0]);
+      expect(plan, facts[i]![1].sql).not.toMatch(/\bSCAN\b/);
+      if (i < 4) expect(plan, facts[i]![1].sql).not.toContain('TEMP B-TREE');
+    });
     const plans = plansOf(file, cases.map(([, statement]) => statement));
     cases.forEach(([index, statement], i) => {
       expect(plans[i], statement.sql).toContain(index);

@@ -107,6 +107,12 @@ export const MIGRATIONS: readonly string[] = [
   //   terms that came or went (the old ones are read from the stored document), where it used to
   //   delete all of a document's rows through an index the planner answered with a walk of the
   //   whole partition's terms (every write O(items)).
+  //   A term row's sort value leaves out the document id the sort key ends with (the inbox sort key
+  //   is createdAt|id): the row holds the id anyway, and (sort, id) orders as the sort key does.
+  // - The aggregate facts in a rowid table too: each entry of their covering indexes holds an
+  //   8-byte rowid instead of the document's key, so the follow-up's GROUP BY walks (each over all
+  //   of a municipality's items) read about half as many pages; the indexes of awaiting items hold
+  //   only the items still waiting for a first response.
   // - The feedback-only indexes are partial (WHERE collection = 'feedback'; the queries name their
   //   collection as a literal), so no other collection's rows go into them; the indexes of fields
   //   most items lack or have false (retagged, reachable, awaiting, outcomeAt, contactKeptSince)
@@ -151,11 +157,25 @@ export const MIGRATIONS: readonly string[] = [
      id TEXT NOT NULL,
      PRIMARY KEY (collection, pk, field, term, sort, id)
    ) WITHOUT ROWID;
-   INSERT OR IGNORE INTO document_terms_v9 (collection, pk, field, term, sort, id) SELECT collection, pk, field, term, sort, id FROM document_terms;
+   INSERT OR IGNORE INTO document_terms_v9 (collection, pk, field, term, sort, id)
+     SELECT collection, pk, field, term, CASE WHEN substr(sort, -length(id) - 1) = '|' || id THEN substr(sort, 1, length(sort) - length(id) - 1) ELSE sort END, id FROM document_terms;
    DROP TABLE document_terms;
    ALTER TABLE document_terms_v9 RENAME TO document_terms;
-   DROP INDEX document_facts_awaiting;
-   DROP INDEX document_facts_boundary;
+   CREATE TABLE document_facts_v9 (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     id TEXT NOT NULL,
+     createdAt TEXT, focusArea TEXT, month TEXT, day TEXT, status TEXT, theme TEXT, kind TEXT,
+     supports REAL, responseDays REAL, closureDays REAL, awaiting INTEGER,
+     UNIQUE (collection, pk, id)
+   );
+   INSERT INTO document_facts_v9 (collection, pk, id, createdAt, focusArea, month, day, status, theme, kind, supports, responseDays, closureDays, awaiting)
+     SELECT collection, pk, id, createdAt, focusArea, month, day, status, theme, kind, supports, responseDays, closureDays, awaiting FROM document_facts;
+   DROP TABLE document_facts;
+   ALTER TABLE document_facts_v9 RENAME TO document_facts;
+   CREATE INDEX document_facts_groups ON document_facts (collection, pk, focusArea, month, status, theme, supports, createdAt);
+   CREATE INDEX document_facts_response ON document_facts (collection, pk, focusArea, month, responseDays, createdAt);
+   CREATE INDEX document_facts_closure ON document_facts (collection, pk, focusArea, month, closureDays, createdAt);
    CREATE INDEX document_facts_awaiting ON document_facts (collection, pk, focusArea, month, kind, day, createdAt) WHERE awaiting = 1;
    CREATE INDEX document_facts_boundary ON document_facts (collection, pk, kind, createdAt, focusArea, month) WHERE awaiting = 1;`,
 ];
@@ -165,6 +185,12 @@ const COMPACT_AFTER = 9;
 
 /** The document field whose value the term rows keep for ordering (see the last migration). */
 const TERM_SORT_FIELD = 'sortKey';
+
+/** A term row's sort value: the document's sort key without the `|id` it ends with (migration 9). */
+function termSort(sortKey: unknown, id: string): string {
+  if (typeof sortKey !== 'string') return '';
+  return sortKey.endsWith(`|${id}`) ? sortKey.slice(0, -(id.length + 1)) : sortKey;
+}
 
 /**
  * A collection's name as an SQL literal: queries name their collection in their text, so that the
@@ -232,6 +258,21 @@ function conditions(name: string, pk: string, where: readonly Condition[], param
     sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ${sqlValue(condition.value, params)}`;
   }
   return sql;
+}
+
+/** The statement of an aggregate over the facts side table (its fields all in AGGREGATE_FIELDS). */
+export function factsQuery(name: string, pk: string, aggregate: Aggregate): { sql: string; params: Array<string | number> } {
+  const params: Array<string | number> = [pk];
+  const fields = new Set<string>(AGGREGATE_FIELDS);
+  const column = (field: string): string => {
+    if (!fields.has(field)) throw new Error(`"${field}" is not an aggregate field`);
+    return field;
+  };
+  const keys = aggregate.groupBy.map((field, index) => `${column(field)} AS k${index}`);
+  let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${column(aggregate.sum)})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ${collectionLiteral(name)} AND pk = ?`;
+  for (const condition of aggregate.where ?? []) sql += ` AND ${column(condition.field)} ${condition.op} ${sqlValue(condition.value, params)}`;
+  if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+  return { sql, params };
 }
 
 /** The statement of a query (TERM_SORT_FIELD-ordered term lookups walk the term rows, termSortedQuery). */
@@ -381,12 +422,11 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     }
     return statement;
   };
-  /** The term rows of a document: field, term and sort key, as one string each (NUL-separated). */
-  const termRows = (doc: Document | undefined): Set<string> => {
+  /** The term rows of a document: field, term and sort value, as one string each (NUL-separated). */
+  const termRows = (id: string, doc: Document | undefined): Set<string> => {
     const rows = new Set<string>();
     if (!doc) return rows;
-    const sortValue = doc[TERM_SORT_FIELD];
-    const sort = typeof sortValue === 'string' ? sortValue : '';
+    const sort = termSort(doc[TERM_SORT_FIELD], id);
     for (const field of INDEXED_ARRAY_FIELDS) {
       const values = doc[field];
       if (!Array.isArray(values)) continue;
@@ -403,7 +443,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       const value = row[`f${index}`];
       if (typeof value === 'string' && value.startsWith('[')) doc[field] = JSON.parse(value) as unknown;
     });
-    return termRows(doc);
+    return termRows(id, doc);
   };
   /**
    * Keeps the side tables in step with a document (in the same transaction): of the term rows only
@@ -415,7 +455,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       if (doc) statements.factsInsert.run(name, pk, id, ...AGGREGATE_FIELDS.map((field) => fact(doc[field])));
       else statements.factsDelete.run(name, pk, id);
     }
-    const after = termRows(doc);
+    const after = termRows(id, doc);
     for (const row of before) if (!after.has(row)) statements.termDelete.run(name, pk, ...row.split('\0'), id);
     for (const row of after) if (!before.has(row)) statements.termInsert.run(name, pk, ...row.split('\0'), id);
   };
@@ -491,11 +531,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         const fields = [...aggregate.groupBy, ...(aggregate.sum ? [aggregate.sum] : []), ...(aggregate.where ?? []).map((c) => c.field)];
         if (aggregated(name) && fields.every((f) => (AGGREGATE_FIELDS as readonly string[]).includes(f)) && (aggregate.where ?? []).every((c) => c.op !== 'contains')) {
           // From the side table's covering index: the documents are never read.
-          const params: Array<string | number> = [pk];
-          const keys = aggregate.groupBy.map((field, index) => `${field} AS k${index}`);
-          let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${aggregate.sum})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ${collectionLiteral(name)} AND pk = ?`;
-          for (const condition of aggregate.where ?? []) sql += ` AND ${condition.field} ${condition.op} ${sqlValue(condition.value, params)}`;
-          if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+          const { sql, params } = factsQuery(name, pk, aggregate);
           const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
           return rows.map((row) => ({ key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null), count: Number(row.n ?? 0), sum: Number(row.s ?? 0) }));
         }
