@@ -186,7 +186,9 @@ const isHandled = (item: FeedbackItem) => item.status === 'done' || item.status 
 function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<string, unknown> {
   return {
     ...withoutETag(item),
-    terms: similarityTerms(item.text, item.language),
+    // The stems the similar-suggestion search looks items up by: it only ever asks for open ones,
+    // so a closed item keeps none (and no rows in the term index).
+    ...(item.status !== 'closed' ? { terms: similarityTerms(item.text, item.language) } : {}),
     open: item.status !== 'closed',
     sortKey: sortKeyOf(item),
     // Staff corrected the focus area (the tagger learns from these).
@@ -362,12 +364,12 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
           }),
         ),
       );
-      for (const page of pages) {
-        for (const { item, stored } of itemDocs.each(page, (value, stored) => ({ item: withETag(value, stored), stored }))) {
-          if (found.has(item.id)) continue;
-          const stems = stored.doc.terms;
-          found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
-        }
+      // An item found by several terms is read (its schema checked) once.
+      const distinct = new Map<string, Stored>();
+      for (const stored of pages.flat()) if (!distinct.has(stored.id)) distinct.set(stored.id, stored);
+      for (const { item, stored } of itemDocs.each([...distinct.values()], (value, stored) => ({ item: withETag(value, stored), stored }))) {
+        const stems = stored.doc.terms;
+        found.set(item.id, { item, terms: Array.isArray(stems) ? stems.filter((t): t is string => typeof t === 'string') : similarityTerms(item.text, item.language) });
       }
       return [...found.values()];
     },

@@ -3,7 +3,7 @@
  * container per collection, partitioned by municipality (`/pk`; bot state by its own key).
  * Documents are kept as `{ id, pk, doc }` so the product's own fields never clash with Cosmos'.
  */
-import { CosmosClient, type Container, type Database, type SqlParameter } from '@azure/cosmos';
+import { CosmosClient, type CompositePath, type Container, type Database, type IndexingPolicy, type SqlParameter } from '@azure/cosmos';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
 import {
   assertFieldPath,
@@ -49,6 +49,36 @@ function wrap(error: unknown, what: string): never {
 
 const COUNTERS = 'counters';
 
+/** A composite index of a filtered field and the field its queries order by (newest first). */
+const newestBy = (filter: string, order: string): CompositePath[] => [
+  { path: `/doc/${filter.replace(/\./g, '/')}`, order: 'ascending' },
+  { path: `/doc/${order}`, order: 'descending' },
+];
+
+/**
+ * What Cosmos DB indexes in a new container (it indexes every path unless told; a container made
+ * before keeps its policy). Bot state is only ever read by id: nothing of it is indexed, so a
+ * turn's write costs no index work. Of a suggestion, its text, history and masked spans are never
+ * asked for; the composite indexes are the inbox's and the digest's filters with their order (the
+ * repositories' queries, repositories.ts).
+ */
+export const INDEXING: Partial<Record<string, IndexingPolicy>> = {
+  state: { indexingMode: 'consistent', automatic: true, includedPaths: [], excludedPaths: [{ path: '/*' }] },
+  feedback: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/*' }],
+    excludedPaths: [{ path: '/doc/text/?' }, { path: '/doc/history/*' }, { path: '/doc/masked/*' }, { path: '/"_etag"/?' }],
+    compositeIndexes: [
+      newestBy('status', 'sortKey'),
+      newestBy('focusArea', 'sortKey'),
+      newestBy('kind', 'sortKey'),
+      newestBy('assignment.team', 'createdAt'),
+      newestBy('submitter.userKey', 'createdAt'),
+    ],
+  },
+};
+
 /** A document field in Cosmos SQL, in brackets so that keywords (`value`) are names too. */
 const path = (field: string): string => `c.doc${field.split('.').map((part) => `["${part}"]`).join('')}`;
 
@@ -67,7 +97,8 @@ export async function createCosmosBackend(options: CosmosOptions): Promise<Docum
   try {
     ({ database } = await client.databases.createIfNotExists({ id: options.database }));
     for (const name of [...collectionNames, COUNTERS]) {
-      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/pk'] } });
+      const indexingPolicy = INDEXING[name];
+      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/pk'] }, ...(indexingPolicy ? { indexingPolicy } : {}) });
       containers.set(name, container);
     }
   } catch (error) {

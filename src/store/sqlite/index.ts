@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { ConcurrencyError, StoreUnavailableError } from '../../domain/ports';
 import { assertFieldPath, assertIndexedArray, INDEXED_ARRAY_FIELDS, AGGREGATE_FIELDS, AGGREGATED_COLLECTIONS, type Aggregate, type CollectionName, type Condition, type Document, type DocumentBackend, type DocumentCollection, type Query, type Stored } from '../documents';
 
-const MIGRATIONS: string[] = [
+/** The schema migrations, in order: a file records the versions (positions) applied; a change is a new one at the end. */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE documents (
      collection TEXT NOT NULL,
      pk TEXT NOT NULL,
@@ -96,10 +97,120 @@ const MIGRATIONS: string[] = [
      SELECT d.collection, d.pk, 'supporters', j.value, d.id, coalesce(json_extract(d.doc, '$.sortKey'), '') FROM documents d, json_each(d.doc, '$.supporters') j
      WHERE json_type(d.doc, '$.supporters') = 'array' AND j.type = 'text';
    CREATE INDEX document_terms_sorted ON document_terms (collection, pk, field, term, sort);`,
+  // Writes that cost less and files that hold little more than the data (issue 13: seeding 32k
+  // items took over 900 s, a 1 KB document took ~4 KB of file).
+  // - Documents in a rowid table: a WITHOUT ROWID row is an index cell, and any cell over ~1 KB
+  //   spills into a 4 KB overflow page of its own. The key (collection, pk, id) is a unique index;
+  //   every other index holds the 8-byte rowid instead of that key.
+  // - One b-tree for the term rows: its key is in the order of the similarity walk (term, then
+  //   sort key), so it also serves `contains` and uniqueness. A write changes only the rows of the
+  //   terms that came or went (the old ones are read from the stored document), where it used to
+  //   delete all of a document's rows through an index the planner answered with a walk of the
+  //   whole partition's terms (every write O(items)).
+  //   A term row's sort value leaves out the document id the sort key ends with (the inbox sort key
+  //   is createdAt|id): the row holds the id anyway, and (sort, id) orders as the sort key does.
+  // - The aggregate facts in a rowid table too: each entry of their covering indexes holds an
+  //   8-byte rowid instead of the document's key, so the follow-up's GROUP BY walks (each over all
+  //   of a municipality's items) read about half as many pages; the indexes of awaiting items hold
+  //   only the items still waiting for a first response.
+  // - The feedback-only indexes are partial (WHERE collection = 'feedback'; the queries name their
+  //   collection as a literal), so no other collection's rows go into them; the indexes of fields
+  //   most items lack or have false (retagged, reachable, awaiting, outcomeAt, contactKeptSince)
+  //   hold only the items that have them; `open` is only ever asked together with a term, and
+  //   `code` never (a session is found by its code through a lookup document).
+  `CREATE TABLE documents_v9 (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     id TEXT NOT NULL,
+     etag TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (collection, pk, id)
+   );
+   INSERT INTO documents_v9 (collection, pk, id, etag, doc) SELECT collection, pk, id, etag, doc FROM documents ORDER BY collection, pk, id;
+   DROP TABLE documents;
+   ALTER TABLE documents_v9 RENAME TO documents;
+   CREATE INDEX documents_created ON documents (collection, pk, json_extract(doc, '$.createdAt'));
+   CREATE INDEX documents_reference ON documents (collection, pk, json_extract(doc, '$.reference')) WHERE collection = 'feedback' OR collection = 'contactRequests';
+   CREATE INDEX documents_submitter ON documents (collection, pk, json_extract(doc, '$.submitter.userKey'), json_extract(doc, '$.createdAt')) WHERE collection = 'feedback' OR collection = 'contactRequests';
+   CREATE INDEX documents_session ON documents (collection, pk, json_extract(doc, '$.sessionId')) WHERE collection = 'participations' OR collection = 'answers';
+   CREATE INDEX documents_session_added ON documents (collection, pk, json_extract(doc, '$.sessionId'), json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId'), json_extract(doc, '$.at'))
+     WHERE collection = 'answers';
+   CREATE INDEX documents_answer_kind ON documents (collection, pk, json_extract(doc, '$.value.kind'), json_extract(doc, '$.stepId')) WHERE collection = 'answers';
+   CREATE INDEX documents_status ON documents (collection, pk, json_extract(doc, '$.status'), json_extract(doc, '$.createdAt')) WHERE collection = 'contactRequests';
+   CREATE INDEX feedback_sort ON documents (collection, pk, json_extract(doc, '$.sortKey')) WHERE collection = 'feedback';
+   CREATE INDEX feedback_status ON documents (collection, pk, json_extract(doc, '$.status'), json_extract(doc, '$.sortKey')) WHERE collection = 'feedback';
+   CREATE INDEX feedback_area_theme ON documents (collection, pk, json_extract(doc, '$.focusArea'), json_extract(doc, '$.theme'), json_extract(doc, '$.sortKey')) WHERE collection = 'feedback';
+   CREATE INDEX feedback_team_created ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.createdAt')) WHERE collection = 'feedback';
+   CREATE INDEX feedback_team_awaiting ON documents (collection, pk, json_extract(doc, '$.assignment.team'), json_extract(doc, '$.createdAt'))
+     WHERE collection = 'feedback' AND json_extract(doc, '$.awaiting') = 1;
+   CREATE INDEX feedback_retagged ON documents (collection, pk, json_extract(doc, '$.sortKey')) WHERE collection = 'feedback' AND json_extract(doc, '$.retagged') = 1;
+   CREATE INDEX feedback_reachable ON documents (collection, pk, json_extract(doc, '$.sortKey')) WHERE collection = 'feedback' AND json_extract(doc, '$.reachable') = 1;
+   CREATE INDEX feedback_outcome ON documents (collection, pk, json_extract(doc, '$.outcomeAt')) WHERE collection = 'feedback' AND json_extract(doc, '$.outcomeAt') IS NOT NULL;
+   CREATE INDEX feedback_contact_kept ON documents (collection, pk, json_extract(doc, '$.contactKeptSince'))
+     WHERE collection = 'feedback' AND json_extract(doc, '$.contactKeptSince') IS NOT NULL;
+   CREATE TABLE document_terms_v9 (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     field TEXT NOT NULL,
+     term TEXT NOT NULL,
+     sort TEXT NOT NULL,
+     id TEXT NOT NULL,
+     PRIMARY KEY (collection, pk, field, term, sort, id)
+   ) WITHOUT ROWID;
+   INSERT OR IGNORE INTO document_terms_v9 (collection, pk, field, term, sort, id)
+     SELECT collection, pk, field, term, CASE WHEN substr(sort, -length(id) - 1) = '|' || id THEN substr(sort, 1, length(sort) - length(id) - 1) ELSE sort END, id FROM document_terms;
+   DROP TABLE document_terms;
+   ALTER TABLE document_terms_v9 RENAME TO document_terms;
+   CREATE TABLE document_facts_v9 (
+     collection TEXT NOT NULL,
+     pk TEXT NOT NULL,
+     id TEXT NOT NULL,
+     createdAt TEXT, focusArea TEXT, month TEXT, day TEXT, status TEXT, theme TEXT, kind TEXT,
+     supports REAL, responseDays REAL, closureDays REAL, awaiting INTEGER,
+     UNIQUE (collection, pk, id)
+   );
+   INSERT INTO document_facts_v9 (collection, pk, id, createdAt, focusArea, month, day, status, theme, kind, supports, responseDays, closureDays, awaiting)
+     SELECT collection, pk, id, createdAt, focusArea, month, day, status, theme, kind, supports, responseDays, closureDays, awaiting FROM document_facts;
+   DROP TABLE document_facts;
+   ALTER TABLE document_facts_v9 RENAME TO document_facts;
+   CREATE INDEX document_facts_groups ON document_facts (collection, pk, focusArea, month, status, theme, supports, createdAt);
+   CREATE INDEX document_facts_response ON document_facts (collection, pk, focusArea, month, responseDays, createdAt);
+   CREATE INDEX document_facts_closure ON document_facts (collection, pk, focusArea, month, closureDays, createdAt);
+   CREATE INDEX document_facts_awaiting ON document_facts (collection, pk, focusArea, month, kind, day, createdAt) WHERE awaiting = 1;
+   CREATE INDEX document_facts_boundary ON document_facts (collection, pk, kind, createdAt, focusArea, month) WHERE awaiting = 1;`,
 ];
+
+/** The migration after which a file that already held data is compacted once (VACUUM): it rewrote most indexes. */
+const COMPACT_AFTER = 9;
 
 /** The document field whose value the term rows keep for ordering (see the last migration). */
 const TERM_SORT_FIELD = 'sortKey';
+
+/** A term row's sort value: the document's sort key without the `|id` it ends with (migration 9). */
+function termSort(sortKey: unknown, id: string): string {
+  if (typeof sortKey !== 'string') return '';
+  return sortKey.endsWith(`|${id}`) ? sortKey.slice(0, -(id.length + 1)) : sortKey;
+}
+
+/**
+ * A collection's name as an SQL literal: queries name their collection in their text, so that the
+ * planner can use the indexes that hold one collection's rows (partial, `WHERE collection = ...`).
+ */
+function collectionLiteral(name: string): string {
+  if (!/^[A-Za-z]+$/.test(name)) throw new Error(`bad collection name "${name}"`);
+  return `'${name}'`;
+}
+
+/**
+ * A condition's value in SQL: a boolean as the literal 1/0 in the statement's text (the partial
+ * indexes of true flags, e.g. `awaiting = 1`, only serve a query that says so in its text), any
+ * other value as a parameter.
+ */
+function sqlValue(value: string | number | boolean, params: Array<string | number>): string {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  params.push(value);
+  return '?';
+}
 
 /** How many ad-hoc query statements are kept prepared. */
 const MAX_PREPARED = 200;
@@ -115,26 +226,85 @@ export function termSortedQuery(name: string, pk: string, query: Query): { sql: 
   if (terms.length !== 1 || query.newestFirstBy !== TERM_SORT_FIELD || !query.limit) return undefined;
   const [term] = terms;
   if (!term) return undefined;
-  const params: Array<string | number> = [name, pk, assertIndexedArray(term.field), typeof term.value === 'boolean' ? Number(term.value) : term.value];
+  const params: Array<string | number> = [pk, assertIndexedArray(term.field), typeof term.value === 'boolean' ? Number(term.value) : term.value];
   let sql =
     'SELECT d.id AS id, d.etag AS etag, d.doc AS doc FROM document_terms t JOIN documents d ON d.collection = t.collection AND d.pk = t.pk AND d.id = t.id' +
-    ' WHERE t.collection = ? AND t.pk = ? AND t.field = ? AND t.term = ?';
+    ` WHERE t.collection = ${collectionLiteral(name)} AND t.pk = ? AND t.field = ? AND t.term = ?`;
   for (const condition of where) {
     if (condition === term) continue;
     if (condition.op === 'contains') return undefined;
-    sql += ` AND json_extract(d.doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
-    params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
+    sql += ` AND json_extract(d.doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ${sqlValue(condition.value, params)}`;
   }
-  // In the index's order (its last column is the table's key, id): nothing to sort.
+  // In the order of the term rows' key (term, sort key, id): nothing to sort.
   sql += ` ORDER BY t.sort DESC, t.id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
   return { sql, params };
 }
+
+/** The WHERE conditions of a query or an aggregate (pushing their values on `params`). */
+function conditions(name: string, pk: string, where: readonly Condition[], params: Array<string | number>): string {
+  let sql = '';
+  for (const condition of where) {
+    const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
+    if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
+      sql += ` AND id IN (SELECT id FROM document_terms WHERE collection = ${collectionLiteral(name)} AND pk = ? AND field = ? AND term = ?)`;
+      params.push(pk, assertIndexedArray(condition.field), value);
+      continue;
+    }
+    if (condition.op === 'contains') {
+      sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
+      params.push(value);
+      continue;
+    }
+    sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ${sqlValue(condition.value, params)}`;
+  }
+  return sql;
+}
+
+/** The statement of an aggregate over the facts side table (its fields all in AGGREGATE_FIELDS). */
+export function factsQuery(name: string, pk: string, aggregate: Aggregate): { sql: string; params: Array<string | number> } {
+  const params: Array<string | number> = [pk];
+  const fields = new Set<string>(AGGREGATE_FIELDS);
+  const column = (field: string): string => {
+    if (!fields.has(field)) throw new Error(`"${field}" is not an aggregate field`);
+    return field;
+  };
+  const keys = aggregate.groupBy.map((field, index) => `${column(field)} AS k${index}`);
+  let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${column(aggregate.sum)})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ${collectionLiteral(name)} AND pk = ?`;
+  for (const condition of aggregate.where ?? []) sql += ` AND ${column(condition.field)} ${condition.op} ${sqlValue(condition.value, params)}`;
+  if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+  return { sql, params };
+}
+
+/** The statement of a query (TERM_SORT_FIELD-ordered term lookups walk the term rows, termSortedQuery). */
+export function documentQuery(name: string, pk: string, query: Query): { sql: string; params: Array<string | number> } {
+  const sorted = termSortedQuery(name, pk, query);
+  if (sorted) return sorted;
+  const params: Array<string | number> = [pk];
+  let sql = `SELECT id, etag, doc FROM documents WHERE collection = ${collectionLiteral(name)} AND pk = ?` + conditions(name, pk, query.where ?? [], params);
+  if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
+  else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
+  if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
+  return { sql, params };
+}
+
+/**
+ * The statements that keep the term rows in step with a document: the indexed fields of the
+ * stored document (what it had before a write), and one row deleted or inserted by its whole key.
+ */
+export const TERM_STATEMENTS = {
+  termsOf:
+    `SELECT ${[...INDEXED_ARRAY_FIELDS.map((field, index) => `json_extract(doc, '$.${field}') AS f${index}`), `json_extract(doc, '$.${TERM_SORT_FIELD}') AS sort`].join(', ')}` +
+    ' FROM documents WHERE collection = ? AND pk = ? AND id = ?',
+  termDelete: 'DELETE FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ? AND sort = ? AND id = ?',
+  termInsert: 'INSERT OR IGNORE INTO document_terms (collection, pk, field, term, sort, id) VALUES (?, ?, ?, ?, ?, ?)',
+};
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
   );
+  let compact = false;
   MIGRATIONS.forEach((sql, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
@@ -142,7 +312,11 @@ function migrate(db: Database.Database): void {
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
     })();
+    if (version === COMPACT_AFTER && applied.size > 0) compact = true;
   });
+  // The space the rewritten indexes left behind goes back to the file system (once; outside any
+  // transaction, as VACUUM must be).
+  if (compact) db.exec('VACUUM');
 }
 
 function unavailable(error: unknown, path: string): never {
@@ -180,6 +354,11 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     db = new Database(path, { timeout: BUSY_WAIT_MS });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A large batch grows the write-ahead log; once checkpointed it is cut back to this size
+    // instead of keeping its largest size on disk.
+    db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`);
+    // Pages kept in memory (the default is 2 MB): a write touches a page of each of a dozen indexes.
+    db.pragma('cache_size = -32768');
     db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
     migrate(db);
   } catch (error) {
@@ -217,8 +396,9 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     next: db.prepare(
       'INSERT INTO counters (pk, name, value) VALUES (?, ?, 1) ON CONFLICT (pk, name) DO UPDATE SET value = value + 1 RETURNING value',
     ),
-    termsDelete: db.prepare('DELETE FROM document_terms WHERE collection = ? AND pk = ? AND id = ?'),
-    termsInsert: db.prepare('INSERT OR IGNORE INTO document_terms (collection, pk, field, term, id, sort) VALUES (?, ?, ?, ?, ?, ?)'),
+    termsOf: db.prepare(TERM_STATEMENTS.termsOf),
+    termDelete: db.prepare(TERM_STATEMENTS.termDelete),
+    termInsert: db.prepare(TERM_STATEMENTS.termInsert),
     factsDelete: db.prepare('DELETE FROM document_facts WHERE collection = ? AND pk = ? AND id = ?'),
     factsInsert: db.prepare(
       `INSERT OR REPLACE INTO document_facts (collection, pk, id, ${AGGREGATE_FIELDS.join(', ')}) VALUES (?, ?, ?, ${AGGREGATE_FIELDS.map(() => '?').join(', ')})`,
@@ -242,46 +422,69 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     }
     return statement;
   };
-  /** Keeps the side table of indexed array fields in step with a document (in the same transaction). */
-  const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, replacing: boolean) => {
-    if (replacing) statements.termsDelete.run(name, pk, id);
+  /** The term rows of a document: field, term and sort value, as one string each (NUL-separated). */
+  const termRows = (id: string, doc: Document | undefined): Set<string> => {
+    const rows = new Set<string>();
+    if (!doc) return rows;
+    const sort = termSort(doc[TERM_SORT_FIELD], id);
+    for (const field of INDEXED_ARRAY_FIELDS) {
+      const values = doc[field];
+      if (!Array.isArray(values)) continue;
+      for (const term of values) if (typeof term === 'string') rows.add(`${field}\0${term}\0${sort}`);
+    }
+    return rows;
+  };
+  /** The term rows of the stored document (before a write changes it), from its indexed fields alone. */
+  const storedTermRows = (name: string, pk: string, id: string): Set<string> => {
+    const row = statements.termsOf.get(name, pk, id) as Record<string, string | null> | undefined;
+    if (!row) return new Set();
+    const doc: Document = { [TERM_SORT_FIELD]: row.sort };
+    INDEXED_ARRAY_FIELDS.forEach((field, index) => {
+      const value = row[`f${index}`];
+      if (typeof value === 'string' && value.startsWith('[')) doc[field] = JSON.parse(value) as unknown;
+    });
+    return termRows(id, doc);
+  };
+  /**
+   * Keeps the side tables in step with a document (in the same transaction): of the term rows only
+   * those that came or went are written (`before`: the stored document's), the aggregate facts
+   * whole.
+   */
+  const indexTerms = (name: string, pk: string, id: string, doc: Document | undefined, before: Set<string>) => {
     if (aggregated(name)) {
       if (doc) statements.factsInsert.run(name, pk, id, ...AGGREGATE_FIELDS.map((field) => fact(doc[field])));
       else statements.factsDelete.run(name, pk, id);
     }
-    if (!doc) return;
-    const sortValue = doc[TERM_SORT_FIELD];
-    const sort = typeof sortValue === 'string' ? sortValue : '';
-    for (const field of INDEXED_ARRAY_FIELDS) {
-      const values = doc[field];
-      if (!Array.isArray(values)) continue;
-      for (const term of values) if (typeof term === 'string') statements.termsInsert.run(name, pk, field, term, id, sort);
-    }
+    const after = termRows(id, doc);
+    for (const row of before) if (!after.has(row)) statements.termDelete.run(name, pk, ...row.split('\0'), id);
+    for (const row of after) if (!before.has(row)) statements.termInsert.run(name, pk, ...row.split('\0'), id);
   };
   /** Whether a write must keep a side table in step (indexed arrays, aggregate facts): then it runs in a transaction. */
   const hasTerms = (doc: Document, name?: string) => (name !== undefined && aggregated(name)) || INDEXED_ARRAY_FIELDS.some((field) => Array.isArray(doc[field]));
   const insertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document): boolean => {
     const result = statements.insert.run(name, pk, id, etag, JSON.stringify(doc));
     if (result.changes !== 1) return false;
-    indexTerms(name, pk, id, doc, false);
+    indexTerms(name, pk, id, doc, new Set());
     return true;
   });
   const replaceTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document, ifMatch: string | undefined): boolean => {
+    const before = storedTermRows(name, pk, id);
     const result = ifMatch
       ? statements.replace.run(etag, JSON.stringify(doc), name, pk, id, ifMatch)
       : statements.replaceAny.run(etag, JSON.stringify(doc), name, pk, id);
     if (result.changes !== 1) return false;
-    indexTerms(name, pk, id, doc, true);
+    indexTerms(name, pk, id, doc, before);
     return true;
   });
   const upsertTx = db.transaction((name: string, pk: string, id: string, etag: string, doc: Document) => {
+    const before = storedTermRows(name, pk, id);
     statements.upsert.run(name, pk, id, etag, JSON.stringify(doc));
-    indexTerms(name, pk, id, doc, true);
+    indexTerms(name, pk, id, doc, before);
   });
   const deleteTx = db.transaction((name: string, pk: string, id: string) => {
+    const before = storedTermRows(name, pk, id);
     statements.delete.run(name, pk, id);
-    statements.termsDelete.run(name, pk, id);
-    if (aggregated(name)) statements.factsDelete.run(name, pk, id);
+    indexTerms(name, pk, id, undefined, before);
   });
   const parse = (row: { id: string; etag: string; doc: string }): Stored => ({ id: row.id, etag: row.etag, doc: JSON.parse(row.doc) as Document });
 
@@ -320,13 +523,7 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
       }),
     query: (pk, query: Query = {}) =>
       guard(() => {
-        const sorted = termSortedQuery(name, pk, query);
-        if (sorted) return (prepare(sorted.sql).all(...sorted.params) as Array<{ id: string; etag: string; doc: string }>).map(parse);
-        const params: Array<string | number> = [name, pk];
-        let sql = 'SELECT id, etag, doc FROM documents WHERE collection = ? AND pk = ?' + conditions(name, pk, query.where ?? [], params);
-        if (query.newestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.newestFirstBy)}') DESC, id`;
-        else if (query.oldestFirstBy) sql += ` ORDER BY json_extract(doc, '$.${assertFieldPath(query.oldestFirstBy)}') ASC, id`;
-        if (query.limit) sql += ` LIMIT ${Math.max(1, Math.floor(query.limit))}`;
+        const { sql, params } = documentQuery(name, pk, query);
         return (prepare(sql).all(...params) as Array<{ id: string; etag: string; doc: string }>).map(parse);
       }),
     aggregate: (pk, aggregate: Aggregate) =>
@@ -334,21 +531,14 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         const fields = [...aggregate.groupBy, ...(aggregate.sum ? [aggregate.sum] : []), ...(aggregate.where ?? []).map((c) => c.field)];
         if (aggregated(name) && fields.every((f) => (AGGREGATE_FIELDS as readonly string[]).includes(f)) && (aggregate.where ?? []).every((c) => c.op !== 'contains')) {
           // From the side table's covering index: the documents are never read.
-          const params: Array<string | number> = [name, pk];
-          const keys = aggregate.groupBy.map((field, index) => `${field} AS k${index}`);
-          let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${aggregate.sum ? `TOTAL(${aggregate.sum})` : '0'} AS s`].join(', ')} FROM document_facts WHERE collection = ? AND pk = ?`;
-          for (const condition of aggregate.where ?? []) {
-            sql += ` AND ${condition.field} ${condition.op} ?`;
-            params.push(typeof condition.value === 'boolean' ? Number(condition.value) : condition.value);
-          }
-          if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
+          const { sql, params } = factsQuery(name, pk, aggregate);
           const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
           return rows.map((row) => ({ key: aggregate.groupBy.map((_field, index) => row[`k${index}`] ?? null), count: Number(row.n ?? 0), sum: Number(row.s ?? 0) }));
         }
-        const params: Array<string | number> = [name, pk];
+        const params: Array<string | number> = [pk];
         const keys = aggregate.groupBy.map((field, index) => `json_extract(doc, '$.${assertFieldPath(field)}') AS k${index}`);
         const sum = aggregate.sum ? `TOTAL(json_extract(doc, '$.${assertFieldPath(aggregate.sum)}'))` : '0';
-        let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${sum} AS s`].join(', ')} FROM documents WHERE collection = ? AND pk = ?`;
+        let sql = `SELECT ${[...keys, 'COUNT(*) AS n', `${sum} AS s`].join(', ')} FROM documents WHERE collection = ${collectionLiteral(name)} AND pk = ?`;
         sql += conditions(name, pk, aggregate.where ?? [], params);
         if (keys.length > 0) sql += ` GROUP BY ${aggregate.groupBy.map((_field, index) => `k${index}`).join(', ')}`;
         const rows = prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
@@ -359,26 +549,6 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
         }));
       }),
   });
-  /** The WHERE conditions of a query or an aggregate (pushing their values on `params`). */
-  function conditions(name: string, pk: string, where: readonly Condition[], params: Array<string | number>): string {
-    let sql = '';
-    for (const condition of where) {
-      const value = typeof condition.value === 'boolean' ? Number(condition.value) : condition.value;
-      if (condition.op === 'contains' && (INDEXED_ARRAY_FIELDS as readonly string[]).includes(condition.field)) {
-        sql += ' AND id IN (SELECT id FROM document_terms WHERE collection = ? AND pk = ? AND field = ? AND term = ?)';
-        params.push(name, pk, assertIndexedArray(condition.field), value);
-        continue;
-      }
-      if (condition.op === 'contains') {
-        sql += ` AND EXISTS (SELECT 1 FROM json_each(doc, '$.${assertFieldPath(condition.field)}') WHERE json_each.value = ?)`;
-        params.push(value);
-        continue;
-      }
-      sql += ` AND json_extract(doc, '$.${assertFieldPath(condition.field)}') ${condition.op} ?`;
-      params.push(value);
-    }
-    return sql;
-  }
 
   return {
     kind: 'sqlite',
