@@ -26,7 +26,7 @@ import { createFeedbackService, type FeedbackService } from './domain/feedback/s
 import type { Outbox } from './domain/feedback/outbox';
 import { createFileOutbox } from './store/outbox';
 import { createFileModelCache } from './store/modelCache';
-import type { ModelCache } from './domain/text/classifier';
+import { deferredModels, loadDeferredModel, type ModelCache } from './domain/text/classifier';
 import { itemSubscribers } from './bot/itemSubscribers';
 import { createEventQueue, type EventQueue } from './domain/events/queue';
 import { itemEventKey, type ItemEvent } from './domain/feedback/events';
@@ -43,6 +43,44 @@ import { join } from 'node:path';
 import { createThemeLayer } from './domain/themes/layer';
 import { createPrivacyRights, type PrivacyRights } from './domain/privacy/rights';
 import { Transcripts } from './web/activities';
+
+/**
+ * Milliseconds since the process began at each step of the start (module loading is what comes
+ * before `modules`), for the start-up log line and the benchmark.
+ */
+function startPhases() {
+  const ms: Record<string, number> = { modules: Math.round(performance.now()) };
+  let last = performance.now();
+  return {
+    mark(phase: string) {
+      const at = performance.now();
+      ms[phase] = Math.round(at - last);
+      last = at;
+    },
+    done: () => ({ ...ms, total: Math.round(performance.now()) }),
+  };
+}
+
+/** The model cache, counting what a start found in it (`has`) and what it trained (`write`). */
+function counted(cache: ModelCache | undefined, counts: { trained: number; cached: number }): ModelCache | undefined {
+  if (!cache) return undefined;
+  return {
+    read: (key) => cache.read(key),
+    write: (key, model) => {
+      counts.trained += 1;
+      cache.write(key, model);
+    },
+    ...(cache.has
+      ? {
+          has: (key: string) => {
+            const found = cache.has?.(key) ?? false;
+            if (found) counts.cached += 1;
+            return found;
+          },
+        }
+      : {}),
+  };
+}
 
 const VERSION: string = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -94,6 +132,7 @@ export interface AppContext {
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<AppContext> {
+  const phases = startPhases();
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const data = overrides.data ?? loadDataSet(config.dataDir);
@@ -102,6 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       `DEFAULT_MUNICIPALITY: no data pack "${config.defaultMunicipality}" (packs: ${[...data.packs.keys()].join(', ')})`,
     );
   }
+  phases.mark('data');
   const texts = createTexts(data.texts);
   const store = overrides.store ?? (await createStore(config.store, { logger, timeoutMs: config.storeTimeoutMs }));
   // Data stored before everything was partitioned by municipality moves there once, before the first request.
@@ -109,10 +149,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     (moved) => moved.staff + moved.sessions + moved.apiKeys > 0 && logger.info({ moved }, 'stored data moved to municipality partitions'),
     (error: unknown) => logger.warn({ err: error }, 'moving stored data to municipality partitions failed; tried again at the next start'),
   );
+  phases.mark('store');
 
-  const modelCache =
+  const models = { trained: 0, cached: 0, retraining: false };
+  const modelCache = counted(
     overrides.modelCache ??
-    (config.modelCacheDir ? createFileModelCache(config.modelCacheDir, (error, what) => logger.warn({ err: error }, what)) : undefined);
+      (config.modelCacheDir ? createFileModelCache(config.modelCacheDir, (error, what) => logger.warn({ err: error }, what)) : undefined),
+    models,
+  );
   const conversationState = new ConversationState(store.kv);
   const userState = new UserState(store.kv);
   const guide = createGuide({
@@ -123,6 +167,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onEventError: (error) => logger.warn({ err: error }, 'guide event not stored'),
   });
 
+  phases.mark('routers');
   const defaultPack = data.packs.get(config.defaultMunicipality);
   const { adapter, auth } = createBotAdapter(
     config,
@@ -166,7 +211,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
     actors,
   });
+  phases.mark('bot');
   const themes = createThemeLayer(data.shared.themes, data.shared.themeCorpus, modelCache);
+  phases.mark('themes');
   const feedback = createFeedbackService({
     data,
     themes,
@@ -178,6 +225,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onError: (error, what) => logger.warn({ err: error }, what),
     modelCache,
   });
+  phases.mark('taggers');
   for (const subscriber of itemSubscribers({
     messenger,
     texts,
@@ -237,6 +285,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }),
   });
 
+  phases.mark('dialogs');
   const health = async (): Promise<HealthStatus> => {
     const storeHealth = await store.health();
     return {
@@ -245,6 +294,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store: storeHealth,
       packs: [...data.packs.keys()],
       auth: config.bot.authEnabled ? 'on' : 'off',
+      models: { ready: true, trained: models.trained, cached: models.cached, toLoad: deferredModels(), retraining: models.retraining },
     };
   };
 
@@ -274,6 +324,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   registerStaffWeb(http, { logger, data, store, staff, feedback, focusGroups, themes, privacy, now, limits, actors, maxTextChars: config.maxMessageChars, version: VERSION });
 
+  phases.mark('http');
   // Suggestions that waited for the store are written as soon as it answers again.
   let flushing = false;
   const flush = async () => {
@@ -325,6 +376,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
   const retrainFromCorrections = async (): Promise<void> => {
+    models.retraining = true;
     for (const id of data.packs.keys()) {
       if (stopped) return;
       try {
@@ -335,6 +387,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         logger.warn({ err: error, municipality: id }, 'tagger retraining failed; using the pack examples only');
       }
     }
+    models.retraining = false;
+  };
+  // The cached models are read after the server listens, one per turn of the event loop.
+  const loadCachedModels = async (): Promise<void> => {
+    while (!stopped && loadDeferredModel()) await new Promise((resolve) => setImmediate(resolve));
   };
   let retraining: Promise<void> = Promise.resolve();
 
@@ -364,12 +421,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           const { port } = http.server.address();
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           void flush();
+          phases.mark('listen');
+          logger.info({ ms: phases.done() }, 'start-up phases');
           resolve(`http://${host}:${port}`);
         });
       });
       // The taggers learn from the staff re-tags stored so far (and again on demand from the staff
       // API), in the background: until then, the pack examples' tagger answers.
-      retraining = reindexFeedback().then(retrainFromCorrections);
+      retraining = loadCachedModels().then(reindexFeedback).then(retrainFromCorrections);
       return url;
     },
     retrained: () => retraining,

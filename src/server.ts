@@ -12,6 +12,24 @@ export interface HealthStatus {
   store: { kind: string; ok: boolean; detail?: string };
   packs: string[];
   auth: 'on' | 'off';
+  models: ModelHealth;
+}
+
+/**
+ * The classifiers (routers, taggers, theme layer, intents): a start trains those missing from the
+ * model cache before it listens, so `ready` is true whenever /healthz answers; cached models are
+ * read after it listens (or by the first question that needs one) and `toLoad` counts those left.
+ */
+export interface ModelHealth {
+  ready: boolean;
+  /** Models trained by this start (not in the model cache). */
+  trained: number;
+  /** Models found in the model cache. */
+  cached: number;
+  /** Cached models not read yet. */
+  toLoad: number;
+  /** The taggers are being retrained from staff re-tags (the models so far answer meanwhile). */
+  retraining: boolean;
 }
 
 export interface ServerDeps {
@@ -32,6 +50,13 @@ const healthSchema = z.object({
   store: z.object({ kind: z.string(), ok: z.boolean(), detail: z.string().optional() }),
   packs: z.array(z.string()),
   auth: z.enum(['on', 'off']),
+  models: z.object({
+    ready: z.boolean(),
+    trained: z.number().int(),
+    cached: z.number().int(),
+    toLoad: z.number().int(),
+    retraining: z.boolean(),
+  }),
 });
 
 /** GET /healthz: answered from the store breaker's last known state, never waiting on the store. */

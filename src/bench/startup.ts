@@ -37,6 +37,22 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
+/** The milliseconds of each start-up phase from the bot's 'start-up phases' log line (src/app.ts). */
+function parsePhases(line: string): Record<string, number> | undefined {
+  try {
+    const { ms } = JSON.parse(line) as { ms?: unknown };
+    if (typeof ms !== 'object' || ms === null) return undefined;
+    return Object.fromEntries(Object.entries(ms).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  } catch {
+    return undefined;
+  }
+}
+
+const formatPhases = (phases: Record<string, number>): string =>
+  Object.entries(phases)
+    .map(([phase, ms]) => `${phase} ${ms}`)
+    .join(' · ');
+
 export interface StartupOptions {
   turns: number;
   maxMs: number;
@@ -59,7 +75,8 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     HOME: process.env.HOME,
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    // A start without turns logs at info, for its 'start-up phases' line (the turns' logs would cost).
+    LOG_LEVEL: options.turns === 0 ? 'info' : 'warn',
     SQLITE_PATH: join(dir, 'start.sqlite'),
     OUTBOX_DIR: join(dir, 'outbox'),
     DOTENV_CONFIG_QUIET: 'true',
@@ -69,7 +86,15 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     ...(options.modelCacheDir ? { MODEL_CACHE_DIR: options.modelCacheDir } : {}),
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let phases: Record<string, number> | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (phases) return;
+    stdout += chunk.toString();
+    const line = stdout.split('\n').find((l) => l.includes('"start-up phases"'));
+    if (line) phases = parsePhases(line);
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
@@ -103,13 +128,14 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
     return {
       rows: [
         { what: `start to /healthz 200 (${how}, ${options.label})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },
+        ...(phases ? [{ what: `start phases, ms (${options.label})`, now: formatPhases(phases), goal: '' }] : []),
         {
           what: `RSS after start / after ${load.turns} turns`,
           now: `${rssStart ?? '?'} / ${rssAfter ?? '?'} MB${load.failures ? ` (${load.failures} turns failed)` : ''}`,
           goal: '< 250 MB',
         },
       ],
-      json: { start_ms: Math.round(startMs), rss_start_mb: rssStart, rss_after_mb: rssAfter, rss_turns: load.turns },
+      json: { start_ms: Math.round(startMs), rss_start_mb: rssStart, rss_after_mb: rssAfter, rss_turns: load.turns, ...(phases ? { phases_ms: phases } : {}) },
     };
   } finally {
     child.kill('SIGTERM');

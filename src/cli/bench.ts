@@ -75,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
     const cold = mkdtempSync(join(tmpdir(), 'fl-bench-models-'));
     try {
       const coldResult = await benchStartup({ turns: 0, maxMs: 1, texts, modelCacheDir: cold, label: 'empty model cache' });
-      rows.push(coldResult.rows[0] ?? { what: 'cold start', now: '?', goal: '' });
+      // The start and its phases (the RSS of a start without turns says little).
+      rows.push(...coldResult.rows.filter((row) => row.what.startsWith('start ')));
       json.cold_start_ms = coldResult.json.start_ms;
       // The second start finds the models the first one cached.
       // Time enough for the turns on a busy shared machine (some 30 ms a turn), at least 5 minutes.
@@ -83,9 +84,11 @@ async function main(argv: string[]): Promise<number> {
       // Warm starts (--starts, the median is the number); the last one also takes the RSS turns.
       const starts = Math.max(1, Number(arg(argv, 'starts') ?? (quick ? 1 : 3)));
       const warmMs: number[] = [];
+      let warmPhases: (typeof rows)[number] | undefined;
       for (let k = 1; k < starts; k += 1) {
         const again = await benchStartup({ turns: 0, maxMs: 1, texts, modelCacheDir: cold, label: 'models cached' });
         warmMs.push(Number(again.json.start_ms));
+        warmPhases = again.rows.find((row) => row.what.startsWith('start phases')) ?? warmPhases;
       }
       const warm = await benchStartup({ turns: rssTurns, maxMs: rssMaxMs, texts, modelCacheDir: cold, label: 'models cached' });
       warmMs.push(Number(warm.json.start_ms));
@@ -94,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
         const sorted = [...warmMs].sort((a, b) => a - b);
         startRow.now = `${(percentile(sorted, 50) / 1000).toFixed(2)} s median of ${sorted.length} (${sorted.map((ms) => (ms / 1000).toFixed(1)).join(', ')})`;
       }
-      rows.push(...(startRow ? [startRow] : []), ...rest);
+      rows.push(...(startRow ? [startRow] : []), ...(warmPhases ? [warmPhases] : []), ...rest);
       Object.assign(json, warm.json, { warm_start_ms: warmMs });
     } finally {
       rmSync(cold, { recursive: true, force: true });

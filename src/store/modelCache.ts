@@ -3,8 +3,9 @@
  * model, named by the hash of everything it was trained from (src/domain/text/classifier.ts), so a
  * change to the examples, the options or the code simply misses and trains anew. Written to a
  * temporary file and renamed, so a reader never sees half a model; a broken file is ignored.
+ * `has` lets a start read a cached model only when it is first needed.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ModelCache } from '../domain/text/classifier';
@@ -15,6 +16,7 @@ export function createFileModelCache(dir: string, onError?: (error: unknown, wha
     return join(dir, `${key}.model.json`);
   };
   return {
+    has: (key) => existsSync(file(key)),
     read(key) {
       try {
         return readFileSync(file(key), 'utf8');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   classifierFromModel,
+  deferredModels,
+  loadDeferredModel,
   parseModel,
   serializeModel,
   trainClassifier,
@@ -108,5 +110,66 @@ describe('classifier models on disk', () => {
     expect(writes).toBe(1);
     expect(reads).toBe(1);
     expect(b.tag('fler företagarluncher')).toEqual(a.tag('fler företagarluncher'));
+  });
+
+  /** A cache in memory that can tell what it holds (as the file cache does), counting its reads and writes. */
+  const memoryCache = () => {
+    const memory = new Map<string, string>();
+    const counts = { reads: 0, writes: 0 };
+    const cache: ModelCache = {
+      has: (key) => memory.has(key),
+      read: (key) => {
+        counts.reads += 1;
+        return memory.get(key);
+      },
+      write: (key, model) => {
+        counts.writes += 1;
+        memory.set(key, model);
+      },
+    };
+    return { cache, counts, memory };
+  };
+
+  it('a cached model is read at its first use, not when the classifier is made, and classifies as the trained one', () => {
+    const input = routerInput().slice(0, 8);
+    const model = trainModel(input);
+    const trained = classifierFromModel(model);
+    const { cache, counts, memory } = memoryCache();
+    memory.set(trainingKey(input), serializeModel(model));
+    const lazy = trainClassifier(input, { cache });
+    expect(counts.reads).toBe(0);
+    expect(lazy.labels).toEqual(trained.labels);
+    expect(deferredModels()).toBeGreaterThan(0);
+    for (const text of probes()) expect(lazy.classify(text)).toStrictEqual(trained.classify(text));
+    expect(counts.reads).toBe(1);
+    expect(counts.writes).toBe(0);
+    expect(lazy.stats.cached).toBe(true);
+  });
+
+  it('loadDeferredModel reads the waiting cached models one at a time, until none is left', () => {
+    const { cache, counts, memory } = memoryCache();
+    const inputs = [routerInput().slice(0, 5), routerInput().slice(5, 10)];
+    for (const input of inputs) memory.set(trainingKey(input), serializeModel(trainModel(input)));
+    const classifiers = inputs.map((input) => trainClassifier(input, { cache }));
+    expect(counts.reads).toBe(0);
+    while (loadDeferredModel());
+    expect(deferredModels()).toBe(0);
+    expect(counts.reads).toBe(2);
+    expect(classifiers.map((c) => c.stats.cached)).toEqual([true, true]);
+    // Nothing is read twice: the classifiers were built.
+    classifiers[0]!.classify('bygglov');
+    expect(counts.reads).toBe(2);
+  });
+
+  it('a cached model that turns out unreadable at its first use is trained then, and saved again', () => {
+    const { cache, counts, memory } = memoryCache();
+    const input = routerInput().slice(0, 6);
+    memory.set(trainingKey(input), '{"format":1,"labels":["a"');
+    const classifier = trainClassifier(input, { cache });
+    expect(counts.writes).toBe(0);
+    expect(classifier.classify('bygglov för altan').scored.length).toBe(new Set(input.map((s) => s.label)).size);
+    expect(classifier.stats.cached).toBeUndefined();
+    expect(counts.writes).toBe(1);
+    expect(parseModel(memory.get(trainingKey(input))!)).toBeDefined();
   });
 });

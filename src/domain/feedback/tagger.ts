@@ -85,7 +85,10 @@ export function createTagger(focusAreas: FocusArea[], corrections: Correction[] 
   const round = (n: number) => Math.round(n * 1000) / 1000;
   return {
     areas: focusAreas.map((a) => a.id),
-    stats: classifier.stats,
+    // A getter: a cached model is read at its first use, not when the tagger is made.
+    get stats() {
+      return classifier.stats;
+    },
     tag(text) {
       const own = classifier.classify(text).scored;
       const themeScores = themes ? themes.layer.classify(text) : [];

@@ -114,7 +114,13 @@ export function trainRouter(input: TrainingInput): Router {
     return { language, ranked, offTopic: Math.round(offTopic * 1000) / 1000 };
   };
 
-  return { rank, stats: classifier.stats };
+  return {
+    rank,
+    // A getter: a cached model is read at its first use, not when the router is made.
+    get stats() {
+      return classifier.stats;
+    },
+  };
 }
 
 const sharedRouters = new WeakMap<object, Router>();

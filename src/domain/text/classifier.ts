@@ -344,6 +344,11 @@ type SparseVector = Array<[number, number]>;
 export interface ModelCache {
   read(key: string): string | undefined;
   write(key: string, model: string): void;
+  /**
+   * Whether a model is stored under the key, without reading it. A cache that can tell lets a
+   * start defer reading and building a cached model to its first use (or to loadDeferredModel).
+   */
+  has?(key: string): boolean;
 }
 
 export interface TrainOptions {
@@ -624,9 +629,54 @@ export function classifierFromModel(model: ClassifierModel, cached = false): Tex
 /** Classifiers built in this process per cache and key: packs with the same training data share one. */
 const shared = new WeakMap<ModelCache, Map<string, TextClassifier>>();
 
+/** Cached models not read yet, oldest first: each builds its classifier and leaves the set. */
+const deferred = new Set<() => void>();
+
+/**
+ * Reads and builds the oldest model whose loading was deferred; false when none is left. A start
+ * calls it after the server listens, one model per turn of the event loop, so that the first
+ * question seldom waits for a model (if it comes first, it loads the model it needs itself).
+ */
+export function loadDeferredModel(): boolean {
+  const [next] = deferred;
+  if (!next) return false;
+  next();
+  return deferred.size > 0;
+}
+
+/** How many cached models are still to be read (see loadDeferredModel). */
+export function deferredModels(): number {
+  return deferred.size;
+}
+
+/** A classifier whose model is built by `load` at its first use; its labels are known before. */
+function deferredClassifier(labels: readonly string[], load: () => TextClassifier): TextClassifier {
+  let built: TextClassifier | undefined;
+  const get = (): TextClassifier => {
+    if (!built) {
+      built = load();
+      deferred.delete(get);
+    }
+    return built;
+  };
+  deferred.add(get);
+  return {
+    labels,
+    classify: (text, budget) => get().classify(text, budget),
+    get stats() {
+      return get().stats;
+    },
+  };
+}
+
+/** The labels a model trained from `input` has, in its order. */
+const labelsOf = (input: LabelExamples[]): string[] => [...new Set(input.map((set) => set.label))].sort();
+
 /**
  * Trains a classifier, deterministically. With `options.cache`, a model trained from the same
  * input, options and code is loaded instead (and shared within the process); a new one is saved.
+ * When the cache can say that it holds the model (ModelCache.has), reading it waits for the
+ * classifier's first use or loadDeferredModel; a model that then turns out unreadable is trained.
  */
 export function trainClassifier(input: LabelExamples[], options: TrainOptions = {}): TextClassifier {
   const cache = options.cache;
@@ -636,15 +686,15 @@ export function trainClassifier(input: LabelExamples[], options: TrainOptions = 
   if (!byKey) shared.set(cache, (byKey = new Map<string, TextClassifier>()));
   const known = byKey.get(key);
   if (known) return known;
-  const text = cache.read(key);
-  const loaded = text === undefined ? undefined : parseModel(text);
-  let classifier: TextClassifier;
-  if (loaded) classifier = classifierFromModel(loaded, true);
-  else {
+  const load = (): TextClassifier => {
+    const text = cache.read(key);
+    const loaded = text === undefined ? undefined : parseModel(text);
+    if (loaded) return classifierFromModel(loaded, true);
     const model = trainModel(input, options);
     cache.write(key, serializeModel(model));
-    classifier = classifierFromModel(model);
-  }
+    return classifierFromModel(model);
+  };
+  const classifier = cache.has?.(key) ? deferredClassifier(labelsOf(input), load) : load();
   byKey.set(key, classifier);
   return classifier;
 }

@@ -47,7 +47,10 @@ function trainThemeLayer(themes: readonly Theme[], corpus: readonly CorpusLine[]
   const cues = themes.filter((t) => t.cues.length > 0).map((t) => ({ theme: t.id, pattern: new RegExp(t.cues.join('|')) }));
   return {
     themes,
-    stats: classifier.stats,
+    // A getter: a cached model is read at its first use, not when the layer is made.
+    get stats() {
+      return classifier.stats;
+    },
     name: (theme, language) => names.get(theme)?.[language] ?? theme,
     classify(text) {
       const scored = classifier.classify(text).scored.map((s) => ({ theme: s.label, probability: s.probability }));
