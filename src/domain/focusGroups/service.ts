@@ -14,6 +14,7 @@ import type { CsvDelimiter } from '../csv';
 import { summarise, toCsv, type Answer, type AnswerValue, type RankingItem, type StepResult } from './results';
 import { templatesFor, type DialogueStep, type DialogueTemplate } from './template';
 import { maskPersonalData } from '../privacy/mask';
+import { interpret, type InterpretContext, type Interpretation } from './interpret';
 
 /** Free text in an answer is stored masked, like every other stored text. */
 function maskedAnswer(value: AnswerValue): AnswerValue {
@@ -90,6 +91,11 @@ export interface FocusGroups {
   participation(sessionId: string, participant: string): Promise<Participation>;
   /** The items of a ranking step: the template's, or the pack's focus areas. */
   rankingItemsFor(municipality: string, step: Extract<DialogueStep, { type: 'ranking' }>, language: Language): Array<{ id: string; label: string }>;
+  /**
+   * What a participant's message means at a step (src/domain/focusGroups/interpret.ts): an answer,
+   * a step back, or why it was not understood. A ranking of focus areas ranks the municipality's.
+   */
+  interpret(municipality: string, step: DialogueStep, text: string, language: Language, context?: Omit<InterpretContext, 'rankingItems'>): Interpretation;
   /** Moves the participant to a step (back, or resume). */
   moveTo(sessionId: string, participant: string, position: number): Promise<Participation>;
   /** Statements participants added so far to a statements step (id and text), for others to vote on. */
@@ -158,6 +164,13 @@ export function createFocusGroups(deps: {
     const found = await deps.repo.getParticipation(sessionId, participant);
     if (!found) throw new FocusGroupError('not-joined', 'not a participant of this session');
     return found;
+  };
+
+  const rankingItemsFor: FocusGroups['rankingItemsFor'] = (municipality, step, language) => {
+    if (step.source === 'focus-areas') {
+      return (deps.data.packs.get(municipality)?.focusAreas ?? []).map((area) => ({ id: area.id, label: area.name[language] }));
+    }
+    return step.items.map((item) => ({ id: item.id, label: item.label[language] }));
   };
 
   return {
@@ -247,11 +260,11 @@ export function createFocusGroups(deps: {
 
     participation,
 
-    rankingItemsFor(municipality, step, language) {
-      if (step.source === 'focus-areas') {
-        return (deps.data.packs.get(municipality)?.focusAreas ?? []).map((area) => ({ id: area.id, label: area.name[language] }));
-      }
-      return step.items.map((item) => ({ id: item.id, label: item.label[language] }));
+    rankingItemsFor,
+
+    interpret(municipality, step, text, language, context = {}) {
+      const rankingItems = step.type === 'ranking' ? rankingItemsFor(municipality, step, language) : undefined;
+      return interpret(step, text, language, { ...context, rankingItems });
     },
 
     async moveTo(sessionId, participant, position) {
