@@ -47,6 +47,12 @@ export interface Participation {
   position: number;
   finishedAt?: string;
   language: Language;
+  /**
+   * The steps the participant answered (a skip is not an answer), each once: the counts of the
+   * facilitator's live view come from these (a store aggregate), never from re-reading answers.
+   * Absent on participations stored before it was kept.
+   */
+  answered?: string[];
 }
 
 export interface FocusGroupRepository {
@@ -63,6 +69,12 @@ export interface FocusGroupRepository {
   listAnswers(sessionId: string): Promise<Answer[]>;
   /** The statements participants added at a step, oldest first, at most `limit` (a store query, not all answers). */
   listAddedStatements(sessionId: string, stepId: string, limit: number): Promise<Answer[]>;
+  /**
+   * How many participants of a session joined, consented and finished, and per step how many
+   * answered it (their `answered` steps): counted by the store, no document read. Undefined when
+   * some participation predates `answered` (then the caller counts the answers).
+   */
+  countProgress(sessionId: string, stepIds: readonly string[]): Promise<Progress | undefined>;
 }
 
 export type JoinResult =
@@ -226,7 +238,7 @@ export function createFocusGroups(deps: {
       const participant = idFor('participant', found.id, userKey);
       let existing = await deps.repo.getParticipation(found.id, participant);
       if (!existing) {
-        existing = { sessionId: found.id, participant, position: 0, language };
+        existing = { sessionId: found.id, participant, position: 0, language, answered: [] };
         await deps.repo.putParticipation(existing);
       }
       return { ok: true, session: found, template: templateOf(found), participation: existing };
@@ -249,11 +261,12 @@ export function createFocusGroups(deps: {
       await deps.repo.addAnswer(sessionId, { participant, stepId, value: maskedAnswer(value), at: at() });
       const advance = value.kind !== 'vote' && value.kind !== 'statement-new';
       const position = advance ? Math.max(current.position, index + 1) : current.position;
-      const next: Participation = {
-        ...current,
-        position,
-        finishedAt: position >= template.steps.length ? (current.finishedAt ?? at()) : current.finishedAt,
-      };
+      const finishedAt = position >= template.steps.length ? (current.finishedAt ?? at()) : current.finishedAt;
+      // Kept only on participations that started with it (a list begun half-way would undercount).
+      const answered = current.answered === undefined || value.kind === 'skip' || current.answered.includes(stepId) ? current.answered : [...current.answered, stepId];
+      // A vote (or the same answer delivered twice) changes nothing of the participation: not written again.
+      if (position === current.position && finishedAt === current.finishedAt && answered === current.answered) return current;
+      const next: Participation = { ...current, position, finishedAt, ...(answered ? { answered } : {}) };
       await deps.repo.putParticipation(next);
       return next;
     },
@@ -288,6 +301,9 @@ export function createFocusGroups(deps: {
 
     async progress(sessionId) {
       const s = await session(sessionId);
+      const counted = await deps.repo.countProgress(sessionId, templateOf(s).steps.map((step) => step.id));
+      if (counted) return counted;
+      // Participations stored before `answered` was kept: counted from the answers.
       const participations = await deps.repo.listParticipations(sessionId);
       const answers = await deps.repo.listAnswers(sessionId);
       const answersPerStep: Record<string, number> = {};
