@@ -8,7 +8,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { FocusGroupError, type FocusGroups } from '../src/domain/focusGroups/service';
+import { FocusGroupError, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
 import { interpretConsent, newStatement, wantsSent, type ButtonLabels, type NotUnderstood } from '../src/domain/focusGroups/interpret';
 import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/template';
 import { seedStatementId } from '../src/domain/focusGroups/template';
@@ -99,7 +99,13 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
   private async stoppedByFacilitator(context: TurnContext, state: LoopState): Promise<boolean> {
-    const session = await this.groups.session(state.sessionId);
+    // Read once per turn: the check before the interruption layer and the step's own share it.
+    const cacheKey = `focusGroup.session:${state.sessionId}`;
+    let session = context.turnState.get<FocusSession | undefined>(cacheKey);
+    if (!session) {
+      session = await this.groups.session(state.sessionId);
+      if (session) context.turnState.set(cacheKey, session);
+    }
     if (session?.status === 'open') return false;
     const lang = turnSession(context).language;
     const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
@@ -155,7 +161,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
     if (state.phase === 'inspel-send') return this.prompt(step, this.t(step, 'focus.sendAsFeedback'), [this.t(step, 'focus.sendYes'), this.t(step, 'focus.sendNo')]);
     if (state.phase === 'statement-new') return this.prompt(step, this.t(step, 'focus.newStatement'), [this.t(step, 'focus.skip')], 'focus-step', true);
 
-    const position = await this.position(state);
+    const position = await this.position(step, state);
     const current = template.steps[position];
     if (!current) {
       await reply(step.context, 'focus-done', this.t(step, 'focus.thanks'));
@@ -190,7 +196,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         const statement = statements[state.statementIndex];
         if (!statement) {
           if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
-          await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
           return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
         }
         return this.prompt(
@@ -233,36 +239,36 @@ export class FocusGroupDialog extends InterruptibleDialog {
         if (wantsSent(text, this.t(step, 'focus.sendYes')) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
       }
-      const position = await this.position(state);
+      const position = await this.position(step, state);
       const current = template.steps[position];
       if (!current) return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
 
       if (state.phase === 'statement-new') {
         const own = newStatement(text, labels);
         if (own) {
-          await this.groups.answer(state.sessionId, state.participant, current.id, {
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, {
             kind: 'statement-new',
             statementId: `new-${state.participant.slice(0, 8)}-${Date.now().toString(36)}`,
             text: own,
-          });
+          }));
         }
-        await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
       }
       const statement = current.type === 'statements' ? (await this.statements(step, state, current, lang))[state.statementIndex] : undefined;
       const meaning = this.groups.interpret(state.municipality, current, text, lang, { statementId: statement?.id, labels });
       if (meaning.kind === 'back') {
-        await this.groups.moveTo(state.sessionId, state.participant, position - 1);
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
-        if (meaning.kind === 'answer') await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value);
+        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
       }
       if (meaning.kind === 'not-understood') {
         if (state.invalid >= 1) {
           // Never stuck on a question: after a second answer that does not fit, the step is skipped.
-          await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }));
           await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
           return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
         }
@@ -270,7 +276,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         return await step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       const value = meaning.value;
-      await this.groups.answer(state.sessionId, state.participant, current.id, value);
+      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value));
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
       if (current.type === 'inspel' && value.kind === 'inspel') return await step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
       return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
@@ -284,7 +290,14 @@ export class FocusGroupDialog extends InterruptibleDialog {
     }
   }
 
-  private async position(state: LoopState): Promise<number> {
+  /** The participation an answer or a move just wrote: the next question's position is read from it, not from the store again. */
+  private remember(step: WaterfallStepContext, participation: Participation): void {
+    step.context.turnState.set(`focusGroup.participation:${participation.sessionId}`, participation);
+  }
+
+  private async position(step: WaterfallStepContext, state: LoopState): Promise<number> {
+    const written = step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`);
+    if (written?.participant === state.participant) return written.position;
     const progress = await this.groups.participation(state.sessionId, state.participant);
     return progress.position;
   }

@@ -63,6 +63,10 @@ describe('focus group turns read what they need, not every answer', () => {
     expect(await say('Håller inte med')).toContain('Påstående 3 av 4');
     expect(calls.filter((c) => c === 'putParticipation')).toEqual([]);
     expect(calls.filter((c) => c === 'addAnswer')).toHaveLength(1);
+    // The session and the participation are read once by the dialog (its checks and the next
+    // question share them) and once by the service's answer (which refuses a closed session).
+    expect(calls.filter((c) => c === 'getSession')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'getParticipation')).toHaveLength(2);
   });
 
   it("the facilitator's live view is counted by the store: no answer and no participation read, and the counts are right", async () => {
