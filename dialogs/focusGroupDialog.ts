@@ -8,13 +8,12 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { FocusGroupError, type FocusGroups } from '../src/domain/focusGroups/service';
-import type { AnswerValue } from '../src/domain/focusGroups/results';
+import { FocusGroupError, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
+import { interpretConsent, newStatement, wantsSent, type ButtonLabels, type NotUnderstood } from '../src/domain/focusGroups/interpret';
 import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/template';
 import { seedStatementId } from '../src/domain/focusGroups/template';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import type { Language } from '../src/domain/packs/schema';
-import { fold } from '../src/domain/text';
 import { maskPersonalData } from '../src/domain/privacy/mask';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
@@ -44,16 +43,6 @@ const loopSchema = z.object({
   pendingInspel: z.string().optional(),
 });
 type LoopState = z.infer<typeof loopSchema>;
-
-const SKIP = new Set(['hoppa over', 'skip', 'hoppa', 'pass over', 'skippa', 'skip it', 'skip this', 'next', 'nasta', 'nasta fraga', 'hoppa over den', 'hoppa over fragan', 'vet inte', 'ingen aning', 'no idea', 'dont know', "don't know", 'i dont know', "i don't know", 'pass']);
-/** Consent in the participant's words ("I agree", "jag godkänner", "kör"); "nej" or "I decline" declines; anything else asks again. */
-const CONSENT_YES = /^(?:(?:ok|okej|okay|yes|ja|sure|then|da) )*(?:ja|japp|jajamen|jo|javisst|yes|yeah|yep|yup|ok|okej|okay|garna|sure|absolut|visst|kor|go|fine|i agree|agree|agreed|i accept|accept|i consent|godkanner|jag godkanner|jag samtycker|samtycker|det gar bra|sounds good)\b/;
-const CONSENT_NO = /^(?:nej|no|nope|nah|nix|avbojer|jag avbojer|jag vill inte|inte|decline|i decline|i don t|i dont|i do not|not really|helst inte|nej tack|no thanks)\b/;
-const BACK = new Set(['tillbaka', 'back', 'bakat', 'foregaende', 'ga tillbaka', 'go back', 'previous', 'forra fragan', 'foregaende fraga']);
-
-function numbers(text: string): number[] {
-  return (text.match(/\d+/g) ?? []).map(Number);
-}
 
 /**
  * A participant in a focus group: consent first, then the template's steps one at a time with
@@ -110,7 +99,13 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
   private async stoppedByFacilitator(context: TurnContext, state: LoopState): Promise<boolean> {
-    const session = await this.groups.session(state.sessionId);
+    // Read once per turn: the check before the interruption layer and the step's own share it.
+    const cacheKey = `focusGroup.session:${state.sessionId}`;
+    let session = context.turnState.get<FocusSession | undefined>(cacheKey);
+    if (!session) {
+      session = await this.groups.session(state.sessionId);
+      if (session) context.turnState.set(cacheKey, session);
+    }
     if (session?.status === 'open') return false;
     const lang = turnSession(context).language;
     const key = session?.status === 'paused' ? 'focus.pausedNow' : 'focus.closedNow';
@@ -166,7 +161,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
     if (state.phase === 'inspel-send') return this.prompt(step, this.t(step, 'focus.sendAsFeedback'), [this.t(step, 'focus.sendYes'), this.t(step, 'focus.sendNo')]);
     if (state.phase === 'statement-new') return this.prompt(step, this.t(step, 'focus.newStatement'), [this.t(step, 'focus.skip')], 'focus-step', true);
 
-    const position = await this.position(state);
+    const position = await this.position(step, state);
     const current = template.steps[position];
     if (!current) {
       await reply(step.context, 'focus-done', this.t(step, 'focus.thanks'));
@@ -201,7 +196,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         const statement = statements[state.statementIndex];
         if (!statement) {
           if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
-          await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
           return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
         }
         return this.prompt(
@@ -213,21 +208,26 @@ export class FocusGroupDialog extends InterruptibleDialog {
     }
   }
 
+  /** The button texts the participant was shown, so a renamed button still means what it says. */
+  private labels(step: WaterfallStepContext): ButtonLabels {
+    return { skip: this.t(step, 'focus.skip'), back: this.t(step, 'focus.back'), agree: this.t(step, 'focus.agree'), disagree: this.t(step, 'focus.disagree'), pass: this.t(step, 'focus.pass') };
+  }
+
+  /** Reads the answer (the domain says what it means: src/domain/focusGroups/interpret.ts), stores it, asks the next question. */
   private async handle(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = loopSchema.parse((step.values as Record<string, unknown>).state);
     const text = String(step.result ?? '').trim();
-    const said = fold(text).replace(/[.!]+$/, '').trim();
     const lang = this.lang(step);
     const template = this.template(state);
-    const t = (key: string) => fold(this.t(step, key));
+    const labels = this.labels(step);
     try {
       if (state.phase === 'consent') {
-        const words = said.replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-        if (said === t('focus.consentYes') || CONSENT_YES.test(words)) {
+        const consent = interpretConsent(text, { yes: this.t(step, 'focus.consentYes'), no: this.t(step, 'focus.consentNo') });
+        if (consent === 'yes') {
           await this.groups.consent(state.sessionId, state.participant);
           return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
-        if (said === t('focus.consentNo') || CONSENT_NO.test(words)) {
+        if (consent === 'no') {
           await reply(step.context, 'cancelled', this.t(step, 'focus.declined'));
           return await step.endDialog();
         }
@@ -236,51 +236,47 @@ export class FocusGroupDialog extends InterruptibleDialog {
       }
       // The inspel was answered (and the position moved on) before this question: it may have been the last step.
       if (state.phase === 'inspel-send') {
-        if ((said === t('focus.sendYes') || /^(ja|yes|skicka|send)\b/.test(said)) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
+        if (wantsSent(text, this.t(step, 'focus.sendYes')) && state.pendingInspel) await this.sendAsFeedback(step, state.pendingInspel);
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', pendingInspel: undefined });
       }
-      const position = await this.position(state);
+      const position = await this.position(step, state);
       const current = template.steps[position];
       if (!current) return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
 
       if (state.phase === 'statement-new') {
-        if (!SKIP.has(said) && said !== t('focus.skip') && text.length > 3) {
-          await this.groups.answer(state.sessionId, state.participant, current.id, {
+        const own = newStatement(text, labels);
+        if (own) {
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, {
             kind: 'statement-new',
             statementId: `new-${state.participant.slice(0, 8)}-${Date.now().toString(36)}`,
-            text,
-          });
+            text: own,
+          }));
         }
-        await this.groups.moveTo(state.sessionId, state.participant, position + 1);
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
       }
-      if (BACK.has(said) || said === t('focus.back')) {
-        await this.groups.moveTo(state.sessionId, state.participant, position - 1);
-        return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
-      }
-      if (current.type !== 'statements' && (SKIP.has(said) || said === t('focus.skip'))) {
-        await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+      const statement = current.type === 'statements' ? (await this.statements(step, state, current, lang))[state.statementIndex] : undefined;
+      const meaning = this.groups.interpret(state.municipality, current, text, lang, { statementId: statement?.id, labels });
+      if (meaning.kind === 'back') {
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
-        const statements = await this.statements(step, state, current, lang);
-        const statement = statements[state.statementIndex];
-        const vote = said === t('focus.agree') ? 'agree' : said === t('focus.disagree') ? 'disagree' : 'pass';
-        if (statement) await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'vote', statementId: statement.id, vote });
+        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
       }
-      const value = this.parse(state, current, text, lang);
-      if (!value) {
+      if (meaning.kind === 'not-understood') {
         if (state.invalid >= 1) {
           // Never stuck on a question: after a second answer that does not fit, the step is skipped.
-          await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' });
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }));
           await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
           return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
         }
-        await reply(step.context, 'focus-step', this.t(step, 'focus.invalid', { hint: this.hint(step, current) }));
+        await reply(step.context, 'focus-step', this.t(step, 'focus.invalid', { hint: this.hint(step, state, current, meaning.reason) }));
         return await step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
-      await this.groups.answer(state.sessionId, state.participant, current.id, value);
+      const value = meaning.value;
+      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value));
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
       if (current.type === 'inspel' && value.kind === 'inspel') return await step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
       return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
@@ -294,12 +290,25 @@ export class FocusGroupDialog extends InterruptibleDialog {
     }
   }
 
-  private async position(state: LoopState): Promise<number> {
+  /** The participation an answer or a move just wrote: the next question's position is read from it, not from the store again. */
+  private remember(step: WaterfallStepContext, participation: Participation): void {
+    step.context.turnState.set(`focusGroup.participation:${participation.sessionId}`, participation);
+  }
+
+  private async position(step: WaterfallStepContext, state: LoopState): Promise<number> {
+    const written = step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`);
+    if (written?.participant === state.participant) return written.position;
     const progress = await this.groups.participation(state.sessionId, state.participant);
     return progress.position;
   }
 
-  private hint(step: WaterfallStepContext, current: DialogueStep): string {
+  private hint(step: WaterfallStepContext, state: LoopState, current: DialogueStep, reason: NotUnderstood): string {
+    if (current.type === 'scale') return this.t(step, 'focus.numberHint', { min: current.min, max: current.max });
+    if (reason === 'out-of-range') {
+      const count = current.type === 'single' || current.type === 'multiple' ? current.options.length : current.type === 'ranking' ? this.rankingItems(state, current).length : 0;
+      if (count > 0) return this.t(step, 'focus.numberHint', { min: 1, max: count });
+    }
+    if (current.type === 'single') return this.t(step, 'focus.singleHint');
     if (current.type === 'multiple') return this.t(step, 'focus.multipleHint');
     if (current.type === 'ranking') return this.t(step, 'focus.rankingHint');
     return this.t(step, 'focus.openHint');
@@ -324,42 +333,6 @@ export class FocusGroupDialog extends InterruptibleDialog {
       step.context.turnState.set(key, added);
     }
     return [...seeds, ...added];
-  }
-
-  private parse(state: LoopState, current: DialogueStep, text: string, lang: Language): AnswerValue | undefined {
-    const said = fold(text);
-    switch (current.type) {
-      case 'info':
-        return { kind: 'skip' };
-      case 'open':
-        return text.length > 0 ? { kind: 'open', text } : undefined;
-      case 'inspel':
-        return text.length > 0 ? { kind: 'inspel', text } : undefined;
-      case 'single': {
-        const byLabel = current.options.find((o) => fold(o.label[lang]) === said || fold(o.label.sv) === said || fold(o.label.en) === said);
-        const byNumber = current.options[(numbers(text)[0] ?? 0) - 1];
-        const option = byLabel ?? (numbers(text).length === 1 && text.trim().length <= 3 ? byNumber : undefined);
-        return option ? { kind: 'single', option: option.id } : undefined;
-      }
-      case 'multiple': {
-        const picked = [...new Set(numbers(text))].map((n) => current.options[n - 1]).filter((o) => o !== undefined);
-        const byLabel = current.options.filter((o) => said.includes(fold(o.label[lang])));
-        const options = (picked.length > 0 ? picked : byLabel).map((o) => o.id);
-        if (options.length === 0) return undefined;
-        return { kind: 'multiple', options: current.max ? options.slice(0, current.max) : options };
-      }
-      case 'scale': {
-        const [value] = numbers(text);
-        return value !== undefined && value >= current.min && value <= current.max ? { kind: 'scale', value } : undefined;
-      }
-      case 'ranking': {
-        const items = this.rankingItems(state, current);
-        const order = [...new Set(numbers(text))].map((n) => items[n - 1]?.id).filter((id): id is string => id !== undefined);
-        return order.length > 0 ? { kind: 'ranking', order } : undefined;
-      }
-      case 'statements':
-        return undefined;
-    }
   }
 
   private async sendAsFeedback(step: WaterfallStepContext, text: string): Promise<void> {

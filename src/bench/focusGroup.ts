@@ -8,7 +8,8 @@
  *     answer one pace interval after the last reply (a person reading and answering).
  * Reported: p99 of the joins and of all turns, how many participants failed (a non-200, a reply
  * that is not the expected next question, or not finished in time), and whether the store holds
- * exactly one answer per participant and step.
+ * exactly one answer per participant and step; and the process's CPU time per turn (the server and
+ * this client together), which a busy shared machine disturbs far less than the latencies.
  */
 import type { BenchApp } from './app';
 import { percentile, postJson, round1, sleep, turnBody, type TurnOutcome } from './load';
@@ -50,6 +51,9 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
   let failed = 0;
   let finished = 0;
   const t0 = performance.now();
+  // CPU time of this process (server and the load's client alike) per turn: on a shared machine
+  // the latencies follow the others' load, this much less.
+  const cpu0 = process.cpuUsage();
   const deadline = t0 + options.maxMs;
   const send = async (conversation: string, n: number, text: string): Promise<TurnOutcome> => {
     const outcome = await postJson(`${bench.url}/api/messages`, turnBody(conversation, n, text));
@@ -77,6 +81,8 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
     }),
   );
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerTurnMs = turns.length > 0 ? (cpu.user + cpu.system) / 1000 / turns.length : 0;
   const progress = await bench.app.focusGroups.progress(session.id);
   // Every participant who finished has an answer at every step (answersPerStep counts participants,
   // including those who did not finish).
@@ -90,7 +96,7 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
         now:
           `p99 join ${Math.round(percentile(joins, 99))} ms, p99 turn ${Math.round(percentile(turns, 99))} ms, ` +
           `${((failed / options.participants) * 100).toFixed(1)} % failed (${finished} finished, ${turns.length} turns in ${(wallMs / 1000).toFixed(0)} s` +
-          `${complete ? '' : ', answers missing'})`,
+          `${complete ? '' : ', answers missing'}; ${cpuPerTurnMs.toFixed(1)} ms CPU per turn, client included)`,
         goal: options.paceMs > 0 ? 'none fail, p99 < 200 ms' : 'none fail',
       },
     ],
@@ -101,6 +107,7 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
       [`${key}_failed`]: failed,
       [`${key}_finished`]: finished,
       [`${key}_turns`]: turns.length,
+      [`${key}_cpu_ms_per_turn`]: round1(cpuPerTurnMs),
     },
   };
 }

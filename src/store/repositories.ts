@@ -753,7 +753,13 @@ export function createFocusGroupRepository(backend: DocumentBackend, log: StoreL
     },
     async putParticipation(participation) {
       const municipality = await required(participation.sessionId);
-      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), { ...participation });
+      // consented, finished and counted are stored for the counts (countProgress); reads drop them.
+      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), {
+        ...participation,
+        consented: participation.consentAt !== undefined,
+        finished: participation.finishedAt !== undefined,
+        counted: participation.answered !== undefined,
+      });
     },
     async listParticipations(sessionId) {
       const municipality = await municipalityOf(sessionId);
@@ -776,6 +782,23 @@ export function createFocusGroupRepository(backend: DocumentBackend, log: StoreL
         { field: 'stepId', op: '=', value: stepId },
       ];
       return answerDocs.all(await answers.query(municipality, { where, oldestFirstBy: 'at', limit }));
+    },
+    async countProgress(sessionId, stepIds) {
+      const municipality = await municipalityOf(sessionId);
+      const answersPerStep: Record<string, number> = Object.fromEntries(stepIds.map((id) => [id, 0]));
+      if (!municipality) return { joined: 0, consented: 0, finished: 0, answersPerStep };
+      const inThis = inSession(sessionId);
+      const [groups, ...steps] = await Promise.all([
+        participations.aggregate(municipality, { where: [inThis], groupBy: ['consented', 'finished', 'counted'] }),
+        ...stepIds.map((stepId) => participations.aggregate(municipality, { where: [inThis, { field: 'answered', op: 'contains', value: stepId }], groupBy: [] })),
+      ]);
+      // A participation stored before `answered` was kept (no `counted`): the caller counts the answers.
+      if (groups.some((row) => row.key[2] !== true && row.key[2] !== 1)) return undefined;
+      const count = (rows: typeof groups, index: number) => rows.reduce((sum, row) => sum + (row.key[index] === true || row.key[index] === 1 ? row.count : 0), 0);
+      stepIds.forEach((stepId, index) => {
+        answersPerStep[stepId] = steps[index]?.reduce((sum, row) => sum + row.count, 0) ?? 0;
+      });
+      return { joined: groups.reduce((sum, row) => sum + row.count, 0), consented: count(groups, 0), finished: count(groups, 1), answersPerStep };
     },
   };
 }

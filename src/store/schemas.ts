@@ -152,6 +152,7 @@ export const participationSchema = z.object({
   position: z.number().int().nonnegative(),
   finishedAt: z.string().optional(),
   language,
+  answered: z.array(z.string()).optional(),
 });
 
 const answerValue = z.discriminatedUnion('kind', [

@@ -83,7 +83,7 @@ function satisfies(kind: string, expected: string): boolean {
 function emptyStore(dir: string): void {
   const db = new Database(join(dir, 'test.sqlite'));
   try {
-    db.exec('DELETE FROM documents');
+    db.exec('DELETE FROM documents; DELETE FROM focus_documents');
   } finally {
     db.close();
   }

@@ -24,6 +24,7 @@ function countingStore(file: string) {
     addAnswer: (id, a) => (calls.push('addAnswer'), repo.addAnswer(id, a)),
     listAnswers: (id) => (calls.push('listAnswers'), repo.listAnswers(id)),
     listAddedStatements: (id, step, limit) => (calls.push('listAddedStatements'), repo.listAddedStatements(id, step, limit)),
+    countProgress: (id, steps) => (calls.push('countProgress'), repo.countProgress(id, steps)),
   };
   return { store: { ...real, focusGroups }, calls };
 }
@@ -57,5 +58,38 @@ describe('focus group turns read what they need, not every answer', () => {
     expect(await say('Håller med')).toContain('Påstående 2 av 4');
     expect(calls.filter((c) => c === 'listAnswers')).toEqual([]);
     expect(calls.filter((c) => c === 'listAddedStatements')).toHaveLength(1);
+    // A later vote moves no step and answers no new step: the participation is not written again, only the answer.
+    calls.length = 0;
+    expect(await say('Håller inte med')).toContain('Påstående 3 av 4');
+    expect(calls.filter((c) => c === 'putParticipation')).toEqual([]);
+    expect(calls.filter((c) => c === 'addAnswer')).toHaveLength(1);
+    // The session and the participation are read once by the dialog (its checks and the next
+    // question share them) and once by the service's answer (which refuses a closed session).
+    expect(calls.filter((c) => c === 'getSession')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'getParticipation')).toHaveLength(2);
+  });
+
+  it("the facilitator's live view is counted by the store: no answer and no participation read, and the counts are right", async () => {
+    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: { userKey: 'test:f', name: 'F' } });
+    let n = 0;
+    const say = async (who: string, text: string) => {
+      n += 1;
+      await ask(t.url, messageActivity(text, { id: `fgp-${n}`, from: { id: who }, conversation: { id: `conv-${who}` } }));
+    };
+    for (const who of ['a', 'b', 'c']) {
+      await say(who, `delta ${session.code}`);
+      if (who !== 'c') await say(who, 'Ja, jag vill delta');
+    }
+    await say('a', '4');
+    await say('a', '1, 2');
+    await say('b', 'hoppa över');
+    await say('b', '3');
+    // The same message delivered twice (a retry with the same activity id) is one answer.
+    await ask(t.url, messageActivity('Snabbare besked', { id: 'fgp-dup', from: { id: 'b' }, conversation: { id: 'conv-b' } }));
+    await ask(t.url, messageActivity('Snabbare besked', { id: 'fgp-dup', from: { id: 'b' }, conversation: { id: 'conv-b' } }));
+    calls.length = 0;
+    const progress = await t.app.focusGroups.progress(session.id);
+    expect(progress).toEqual({ joined: 3, consented: 2, finished: 0, answersPerStep: { 'overall-experience': 1, 'pain-points': 2, improvement: 1, 'permit-statements': 0 } });
+    expect(calls).toEqual(['getSession', 'countProgress']);
   });
 });

@@ -27,7 +27,7 @@ describe("a submitter's rights: extract and erasure (GDPR art. 15 and 17)", () =
   let handler: string;
   const rows = () => {
     const db = new Database(join(t.dir, 'test.sqlite'), { readonly: true });
-    const all = db.prepare('SELECT collection, pk, id, doc FROM documents').all() as Array<{ collection: string; pk: string; id: string; doc: string }>;
+    const all = db.prepare('SELECT collection, pk, id, doc FROM documents UNION ALL SELECT collection, pk, id, doc FROM focus_documents').all() as Array<{ collection: string; pk: string; id: string; doc: string }>;
     db.close();
     return all;
   };

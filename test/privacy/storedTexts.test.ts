@@ -80,7 +80,7 @@ describe('personal data in free text is masked in every stored document', () => 
 
     // Every collection of the store, read straight from the SQLite file.
     const db = new Database(join(t.dir, 'test.sqlite'), { readonly: true });
-    const rows = db.prepare('SELECT collection, id, doc FROM documents').all() as Array<{ collection: string; id: string; doc: string }>;
+    const rows = db.prepare('SELECT collection, id, doc FROM documents UNION ALL SELECT collection, id, doc FROM focus_documents').all() as Array<{ collection: string; id: string; doc: string }>;
     db.close();
     const collections = new Set(rows.map((r) => r.collection));
     for (const name of ['transcripts', 'state', 'guideEvents', 'contactRequests', 'answers']) expect(collections, name).toContain(name);

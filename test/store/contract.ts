@@ -566,6 +566,29 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect(await store.focusGroups.listAddedStatements('fs9', 'statements', 5)).toHaveLength(3);
         expect(await store.focusGroups.listAddedStatements('other', 'statements', 5)).toEqual([]);
       });
+
+      it('counts a session\'s participants and who answered each step in the store (the live view), only for this session', async () => {
+        const store = await open();
+        const at = '2026-11-23T08:00:00.000Z';
+        const session = { templateId: 't', municipality: 'mora', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+        await store.focusGroups.createSession({ ...session, id: 'fs-count', code: 'CNT234' });
+        await store.focusGroups.createSession({ ...session, id: 'fs-other', code: 'CNT567' });
+        const steps = ['s1', 's2', 's3'];
+        expect(await store.focusGroups.countProgress('fs-count', steps)).toEqual({ joined: 0, consented: 0, finished: 0, answersPerStep: { s1: 0, s2: 0, s3: 0 } });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-count', participant: 'p1', position: 0, language: 'sv', answered: [] });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-count', participant: 'p2', position: 3, language: 'sv', consentAt: at, finishedAt: at, answered: ['s1', 's2'] });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-count', participant: 'p3', position: 1, language: 'en', consentAt: at, answered: ['s1'] });
+        // The same participant written again (a later step) counts once.
+        await store.focusGroups.putParticipation({ sessionId: 'fs-count', participant: 'p3', position: 2, language: 'en', consentAt: at, answered: ['s1', 's3'] });
+        await store.focusGroups.putParticipation({ sessionId: 'fs-other', participant: 'p9', position: 3, language: 'sv', consentAt: at, finishedAt: at, answered: ['s1', 's2', 's3'] });
+        expect(await store.focusGroups.countProgress('fs-count', steps)).toEqual({ joined: 3, consented: 2, finished: 1, answersPerStep: { s1: 2, s2: 1, s3: 1 } });
+        // What a participation reads back is the domain's, not the stored counts.
+        expect(await store.focusGroups.getParticipation('fs-count', 'p2')).toEqual({ sessionId: 'fs-count', participant: 'p2', position: 3, language: 'sv', consentAt: at, finishedAt: at, answered: ['s1', 's2'] });
+        // A participation stored before `answered` was kept: the store cannot count it, and says so.
+        await store.focusGroups.putParticipation({ sessionId: 'fs-count', participant: 'p-old', position: 1, language: 'sv', consentAt: at });
+        expect(await store.focusGroups.countProgress('fs-count', steps)).toBeUndefined();
+        expect(await store.focusGroups.countProgress('no-such-session', steps)).toEqual({ joined: 0, consented: 0, finished: 0, answersPerStep: { s1: 0, s2: 0, s3: 0 } });
+      });
     });
 
     describe('documents that do not fit their schema', () => {

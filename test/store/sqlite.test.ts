@@ -301,6 +301,36 @@ describe('sqlite store', () => {
     }
   });
 
+  it('keeps focus-group participations and answers in a table of their own (no feedback index written for them), and moves those of an older file there', async () => {
+    const file = join(dir, 'focus-table.sqlite');
+    const at = '2026-11-23T08:00:00.000Z';
+    const session = { id: 'fs-t', code: 'TAB234', templateId: 't', municipality: 'mora', status: 'open' as const, facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at };
+    const first = storeOver(createSqliteBackend(file));
+    await first.focusGroups.createSession(session);
+    await first.focusGroups.putParticipation({ sessionId: 'fs-t', participant: 'p1', position: 1, language: 'sv', answered: ['s'] });
+    await first.focusGroups.addAnswer('fs-t', { participant: 'p1', stepId: 's', value: { kind: 'scale', value: 4 }, at });
+    await first.close();
+    const raw = new Database(file);
+    const where = (table: string) => (raw.prepare(`SELECT collection FROM ${table} WHERE collection IN ('participations', 'answers') ORDER BY collection`).all() as Array<{ collection: string }>).map((r) => r.collection);
+    expect(where('documents')).toEqual([]);
+    expect(where('focus_documents')).toEqual(['answers', 'participations']);
+    // A file from before the table: its participations and answers are in documents.
+    const version = (raw.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+    raw.exec(`INSERT INTO documents SELECT * FROM focus_documents; DROP TABLE focus_documents; DELETE FROM schema_migrations WHERE version = ${version};`);
+    expect(where('documents')).toEqual(['answers', 'participations']);
+    raw.close();
+    const second = storeOver(createSqliteBackend(file));
+    opened.push(second);
+    expect(await second.focusGroups.getParticipation('fs-t', 'p1')).toMatchObject({ position: 1, answered: ['s'] });
+    expect((await second.focusGroups.listAnswers('fs-t')).map((a) => a.value)).toEqual([{ kind: 'scale', value: 4 }]);
+    const after = new Database(file, { readonly: true });
+    try {
+      expect((after.prepare("SELECT COUNT(*) AS n FROM documents WHERE collection IN ('participations', 'answers')").get() as { n: number }).n).toBe(0);
+    } finally {
+      after.close();
+    }
+  });
+
   it('says clearly when the file cannot be used', () => {
     const notADatabase = join(dir, 'garbage.sqlite');
     writeFileSync(notADatabase, 'this is not a database '.repeat(100));

@@ -14,6 +14,7 @@ import type { CsvDelimiter } from '../csv';
 import { summarise, toCsv, type Answer, type AnswerValue, type RankingItem, type StepResult } from './results';
 import { templatesFor, type DialogueStep, type DialogueTemplate } from './template';
 import { maskPersonalData } from '../privacy/mask';
+import { interpret, type InterpretContext, type Interpretation } from './interpret';
 
 /** Free text in an answer is stored masked, like every other stored text. */
 function maskedAnswer(value: AnswerValue): AnswerValue {
@@ -46,6 +47,12 @@ export interface Participation {
   position: number;
   finishedAt?: string;
   language: Language;
+  /**
+   * The steps the participant answered (a skip is not an answer), each once: the counts of the
+   * facilitator's live view come from these (a store aggregate), never from re-reading answers.
+   * Absent on participations stored before it was kept.
+   */
+  answered?: string[];
 }
 
 export interface FocusGroupRepository {
@@ -62,6 +69,12 @@ export interface FocusGroupRepository {
   listAnswers(sessionId: string): Promise<Answer[]>;
   /** The statements participants added at a step, oldest first, at most `limit` (a store query, not all answers). */
   listAddedStatements(sessionId: string, stepId: string, limit: number): Promise<Answer[]>;
+  /**
+   * How many participants of a session joined, consented and finished, and per step how many
+   * answered it (their `answered` steps): counted by the store, no document read. Undefined when
+   * some participation predates `answered` (then the caller counts the answers).
+   */
+  countProgress(sessionId: string, stepIds: readonly string[]): Promise<Progress | undefined>;
 }
 
 export type JoinResult =
@@ -90,6 +103,11 @@ export interface FocusGroups {
   participation(sessionId: string, participant: string): Promise<Participation>;
   /** The items of a ranking step: the template's, or the pack's focus areas. */
   rankingItemsFor(municipality: string, step: Extract<DialogueStep, { type: 'ranking' }>, language: Language): Array<{ id: string; label: string }>;
+  /**
+   * What a participant's message means at a step (src/domain/focusGroups/interpret.ts): an answer,
+   * a step back, or why it was not understood. A ranking of focus areas ranks the municipality's.
+   */
+  interpret(municipality: string, step: DialogueStep, text: string, language: Language, context?: Omit<InterpretContext, 'rankingItems'>): Interpretation;
   /** Moves the participant to a step (back, or resume). */
   moveTo(sessionId: string, participant: string, position: number): Promise<Participation>;
   /** Statements participants added so far to a statements step (id and text), for others to vote on. */
@@ -160,6 +178,13 @@ export function createFocusGroups(deps: {
     return found;
   };
 
+  const rankingItemsFor: FocusGroups['rankingItemsFor'] = (municipality, step, language) => {
+    if (step.source === 'focus-areas') {
+      return (deps.data.packs.get(municipality)?.focusAreas ?? []).map((area) => ({ id: area.id, label: area.name[language] }));
+    }
+    return step.items.map((item) => ({ id: item.id, label: item.label[language] }));
+  };
+
   return {
     templates: (municipality) => templatesFor(deps.templates, municipality),
     template: (id) => byId.get(id),
@@ -213,7 +238,7 @@ export function createFocusGroups(deps: {
       const participant = idFor('participant', found.id, userKey);
       let existing = await deps.repo.getParticipation(found.id, participant);
       if (!existing) {
-        existing = { sessionId: found.id, participant, position: 0, language };
+        existing = { sessionId: found.id, participant, position: 0, language, answered: [] };
         await deps.repo.putParticipation(existing);
       }
       return { ok: true, session: found, template: templateOf(found), participation: existing };
@@ -236,22 +261,23 @@ export function createFocusGroups(deps: {
       await deps.repo.addAnswer(sessionId, { participant, stepId, value: maskedAnswer(value), at: at() });
       const advance = value.kind !== 'vote' && value.kind !== 'statement-new';
       const position = advance ? Math.max(current.position, index + 1) : current.position;
-      const next: Participation = {
-        ...current,
-        position,
-        finishedAt: position >= template.steps.length ? (current.finishedAt ?? at()) : current.finishedAt,
-      };
+      const finishedAt = position >= template.steps.length ? (current.finishedAt ?? at()) : current.finishedAt;
+      // Kept only on participations that started with it (a list begun half-way would undercount).
+      const answered = current.answered === undefined || value.kind === 'skip' || current.answered.includes(stepId) ? current.answered : [...current.answered, stepId];
+      // A vote (or the same answer delivered twice) changes nothing of the participation: not written again.
+      if (position === current.position && finishedAt === current.finishedAt && answered === current.answered) return current;
+      const next: Participation = { ...current, position, finishedAt, ...(answered ? { answered } : {}) };
       await deps.repo.putParticipation(next);
       return next;
     },
 
     participation,
 
-    rankingItemsFor(municipality, step, language) {
-      if (step.source === 'focus-areas') {
-        return (deps.data.packs.get(municipality)?.focusAreas ?? []).map((area) => ({ id: area.id, label: area.name[language] }));
-      }
-      return step.items.map((item) => ({ id: item.id, label: item.label[language] }));
+    rankingItemsFor,
+
+    interpret(municipality, step, text, language, context = {}) {
+      const rankingItems = step.type === 'ranking' ? rankingItemsFor(municipality, step, language) : undefined;
+      return interpret(step, text, language, { ...context, rankingItems });
     },
 
     async moveTo(sessionId, participant, position) {
@@ -275,6 +301,9 @@ export function createFocusGroups(deps: {
 
     async progress(sessionId) {
       const s = await session(sessionId);
+      const counted = await deps.repo.countProgress(sessionId, templateOf(s).steps.map((step) => step.id));
+      if (counted) return counted;
+      // Participations stored before `answered` was kept: counted from the answers.
       const participations = await deps.repo.listParticipations(sessionId);
       const answers = await deps.repo.listAnswers(sessionId);
       const answersPerStep: Record<string, number> = {};
