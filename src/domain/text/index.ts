@@ -63,6 +63,13 @@ const swedishMarkers = new Set([
   'ja', 'nej', 'japp', 'inget', 'ingen', 'okej', 'radera', 'fråga', 'hoppa', 'över', 'stämmer', 'gärna',
 ]);
 
+/** Swedish markers by their folded form ("for" → ["för"], "over" → ["över"]), worked out once. */
+const swedishByFolded = new Map<string, string[]>();
+for (const marker of swedishMarkers) {
+  const folded = fold(marker);
+  swedishByFolded.set(folded, [...(swedishByFolded.get(folded) ?? []), marker]);
+}
+
 /**
  * Marker words of each language in a text. A Swedish marker typed without å/ä/ö ("for", "over")
  * counts `asciiWeight` for each marker it could be (routing: half, so "for" leans English), or
@@ -77,10 +84,12 @@ function markerCounts(text: string, ascii: number | 'once'): { sv: number; en: n
     if (englishMarkers.has(token)) en += 1;
     const direct = swedishMarkers.has(token) || swedishMarkers.has(folded);
     if (direct) sv += 1;
+    const sameFolded = swedishByFolded.get(folded);
+    if (!sameFolded) continue;
     if (ascii === 'once') {
-      if (!direct && [...swedishMarkers].some((marker) => fold(marker) === folded)) sv += 1;
+      if (!direct) sv += 1;
     } else {
-      for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += ascii;
+      for (const marker of sameFolded) if (marker !== folded) sv += ascii;
     }
   }
   return { sv, en };
