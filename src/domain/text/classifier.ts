@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { fold, stemEn, stemSv, tokenize } from './index';
+import { fold, stemsOfFolded, tokenize } from './index';
 
 const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
   DamerauLevenshteinDistance: (a: string, b: string, options?: { transposition_cost?: number }) => number;
@@ -77,8 +77,8 @@ const PART_WEIGHT = 0.7;
 interface Featurized {
   /** feature → weight (before IDF) */
   counts: Map<string, number>;
-  /** feature → the user's words that produced it */
-  origin: Map<string, Set<string>>;
+  /** feature → the user's words that produced it, each once (empty when not asked for) */
+  origin: Map<string, string[]>;
   /** Words that are content words (not stop words) */
   contentWords: string[];
   /** Content words the router knows (directly, as a typo or as compound parts) */
@@ -93,10 +93,9 @@ function words(text: string): Array<{ raw: string; folded: string }> {
     .filter((w) => w.folded.length > 0);
 }
 
+/** Stems of a folded word (only a-z and 0-9, so folding it again would change nothing). */
 function stems(folded: string): string[] {
-  const sv = stemSv(folded);
-  const en = stemEn(folded);
-  return sv === en ? [sv] : [sv, en];
+  return stemsOfFolded(folded);
 }
 
 function ngrams(folded: string): string[] {
@@ -139,6 +138,8 @@ class Vocabulary {
   private readonly letterCache = new Map<string, Uint8Array>();
   private readonly partsByStart = new Map<string, Array<{ part: string; rank: number }>>();
   private readonly partsByEnd = new Map<string, Array<{ part: string; rank: number }>>();
+  /** Stems of known words, worked out when first needed (at most one entry per known word). */
+  private readonly knownStems = new Map<string, string[]>();
 
   add(folded: string): void {
     if (this.known.has(folded) || STOPWORDS.has(folded) || folded.length < 3) return;
@@ -180,6 +181,19 @@ class Vocabulary {
 
   has(folded: string): boolean {
     return this.known.has(folded);
+  }
+
+  /** The stems of a word: remembered for known words, worked out again for any other. */
+  stems(folded: string): string[] {
+    if (!this.known.has(folded)) return stems(folded);
+    let found = this.knownStems.get(folded);
+    if (!found) this.knownStems.set(folded, (found = stems(folded)));
+    return found;
+  }
+
+  /** How many known words have their stems remembered. */
+  get rememberedStems(): number {
+    return this.knownStems.size;
   }
 
   get size(): number {
@@ -258,15 +272,19 @@ export function featurize(
   vocabulary: Vocabulary | undefined,
   ngramWeight = NGRAM_WEIGHT,
   work: WorkBudget = new WorkBudget(),
+  /** Whether to keep which words produced each feature (classifying does; training does not). */
+  withOrigin = true,
 ): Featurized {
   const counts = new Map<string, number>();
-  const origin = new Map<string, Set<string>>();
+  const origin = new Map<string, string[]>();
   const add = (feature: string, weight: number, raw: string) => {
     counts.set(feature, (counts.get(feature) ?? 0) + weight);
-    let set = origin.get(feature);
-    if (!set) origin.set(feature, (set = new Set()));
-    set.add(raw);
+    if (!withOrigin) return;
+    const from = origin.get(feature);
+    if (!from) origin.set(feature, [raw]);
+    else if (!from.includes(raw)) from.push(raw);
   };
+  const stemsOf = (folded: string) => (vocabulary ? vocabulary.stems(folded) : stems(folded));
   const contentWords: string[] = [];
   let knownWords = 0;
   // An unknown word that comes again is searched once.
@@ -286,7 +304,7 @@ export function featurize(
     if (STOPWORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded))) continue;
     if (contentWords.length >= MAX_CONTENT_WORDS) break;
     contentWords.push(raw);
-    for (const stem of stems(folded)) add(`w:${stem}`, 1, raw);
+    for (const stem of stemsOf(folded)) add(`w:${stem}`, 1, raw);
     const grams = ngrams(folded);
     for (const gram of grams) add(`g:${gram}`, ngramWeight / Math.sqrt(grams.length), raw);
     if (!vocabulary) continue;
@@ -295,8 +313,8 @@ export function featurize(
       continue;
     }
     const { parts, near } = search(vocabulary, folded);
-    for (const part of parts) for (const stem of stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
-    for (const word of near) for (const stem of stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
+    for (const part of parts) for (const stem of vocabulary.stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
+    for (const word of near) for (const stem of vocabulary.stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
     if (parts.length > 0 || near.length > 0) knownWords += 1;
   }
   return { counts, origin, contentWords, knownWords, lookups: work.lookups };
@@ -511,7 +529,7 @@ export function trainModel(input: LabelExamples[], options: TrainOptions = {}): 
   labels.forEach((label, index) => {
     const entry = byLabel.get(label);
     if (!entry) return;
-    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined, ngramWeight).counts });
+    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined, ngramWeight, new WorkBudget(), false).counts });
   });
 
   const featureIndex = new Map<string, number>();
@@ -603,7 +621,7 @@ export function classifierFromModel(model: ClassifierModel, cached = false): Tex
     const values = new Float64Array(K);
     scores(x, values);
     softmax(values);
-    const scored: Scored[] = labels.map((label, k) => {
+    const decidingWordsOf = (k: number): string[] => {
       const contribution = new Map<string, number>();
       const base = k * F;
       for (const [i, v] of x) {
@@ -611,8 +629,19 @@ export function classifierFromModel(model: ClassifierModel, cached = false): Tex
         if (w <= 0) continue;
         for (const raw of featurized.origin.get(featureNames[i] ?? '') ?? []) contribution.set(raw, (contribution.get(raw) ?? 0) + w);
       }
-      const decidingWords = [...contribution].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([word]) => word);
-      return { label, probability: values[k] ?? 0, decidingWords };
+      return [...contribution].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([word]) => word);
+    };
+    // A label's deciding words are worked out when read (callers read the best few, not every label's).
+    const scored: Scored[] = labels.map((label, k) => {
+      let decidingWords: string[] | undefined;
+      return {
+        label,
+        probability: values[k] ?? 0,
+        get decidingWords(): string[] {
+          decidingWords ??= decidingWordsOf(k);
+          return decidingWords;
+        },
+      };
     });
     scored.sort((a, b) => b.probability - a.probability);
     return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords, lookups };

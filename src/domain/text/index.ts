@@ -17,13 +17,17 @@ const stemmerEn = require('natural/lib/natural/stemmers/porter_stemmer') as Natu
 const TokenizerSv = require('natural/lib/natural/tokenizers/aggressive_tokenizer_sv') as new () => NaturalTokenizer;
 const tokenizerSv = new TokenizerSv();
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /**
  * Lower-case and fold the letters people leave out when they type without a Swedish keyboard:
  * å/ä → a, ö → o, é → e (and other accents dropped), so "tillstand" meets "tillstånd".
  */
 export function fold(text: string): string {
-  return text
-    .toLowerCase()
+  const lower = text.toLowerCase();
+  // Plain ASCII (most words) has nothing to fold.
+  if (!NON_ASCII.test(lower)) return lower;
+  return lower
     .replace(/[åäæ]/g, 'a')
     .replace(/[öø]/g, 'o')
     .normalize('NFD')
@@ -46,6 +50,13 @@ export function stemSv(token: string): string {
 /** English stem of a token. */
 export function stemEn(token: string): string {
   return stemmerEn.stem(fold(token));
+}
+
+/** The Swedish and the English stem of a token already folded (one when they agree). */
+export function stemsOfFolded(folded: string): string[] {
+  const sv = stemmerSv.stem(folded);
+  const en = stemmerEn.stem(folded);
+  return sv === en ? [sv] : [sv, en];
 }
 
 const englishMarkers = new Set([
