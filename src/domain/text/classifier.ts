@@ -14,9 +14,43 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fold, stemsOfFolded, tokenize } from './index';
 
-const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  DamerauLevenshteinDistance: (a: string, b: string, options?: { transposition_cost?: number }) => number;
-};
+/**
+ * natural's DamerauLevenshteinDistance (unrestricted, every cost 1), computed the same way cell by
+ * cell, with one reused table of numbers instead of an object per cell: the typo search runs it
+ * for many candidates per message.
+ */
+let distanceTable = new Int32Array(0);
+const lastRowOf = new Map<string, number>();
+export function damerauLevenshtein(source: string, target: string): number {
+  const rows = source.length;
+  const columns = target.length;
+  const width = columns + 1;
+  if (distanceTable.length < (rows + 1) * width) distanceTable = new Int32Array((rows + 1) * width * 2);
+  const table = distanceTable;
+  lastRowOf.clear();
+  for (let row = 0; row <= rows; row += 1) table[row * width] = row;
+  for (let column = 1; column <= columns; column += 1) table[column] = column;
+  for (let row = 1; row <= rows; row += 1) {
+    let lastColumnMatch = 0;
+    const sourceElement = source[row - 1] ?? '';
+    for (let column = 1; column <= columns; column += 1) {
+      const targetElement = target[column - 1] ?? '';
+      const insert = (table[row * width + column - 1] ?? 0) + 1;
+      const remove = (table[(row - 1) * width + column] ?? 0) + 1;
+      const substitute = (table[(row - 1) * width + column - 1] ?? 0) + (sourceElement === targetElement ? 0 : 1);
+      let cost = Math.min(insert, remove, substitute);
+      const lastRowMatch = lastRowOf.get(targetElement);
+      if (row > 1 && column > 1 && lastColumnMatch > 0 && lastRowMatch !== undefined) {
+        const transpose = (table[(lastRowMatch - 1) * width + lastColumnMatch - 1] ?? 0) + (row - lastRowMatch - 1) + (column - lastColumnMatch - 1) + 1;
+        cost = Math.min(cost, transpose);
+      }
+      table[row * width + column] = cost;
+      lastRowOf.set(sourceElement, row);
+      if (sourceElement === targetElement) lastColumnMatch = column;
+    }
+  }
+  return table[rows * width + columns] ?? 0;
+}
 const NATURAL_VERSION = (require('natural/package.json') as { version: string }).version;
 
 const STOPWORDS = new Set(
@@ -221,7 +255,7 @@ class Vocabulary {
         if (Math.ceil(letterDifference(letters, this.letterCounts(candidate)) / 2) > best) continue;
         // A distance fills a table of |a|·|b| cells: it costs one lookup per 10 cells.
         if (!work.take(Math.ceil((folded.length * candidate.length) / 10))) return best <= max ? found.slice(0, 3) : [];
-        const distance = DamerauLevenshteinDistance(folded, candidate);
+        const distance = damerauLevenshtein(folded, candidate);
         if (distance < best) {
           best = distance;
           found = [candidate];

@@ -17,7 +17,7 @@ const stemmerEn = require('natural/lib/natural/stemmers/porter_stemmer') as Natu
 const TokenizerSv = require('natural/lib/natural/tokenizers/aggressive_tokenizer_sv') as new () => NaturalTokenizer;
 const tokenizerSv = new TokenizerSv();
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[^ -~\t\n\r]/;
 
 /**
  * Lower-case and fold the letters people leave out when they type without a Swedish keyboard:
