@@ -53,6 +53,13 @@ const formatPhases = (phases: Record<string, number>): string =>
     .map(([phase, ms]) => `${phase} ${ms}`)
     .join(' · ');
 
+/** The node options in package.json's start script ("node --max-old-space-size=512 dist/src/index.js"). */
+export function startNodeOptions(root: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/index\.js/.exec(scripts.start ?? '');
+  return (match?.[1] ?? '').split(/\s+/).filter((option) => option.length > 0);
+}
+
 export interface StartupOptions {
   turns: number;
   maxMs: number;
@@ -68,8 +75,10 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-start-'));
   const port = await freePort();
   const built = join(root, 'dist', 'src', 'index.js');
+  // With the node options of `npm start` (the heap size V8 plans for sets how far RSS grows);
   // tsx as a loader in the same process (its CLI would add a parent process to the RSS reading).
-  const args = existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src', 'index.ts')];
+  const nodeOptions = startNodeOptions(root);
+  const args = [...nodeOptions, ...(existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src', 'index.ts')])];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -124,7 +133,7 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
       postJson(`${url}/api/messages`, turnBody(`start-c${c}-${Math.floor(t / 20)}`, t, options.texts[(c * 11 + t) % options.texts.length] ?? 'hej')),
     );
     const rssAfter = rssMb(pid);
-    const how = args[0] === built ? 'dist' : 'tsx';
+    const how = `${args.includes(built) ? 'dist' : 'tsx'}${nodeOptions.length > 0 ? ` ${nodeOptions.join(' ')}` : ''}`;
     return {
       rows: [
         { what: `start to /healthz 200 (${how}, ${options.label})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },

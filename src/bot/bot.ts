@@ -8,7 +8,7 @@ import {
   type StatePropertyAccessor,
   type UserState,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { Logger } from '../log';
 import { chooseLanguage, chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
 import type { Language } from '../domain/packs/schema';
@@ -17,6 +17,11 @@ import { detectLanguage, evidentLanguage } from '../domain/text';
 export const LOGGER_KEY = Symbol('turnLogger');
 export const SESSION_KEY = Symbol('session');
 const ACKNOWLEDGED_KEY = Symbol('acknowledged');
+/**
+ * Where botbuilder-dialogs keeps a turn's memory scopes and path resolvers (DialogStateManager): it
+ * builds them on the first dialog context of every turn unless the turn state has them already.
+ */
+export const DIALOG_STATE_CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
 
 export interface BotOptions {
   conversationState: ConversationState;
@@ -86,6 +91,8 @@ export function wasAcknowledged(context: TurnContext): boolean {
 export class ForetagslotsenBot extends TeamsActivityHandler {
   private readonly sessionAccessor: StatePropertyAccessor<ConversationSession>;
   private readonly dialogStateAccessor: StatePropertyAccessor<DialogState>;
+  /** The memory scopes and path resolvers of the first turn, shared by every later one (they keep no state of their own). */
+  private dialogStateConfiguration: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly options: BotOptions) {
     super();
@@ -154,7 +161,8 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
     });
     context.turnState.set(LOGGER_KEY, logger);
     logger.info('turn');
-    const crisis = this.options.crisis && crisisText(context) !== undefined && this.options.crisis.detect(crisisText(context) ?? '');
+    const userText = this.options.crisis ? crisisText(context) : undefined;
+    const crisis = this.options.crisis !== undefined && userText !== undefined && this.options.crisis.detect(userText);
     if (context.activity.type === 'message' && !crisis) logger.debug({ text: context.activity.text }, 'message text');
 
     const stored = await this.sessionAccessor.get(context, {
@@ -205,7 +213,9 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
   private async runMainDialog(context: TurnContext): Promise<void> {
     const dialogSet = new DialogSet(this.dialogStateAccessor);
     dialogSet.add(this.options.mainDialog);
+    if (this.dialogStateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION_KEY, this.dialogStateConfiguration);
     const dialogContext = await dialogSet.createContext(context);
+    this.dialogStateConfiguration ??= dialogContext.state.configuration;
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) {
       await dialogContext.beginDialog(this.options.mainDialog.id);

@@ -2,24 +2,45 @@
  * The replies of handled expectReplies activities, for a short time, keyed by channel, conversation
  * and activity id. A channel that retries an activity (its first response was lost) gets the same
  * replies again instead of an empty 200; a retry that arrives while the first is still being
- * handled waits for it. In memory, per process, bounded in size and age.
+ * handled waits for it. In memory, per process, bounded in count, in size and in age: a reply is
+ * kept as its JSON text (a few kB of cards), not as the objects it was built from.
  */
 export interface CachedReply {
   status: number;
   body: unknown;
 }
 
+interface Kept {
+  status: number;
+  json: string | undefined;
+}
+
+interface Entry {
+  at: number;
+  /** Bytes of the kept JSON (0 while the first delivery is running). */
+  size: number;
+  reply: Promise<Kept | undefined>;
+}
+
 export class ReplyCache {
-  private readonly entries = new Map<string, { at: number; reply: Promise<CachedReply | undefined> }>();
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
   constructor(
     private readonly ttlMs = 10 * 60 * 1000,
     private readonly maxEntries = 2000,
     private readonly now: () => number = () => Date.now(),
+    /** Most bytes of reply JSON kept in all (the oldest go first). */
+    private readonly maxBytes = 8 * 1024 * 1024,
   ) {}
 
   static key(channelId: string, conversationId: string, activityId: string): string {
     return JSON.stringify([channelId, conversationId, activityId]);
+  }
+
+  /** How many replies are kept, and their bytes. */
+  get usage(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 
   /** The replies of an earlier delivery of this activity (waiting for it if it is still running). */
@@ -27,34 +48,54 @@ export class ReplyCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (this.now() - entry.at > this.ttlMs) {
-      this.entries.delete(key);
+      this.remove(key, entry);
       return undefined;
     }
-    return entry.reply;
+    const kept = await entry.reply;
+    if (!kept) return undefined;
+    return { status: kept.status, body: kept.json === undefined ? undefined : (JSON.parse(kept.json) as unknown) };
   }
 
   /** Runs the first delivery and keeps what it answered (undefined: nothing to replay, e.g. it failed). */
   run(key: string, work: () => Promise<CachedReply | undefined>): Promise<CachedReply | undefined> {
-    const reply = work().catch((error: unknown) => {
-      this.entries.delete(key);
-      throw error;
+    const reply = work();
+    const entry: Entry = {
+      at: this.now(),
+      size: 0,
+      reply: reply.then(
+        (r) => (r ? { status: r.status, json: r.body === undefined ? undefined : JSON.stringify(r.body) } : undefined),
+        () => undefined,
+      ),
+    };
+    const earlier = this.entries.get(key);
+    if (earlier) this.remove(key, earlier);
+    this.entries.set(key, entry);
+    const kept = entry.reply.then((kept) => {
+      if (this.entries.get(key) !== entry) return;
+      if (!kept) {
+        this.remove(key, entry);
+        return;
+      }
+      entry.size = Buffer.byteLength(kept.json ?? '') + key.length;
+      this.bytes += entry.size;
+      this.prune();
     });
-    this.entries.set(key, { at: this.now(), reply: reply.then((r) => r, () => undefined) });
-    void reply.then(
-      (r) => {
-        if (!r) this.entries.delete(key);
-      },
-      () => undefined,
-    );
     this.prune();
-    return reply;
+    // Answered once the reply is kept (and the cache within its bounds again).
+    return Promise.all([reply, kept]).then(([r]) => r);
+  }
+
+  private remove(key: string, entry: Entry): void {
+    if (this.entries.get(key) !== entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.size;
   }
 
   private prune(): void {
     const limit = this.now() - this.ttlMs;
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && entry.at >= limit) break;
-      this.entries.delete(key);
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes && entry.at >= limit) break;
+      this.remove(key, entry);
     }
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
+import { ComponentRegistration, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { buttonValueSchema, parseButtonValue } from '../../dialogs/buttons';
 import { CachingAuthentication } from '../../src/bot/adapter';
 import { createSqliteBackend } from '../../src/store/sqlite';
@@ -87,5 +87,21 @@ describe('conversation state per turn', () => {
     expect((await ask(t.url, messageActivity('hur söker jag bygglov?', { conversation }))).status).toBe(200);
     expect(calls.filter((c) => c === 'get')).toHaveLength(1);
     expect(calls.filter((c) => c === 'replace' || c === 'upsert')).toHaveLength(1);
+  });
+
+  it("builds the dialogs' memory scopes and path resolvers once, not on every turn", async () => {
+    const conversation = { id: 'conv-scopes-once' };
+    expect((await ask(t.url, messageActivity('hej', { conversation }))).status).toBe(200);
+    // botbuilder-dialogs reads the registered components whenever it builds them for a turn.
+    const components = vi.spyOn(ComponentRegistration, 'components', 'get');
+    try {
+      const replies = await ask(t.url, messageActivity('hur söker jag bygglov?', { conversation }));
+      expect(replies.status).toBe(200);
+      expect(replies.activities.length).toBeGreaterThan(0);
+      expect((await ask(t.url, messageActivity('tack', { conversation }))).status).toBe(200);
+      expect(components).not.toHaveBeenCalled();
+    } finally {
+      components.mockRestore();
+    }
   });
 });

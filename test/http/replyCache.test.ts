@@ -17,6 +17,20 @@ describe('ReplyCache', () => {
     expect((await cache.get(ReplyCache.key('msteams', 'c1', 'b3')))?.body).toBe('b3');
   });
 
+  it('keeps at most maxBytes of reply JSON in all, dropping the oldest first', async () => {
+    const cache = new ReplyCache(60_000, 100, () => 0, 1000);
+    const body = (id: string) => ({ activities: [{ type: 'message', text: `${id} ${'x'.repeat(380)}` }] });
+    for (const id of ['a1', 'a2', 'a3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: body(id) }));
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a1'))).toBeUndefined();
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a3'))).toEqual({ status: 200, body: body('a3') });
+    expect(cache.usage.entries).toBe(2);
+    expect(cache.usage.bytes).toBeLessThanOrEqual(1000);
+    // A reply larger than the whole budget is not kept at all.
+    await cache.run(ReplyCache.key('msteams', 'c1', 'big'), async () => ({ status: 200, body: { text: 'y'.repeat(2000) } }));
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'big'))).toBeUndefined();
+    expect(cache.usage.bytes).toBeLessThanOrEqual(1000);
+  });
+
   it('keeps nothing for a turn that failed or answered other than 200', async () => {
     const cache = new ReplyCache();
     await expect(cache.run('k1', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -12,11 +12,45 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { fold, stemEn, stemSv, tokenize } from './index';
+import { fold, stemsOfFolded, tokenize } from './index';
 
-const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  DamerauLevenshteinDistance: (a: string, b: string, options?: { transposition_cost?: number }) => number;
-};
+/**
+ * natural's DamerauLevenshteinDistance (unrestricted, every cost 1), computed the same way cell by
+ * cell, with one reused table of numbers instead of an object per cell: the typo search runs it
+ * for many candidates per message.
+ */
+let distanceTable = new Int32Array(0);
+const lastRowOf = new Map<string, number>();
+export function damerauLevenshtein(source: string, target: string): number {
+  const rows = source.length;
+  const columns = target.length;
+  const width = columns + 1;
+  if (distanceTable.length < (rows + 1) * width) distanceTable = new Int32Array((rows + 1) * width * 2);
+  const table = distanceTable;
+  lastRowOf.clear();
+  for (let row = 0; row <= rows; row += 1) table[row * width] = row;
+  for (let column = 1; column <= columns; column += 1) table[column] = column;
+  for (let row = 1; row <= rows; row += 1) {
+    let lastColumnMatch = 0;
+    const sourceElement = source[row - 1] ?? '';
+    for (let column = 1; column <= columns; column += 1) {
+      const targetElement = target[column - 1] ?? '';
+      const insert = (table[row * width + column - 1] ?? 0) + 1;
+      const remove = (table[(row - 1) * width + column] ?? 0) + 1;
+      const substitute = (table[(row - 1) * width + column - 1] ?? 0) + (sourceElement === targetElement ? 0 : 1);
+      let cost = Math.min(insert, remove, substitute);
+      const lastRowMatch = lastRowOf.get(targetElement);
+      if (row > 1 && column > 1 && lastColumnMatch > 0 && lastRowMatch !== undefined) {
+        const transpose = (table[(lastRowMatch - 1) * width + lastColumnMatch - 1] ?? 0) + (row - lastRowMatch - 1) + (column - lastColumnMatch - 1) + 1;
+        cost = Math.min(cost, transpose);
+      }
+      table[row * width + column] = cost;
+      lastRowOf.set(sourceElement, row);
+      if (sourceElement === targetElement) lastColumnMatch = column;
+    }
+  }
+  return table[rows * width + columns] ?? 0;
+}
 const NATURAL_VERSION = (require('natural/package.json') as { version: string }).version;
 
 const STOPWORDS = new Set(
@@ -77,8 +111,8 @@ const PART_WEIGHT = 0.7;
 interface Featurized {
   /** feature → weight (before IDF) */
   counts: Map<string, number>;
-  /** feature → the user's words that produced it */
-  origin: Map<string, Set<string>>;
+  /** feature → the user's words that produced it, each once (empty when not asked for) */
+  origin: Map<string, string[]>;
   /** Words that are content words (not stop words) */
   contentWords: string[];
   /** Content words the router knows (directly, as a typo or as compound parts) */
@@ -93,10 +127,9 @@ function words(text: string): Array<{ raw: string; folded: string }> {
     .filter((w) => w.folded.length > 0);
 }
 
+/** Stems of a folded word (only a-z and 0-9, so folding it again would change nothing). */
 function stems(folded: string): string[] {
-  const sv = stemSv(folded);
-  const en = stemEn(folded);
-  return sv === en ? [sv] : [sv, en];
+  return stemsOfFolded(folded);
 }
 
 function ngrams(folded: string): string[] {
@@ -139,6 +172,8 @@ class Vocabulary {
   private readonly letterCache = new Map<string, Uint8Array>();
   private readonly partsByStart = new Map<string, Array<{ part: string; rank: number }>>();
   private readonly partsByEnd = new Map<string, Array<{ part: string; rank: number }>>();
+  /** Stems of known words, worked out when first needed (at most one entry per known word). */
+  private readonly knownStems = new Map<string, string[]>();
 
   add(folded: string): void {
     if (this.known.has(folded) || STOPWORDS.has(folded) || folded.length < 3) return;
@@ -182,6 +217,19 @@ class Vocabulary {
     return this.known.has(folded);
   }
 
+  /** The stems of a word: remembered for known words, worked out again for any other. */
+  stems(folded: string): string[] {
+    if (!this.known.has(folded)) return stems(folded);
+    let found = this.knownStems.get(folded);
+    if (!found) this.knownStems.set(folded, (found = stems(folded)));
+    return found;
+  }
+
+  /** How many known words have their stems remembered. */
+  get rememberedStems(): number {
+    return this.knownStems.size;
+  }
+
   get size(): number {
     return this.known.size;
   }
@@ -207,7 +255,7 @@ class Vocabulary {
         if (Math.ceil(letterDifference(letters, this.letterCounts(candidate)) / 2) > best) continue;
         // A distance fills a table of |a|·|b| cells: it costs one lookup per 10 cells.
         if (!work.take(Math.ceil((folded.length * candidate.length) / 10))) return best <= max ? found.slice(0, 3) : [];
-        const distance = DamerauLevenshteinDistance(folded, candidate);
+        const distance = damerauLevenshtein(folded, candidate);
         if (distance < best) {
           best = distance;
           found = [candidate];
@@ -258,15 +306,19 @@ export function featurize(
   vocabulary: Vocabulary | undefined,
   ngramWeight = NGRAM_WEIGHT,
   work: WorkBudget = new WorkBudget(),
+  /** Whether to keep which words produced each feature (classifying does; training does not). */
+  withOrigin = true,
 ): Featurized {
   const counts = new Map<string, number>();
-  const origin = new Map<string, Set<string>>();
+  const origin = new Map<string, string[]>();
   const add = (feature: string, weight: number, raw: string) => {
     counts.set(feature, (counts.get(feature) ?? 0) + weight);
-    let set = origin.get(feature);
-    if (!set) origin.set(feature, (set = new Set()));
-    set.add(raw);
+    if (!withOrigin) return;
+    const from = origin.get(feature);
+    if (!from) origin.set(feature, [raw]);
+    else if (!from.includes(raw)) from.push(raw);
   };
+  const stemsOf = (folded: string) => (vocabulary ? vocabulary.stems(folded) : stems(folded));
   const contentWords: string[] = [];
   let knownWords = 0;
   // An unknown word that comes again is searched once.
@@ -286,7 +338,7 @@ export function featurize(
     if (STOPWORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded))) continue;
     if (contentWords.length >= MAX_CONTENT_WORDS) break;
     contentWords.push(raw);
-    for (const stem of stems(folded)) add(`w:${stem}`, 1, raw);
+    for (const stem of stemsOf(folded)) add(`w:${stem}`, 1, raw);
     const grams = ngrams(folded);
     for (const gram of grams) add(`g:${gram}`, ngramWeight / Math.sqrt(grams.length), raw);
     if (!vocabulary) continue;
@@ -295,8 +347,8 @@ export function featurize(
       continue;
     }
     const { parts, near } = search(vocabulary, folded);
-    for (const part of parts) for (const stem of stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
-    for (const word of near) for (const stem of stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
+    for (const part of parts) for (const stem of vocabulary.stems(part)) add(`w:${stem}`, PART_WEIGHT, raw);
+    for (const word of near) for (const stem of vocabulary.stems(word)) add(`w:${stem}`, FUZZY_WEIGHT / near.length, raw);
     if (parts.length > 0 || near.length > 0) knownWords += 1;
   }
   return { counts, origin, contentWords, knownWords, lookups: work.lookups };
@@ -516,7 +568,7 @@ export function trainModel(input: LabelExamples[], options: TrainOptions = {}): 
   labels.forEach((label, index) => {
     const entry = byLabel.get(label);
     if (!entry) return;
-    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined, ngramWeight).counts });
+    for (const text of [...entry.examples, ...entry.keywords]) docs.push({ label: index, counts: featurize(text, undefined, ngramWeight, new WorkBudget(), false).counts });
   });
 
   const featureIndex = new Map<string, number>();
@@ -608,7 +660,7 @@ export function classifierFromModel(model: ClassifierModel, cached = false): Tex
     const values = new Float64Array(K);
     scores(x, values);
     softmax(values);
-    const scored: Scored[] = labels.map((label, k) => {
+    const decidingWordsOf = (k: number): string[] => {
       const contribution = new Map<string, number>();
       const base = k * F;
       for (const [i, v] of x) {
@@ -616,8 +668,19 @@ export function classifierFromModel(model: ClassifierModel, cached = false): Tex
         if (w <= 0) continue;
         for (const raw of featurized.origin.get(featureNames[i] ?? '') ?? []) contribution.set(raw, (contribution.get(raw) ?? 0) + w);
       }
-      const decidingWords = [...contribution].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([word]) => word);
-      return { label, probability: values[k] ?? 0, decidingWords };
+      return [...contribution].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([word]) => word);
+    };
+    // A label's deciding words are worked out when read (callers read the best few, not every label's).
+    const scored: Scored[] = labels.map((label, k) => {
+      let decidingWords: string[] | undefined;
+      return {
+        label,
+        probability: values[k] ?? 0,
+        get decidingWords(): string[] {
+          decidingWords ??= decidingWordsOf(k);
+          return decidingWords;
+        },
+      };
     });
     scored.sort((a, b) => b.probability - a.probability);
     return { scored, coverage: Math.min(1, featurized.knownWords / contentWords), contentWords, lookups };

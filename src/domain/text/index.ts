@@ -17,13 +17,17 @@ const stemmerEn = require('natural/lib/natural/stemmers/porter_stemmer') as Natu
 const TokenizerSv = require('natural/lib/natural/tokenizers/aggressive_tokenizer_sv') as new () => NaturalTokenizer;
 const tokenizerSv = new TokenizerSv();
 
+const NON_ASCII = /[^ -~\t\n\r]/;
+
 /**
  * Lower-case and fold the letters people leave out when they type without a Swedish keyboard:
  * å/ä → a, ö → o, é → e (and other accents dropped), so "tillstand" meets "tillstånd".
  */
 export function fold(text: string): string {
-  return text
-    .toLowerCase()
+  const lower = text.toLowerCase();
+  // Plain ASCII (most words) has nothing to fold.
+  if (!NON_ASCII.test(lower)) return lower;
+  return lower
     .replace(/[åäæ]/g, 'a')
     .replace(/[öø]/g, 'o')
     .normalize('NFD')
@@ -48,6 +52,13 @@ export function stemEn(token: string): string {
   return stemmerEn.stem(fold(token));
 }
 
+/** The Swedish and the English stem of a token already folded (one when they agree). */
+export function stemsOfFolded(folded: string): string[] {
+  const sv = stemmerSv.stem(folded);
+  const en = stemmerEn.stem(folded);
+  return sv === en ? [sv] : [sv, en];
+}
+
 const englishMarkers = new Set([
   'the', 'and', 'to', 'i', 'my', 'we', 'our', 'you', 'is', 'are', 'a', 'an', 'for', 'of', 'how', 'what', 'where',
   'who', 'do', 'does', 'need', 'want', 'can', 'should', 'would', 'please', 'with', 'in', 'on', 'it', 'this', 'that',
@@ -63,6 +74,13 @@ const swedishMarkers = new Set([
   'ja', 'nej', 'japp', 'inget', 'ingen', 'okej', 'radera', 'fråga', 'hoppa', 'över', 'stämmer', 'gärna',
 ]);
 
+/** Swedish markers by their folded form ("for" → ["för"], "over" → ["över"]), worked out once. */
+const swedishByFolded = new Map<string, string[]>();
+for (const marker of swedishMarkers) {
+  const folded = fold(marker);
+  swedishByFolded.set(folded, [...(swedishByFolded.get(folded) ?? []), marker]);
+}
+
 /**
  * Marker words of each language in a text. A Swedish marker typed without å/ä/ö ("for", "over")
  * counts `asciiWeight` for each marker it could be (routing: half, so "for" leans English), or
@@ -77,10 +95,12 @@ function markerCounts(text: string, ascii: number | 'once'): { sv: number; en: n
     if (englishMarkers.has(token)) en += 1;
     const direct = swedishMarkers.has(token) || swedishMarkers.has(folded);
     if (direct) sv += 1;
+    const sameFolded = swedishByFolded.get(folded);
+    if (!sameFolded) continue;
     if (ascii === 'once') {
-      if (!direct && [...swedishMarkers].some((marker) => fold(marker) === folded)) sv += 1;
+      if (!direct) sv += 1;
     } else {
-      for (const marker of swedishMarkers) if (fold(marker) === folded && marker !== folded) sv += ascii;
+      for (const marker of sameFolded) if (marker !== folded) sv += ascii;
     }
   }
   return { sv, en };
