@@ -74,6 +74,8 @@ describe('conversation state per turn', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({}, { store: storeOver(wrapped) });
+    // The start's background work (cached models, reindexing, retraining) reads stored state too: done before counting.
+    await t.app.retrained();
   });
   afterAll(async () => {
     await t.stop();
