@@ -284,7 +284,7 @@ export class SuggestionDialog extends InterruptibleDialog {
       {
         value: 'no',
         title: this.t(step, 'feedback.contactNo'),
-        synonyms: ['nej', 'no', 'anonym', 'anonymous', 'anonymt', 'anonymously', 'nej tack', 'no thanks', 'inget svar', 'behöver inget svar', 'behövs inte', 'no answer', 'not needed', 'no need'],
+        synonyms: ['nej', 'no', 'anonym', 'anonymous', 'anonymt', 'anonymously', 'nej tack', 'no thanks', 'inget svar', 'behöver inget svar', 'behövs inte', 'no answer', 'not needed', 'no need', 'vara anonym', 'förbli anonym', 'be anonymous', 'stay anonymous'],
       },
     ]);
     return this.prompt(step, this.t(step, 'feedback.askContact'), choices);
