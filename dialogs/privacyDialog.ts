@@ -73,8 +73,8 @@ export class PrivacyDialog extends InterruptibleDialog {
       prompt: kinded(prompt, 'privacy-confirm'),
       retryPrompt: kinded(MessageFactory.attachment(prompt.attachments?.[0] ?? CardFactory.heroCard('', this.t(step, 'privacy.confirm'))), 'privacy-confirm'),
       choices: [
-        { value: 'yes', synonyms: [yes, 'ja', 'yes', 'radera', 'delete', 'ja radera'] },
-        { value: 'no', synonyms: [no, 'nej', 'no', 'avbryt', 'cancel'] },
+        { value: 'yes', synonyms: [yes, 'ja', 'yes', 'radera', 'delete', 'ja radera', 'japp', 'jajamän', 'absolut', 'visst', 'ok', 'okej', 'sure', 'yep', 'yeah', "i'm sure", 'im sure', 'ja tack', 'kör', 'go ahead'] },
+        { value: 'no', synonyms: [no, 'nej', 'no', 'avbryt', 'cancel', 'nä', 'nej tack', 'no thanks', 'nope', 'vänta', 'wait', 'behåll', 'keep'] },
       ],
       style: ListStyle.none,
     });
