@@ -23,7 +23,7 @@ import { LOCAL_CHANNEL_ID, LOCAL_SERVICE_URL, type LocalDelivery } from '../bot/
 import type { DocumentBackend } from '../store/documents';
 import type { HttpServer } from '../server';
 import type { RateLimits } from '../rateLimits';
-import { open, route, RouteError, type Authenticator, type RateLimit } from './routes/table';
+import { open, route, RouteError, tooManyRequests, type Authenticator, type RateLimit } from './routes/table';
 import { Transcripts, maskedUserActivity } from './activities';
 import { ActivityStreams } from './streams';
 import { RESUME_GRACE_SECONDS, TokenSigner, loadTokenSecret, type TokenClaims } from './tokens';
@@ -395,7 +395,7 @@ export function registerWebChat(http: HttpServer, options: WebChatOptions): WebC
       handler: async ({ who: claims, body }) => {
         const byConversation = await options.limits.conversation(`${LOCAL_CHANNEL_ID}:${claims.conv}`);
         if (byConversation) {
-          throw new RouteError(429, 'TooManyRequests', `too many messages in this conversation; try again in ${byConversation.retryAfterSeconds} s`, undefined, { 'Retry-After': String(byConversation.retryAfterSeconds) });
+          throw tooManyRequests(byConversation, 'messages in this conversation');
         }
         const activity = turnActivity(claims, body as Partial<Activity>);
         if (activity.type === 'typing') return { status: 200, body: { id: '' } };

@@ -9,7 +9,7 @@ import type { RateLimits } from '../../rateLimits';
 import type { StaffMember } from '../../domain/staff/types';
 import type { ResolveActor } from '../../domain/staff/actor';
 import { checkApiKey, type ApiKeyRepository } from '../../domain/staff/apiKeys';
-import { RouteError, type Authenticator } from './table';
+import { RouteError, tooManyRequests, type Authenticator } from './table';
 
 export interface StaffAuthDeps {
   actors: ResolveActor;
@@ -25,7 +25,7 @@ export async function authenticateStaff(req: Request, deps: StaffAuthDeps): Prom
   // Guessing tokens: after too many failures from one address or with one token, sign-in waits.
   const blocked = await deps.limits.staffAuthBlocked(req, token);
   if (blocked) {
-    throw new RouteError(429, 'TooManyRequests', `too many failed sign-ins; try again in ${blocked.retryAfterSeconds} s`, undefined, { 'Retry-After': String(blocked.retryAfterSeconds) });
+    throw tooManyRequests(blocked, 'failed sign-ins');
   }
   // Who the token belongs to; each route then checks the municipality it touches (canSee / canAct).
   const resolved = await deps.actors({ kind: 'token', token });

@@ -53,6 +53,11 @@ export class RouteError extends Error {
   }
 }
 
+/** The 429 of a rate limit: what was counted, and when to try again (also the Retry-After header). */
+export function tooManyRequests(limited: Limited, what: string): RouteError {
+  return new RouteError(429, 'TooManyRequests', `too many ${what}; try again in ${limited.retryAfterSeconds} s`, undefined, { 'Retry-After': String(limited.retryAfterSeconds) });
+}
+
 /** Who may call a route; `authenticate` throws a RouteError (401, 403, 429) or returns the caller. */
 export interface Authenticator<Who> {
   /** What the OpenAPI document calls it (a securitySchemes key), absent for open routes. */
@@ -231,7 +236,7 @@ export function registerRoutes(server: Server, routes: readonly Route[], options
         if (route.rateLimit) {
           const limited = await route.rateLimit.take(req);
           if (limited) {
-            throw new RouteError(429, 'TooManyRequests', `too many ${route.rateLimit.what}; try again in ${limited.retryAfterSeconds} s`, undefined, { 'Retry-After': String(limited.retryAfterSeconds) });
+            throw tooManyRequests(limited, route.rateLimit.what);
           }
         }
         const reply = await route.run({ params: req.params, query: req.query, body: req.body }, req);
