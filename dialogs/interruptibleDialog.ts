@@ -144,7 +144,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     // At a text prompt only the table decides (a short answer such as a name or "inget" is not a command).
     const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
     // A phrase the prompt knows as one of its answers ("ja, ring mig gärna" at "Vill du få svar?") is an answer, not a command.
-    const phraseChoice = (choices ?? []).length > 0 && recognizeChoices(text, choices ?? []).some((found) => (found.resolution.synonym ?? '').trim().split(/\s+/).length >= 2);
+    // The prompt's choices found in the text, once for both checks below.
+    const recognized = choices && choices.length > 0 ? recognizeChoices(text, choices) : [];
+    const phraseChoice = recognized.some((found) => (found.resolution.synonym ?? '').trim().split(/\s+/).length >= 2);
     const intentRead = exactChoice || phraseChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
     // The dialog's own goal is an answer to its prompt, not a reason to leave.
     if (intentRead && own?.intents?.includes(intentRead)) return undefined;
@@ -176,7 +178,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
     // A question (or a clear question on a topic) where the bot waits for something else.
     if (asksQuestion) return undefined;
-    if (choices && choices.length > 0 && recognizeChoices(text, choices).length > 0) return undefined;
+    if (recognized.length > 0) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
     const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';
     const question = looksLikeQuestion(text);
