@@ -19,7 +19,7 @@ import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
 import { markAcknowledged, turnSession } from '../src/bot/bot';
 import { turnOrigin } from '../src/bot/identity';
-import { fold } from '../src/domain/text';
+import { fold, foldedWords } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
 import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
@@ -63,10 +63,10 @@ const KEEP_READING = ['vet inte', 'vet ej', 'ingen aning', 'hoppa över', 'hoppa
  * "trygghet" → "trygghetsskapande", "attraktiv" → "attraktivitet". Undefined when none or several.
  */
 function closeChoice(text: string, choices: Choice[]): FoundChoice | undefined {
-  const typed = fold(text).split(/[^a-z0-9]+/).filter((w) => w.length >= 5);
+  const typed = foldedWords(text).filter((w) => w.length >= 5);
   if (typed.length === 0 || typed.length > 6) return undefined;
   const hits = choices.filter((choice) =>
-    [choice.value, ...(choice.synonyms ?? [])].some((synonym) => fold(synonym).split(/[^a-z0-9]+/).some((word) => word.length >= 5 && typed.some((t) => word.startsWith(t) || t.startsWith(word)))),
+    [choice.value, ...(choice.synonyms ?? [])].some((synonym) => foldedWords(synonym).some((word) => word.length >= 5 && typed.some((t) => word.startsWith(t) || t.startsWith(word)))),
   );
   const [only] = hits;
   return hits.length === 1 && only ? { value: only.value, index: choices.indexOf(only), score: 0.8, synonym: text } : undefined;

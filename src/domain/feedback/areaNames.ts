@@ -5,12 +5,12 @@
  * "kompetens", "infrastructure"). Plain data for the dialog's choice recognition.
  */
 import type { FocusArea } from '../packs/schema';
-import { fold } from '../text';
+import { fold, foldedWords } from '../text';
 
 /** Words too common to name an area by. */
 const COMMON = new Set(['och', 'and', 'for', 'the', 'med', 'att', 'som', 'kommun', 'kommunen', 'municipality', 'business', 'businesses', 'foretag', 'foretagens', 'foretagande', 'doing', 'good', 'goda', 'makes', 'grow', 'vaxa', 'ratt', 'right']);
 
-const wordsOf = (name: string): string[] => fold(name).split(/[^a-z0-9]+/).filter((w) => w.length >= 6 && !COMMON.has(w));
+const wordsOf = (name: string): string[] => foldedWords(name).filter((w) => w.length >= 6 && !COMMON.has(w));
 
 /** Each area's synonyms: its names, folded, and the words of its names no other area shares. */
 export function focusAreaSynonyms(areas: readonly FocusArea[], municipalityName: string): Map<string, string[]> {

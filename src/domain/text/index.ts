@@ -34,6 +34,11 @@ export function fold(text: string): string {
     .replace(/[\u0300-\u036f]/g, '');
 }
 
+/** Words of a text folded (lower-case, å/ä/ö as a/a/o), split at anything that is not a letter or digit. */
+export function foldedWords(text: string): string[] {
+  return fold(text).split(/[^a-z0-9]+/).filter((word) => word.length > 0);
+}
+
 /** Words of a text, lower-case, å/ä/ö kept (natural's AggressiveTokenizerSv). */
 export function tokenize(text: string): string[] {
   return tokenizerSv
