@@ -1,6 +1,5 @@
 import {
   ChoiceFactory,
-  ChoicePrompt,
   ListStyle,
   TextPrompt,
   WaterfallDialog,
@@ -18,6 +17,7 @@ import { turnSession } from '../src/bot/bot';
 import { turnOrigin } from '../src/bot/identity';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply } from './reply';
+import { choicePrompt } from './choicePrompt';
 
 export const HANDOFF_DIALOG = 'handoffDialog';
 
@@ -55,7 +55,7 @@ export class HandoffDialog extends InterruptibleDialog {
       interpret: (municipality, text) => guide.interpret(municipality, text),
       intentOf: (text, options) => guide.intent(text, options),
     });
-    this.addDialog(new ChoicePrompt(CONSENT))
+    this.addDialog(choicePrompt(CONSENT))
       .addDialog(new TextPrompt(TEXT, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
       .addDialog(new TextPrompt(QUESTION, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
       .addDialog(new TextPrompt(REACH, async (prompt: PromptValidatorContext<string>) => isReachable(prompt.recognized.value ?? '')))

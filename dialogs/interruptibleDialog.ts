@@ -2,7 +2,6 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import {
   ComponentDialog,
   DialogTurnStatus,
-  recognizeChoices,
   type Choice,
   type DialogContext,
   type DialogTurnResult,
@@ -14,6 +13,7 @@ import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
 import { parseButtonValue, type ButtonValue } from './buttons';
 import { reply } from './reply';
+import { findChoicesIn } from './choicePrompt';
 
 /** What a dialog hands back to the main dialog when the user turned to another goal mid-way. */
 export interface Reroute {
@@ -145,7 +145,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const read = this.interruptOptions.intentOf ?? ((value: string) => conversationIntent(value));
     // A phrase the prompt knows as one of its answers ("ja, ring mig gärna" at "Vill du få svar?") is an answer, not a command.
     // The prompt's choices found in the text, once for both checks below.
-    const recognized = choices && choices.length > 0 ? recognizeChoices(text, choices) : [];
+    const recognized = choices && choices.length > 0 ? findChoicesIn(text, choices) : [];
     const phraseChoice = recognized.some((found) => (found.resolution.synonym ?? '').trim().split(/\s+/).length >= 2);
     const intentRead = exactChoice || phraseChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
     // The dialog's own goal is an answer to its prompt, not a reason to leave.

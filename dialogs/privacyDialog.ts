@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
-import { ChoicePrompt, ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ListStyle, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { PrivacyExtract, PrivacyRights, Subject } from '../src/domain/privacy/rights';
 import type { Pack } from '../src/domain/packs/loader';
@@ -9,6 +9,7 @@ import { turnSession } from '../src/bot/bot';
 import { turnOrigin } from '../src/bot/identity';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded } from './reply';
+import { choicePrompt } from './choicePrompt';
 
 export const PRIVACY_DIALOG = 'privacyDialog';
 const CONFIRM = 'privacyConfirm';
@@ -31,7 +32,7 @@ export class PrivacyDialog extends InterruptibleDialog {
     texts: Texts,
   ) {
     super(PRIVACY_DIALOG, texts, { name: 'privacy', own: { intents: ['privacy-info', 'privacy-erase'] } });
-    this.addDialog(new ChoicePrompt(CONFIRM)).addDialog(
+    this.addDialog(choicePrompt(CONFIRM)).addDialog(
       new WaterfallDialog(`${PRIVACY_DIALOG}.steps`, [this.start.bind(this), this.finish.bind(this)]),
     );
     this.initialDialogId = `${PRIVACY_DIALOG}.steps`;

@@ -1,6 +1,5 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import {
-  ChoicePrompt,
   ListStyle,
   TextPrompt,
   WaterfallDialog,
@@ -22,6 +21,7 @@ import { turnOrigin } from '../src/bot/identity';
 import { fold, foldedWords } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
+import { choicePrompt } from './choicePrompt';
 import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import { plainText } from '../src/domain/text/plain';
@@ -102,7 +102,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     super(SUGGESTION_DIALOG, texts, { name: 'suggestion', freeTextPrompts: new Set([TEXT]), interpret, intentOf });
     this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
-      .addDialog(new ChoicePrompt(CHOICE, async (prompt) => {
+      .addDialog(choicePrompt(CHOICE, async (prompt) => {
         if (prompt.recognized.succeeded) return true;
         // "trygghet" for "Brottsförebyggande/trygghetsskapande arbete": one choice whose word the text begins.
         const close = closeChoice(prompt.context.activity.text ?? '', (prompt.options.choices ?? []).filter((c): c is Choice => typeof c !== 'string'));

@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 import { chooseLanguage, chooseMunicipality, seenBefore, type ConversationSession } from '../domain/session';
 import type { Language } from '../domain/packs/schema';
 import { detectLanguage, evidentLanguage } from '../domain/text';
+import { rememberDialogPaths } from './dialogPaths';
 
 export const LOGGER_KEY = Symbol('turnLogger');
 export const SESSION_KEY = Symbol('session');
@@ -96,6 +97,7 @@ export class ForetagslotsenBot extends TeamsActivityHandler {
 
   constructor(private readonly options: BotOptions) {
     super();
+    rememberDialogPaths();
     this.sessionAccessor = options.conversationState.createProperty<ConversationSession>('session');
     this.dialogStateAccessor = options.conversationState.createProperty<DialogState>('dialogState');
 

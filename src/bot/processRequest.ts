@@ -1,6 +1,6 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { BotCloudAdapter } from './adapter';
-import { ReplyCache, type CachedReply } from './replyCache';
+import { ReplyCache, replyOf, type CachedReply } from './replyCache';
 import { AuthenticationError, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../log';
@@ -41,7 +41,7 @@ export function createBotRequestHandler(deps: {
     }
     const turn = async (): Promise<CachedReply> => {
       const invokeResponse = await deps.adapter.processAuthenticated(authenticated, activity, (context) => deps.run(context));
-      return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
+      return replyOf(invokeResponse?.status ?? 200, invokeResponse?.body);
     };
     let reply: CachedReply | undefined;
     if (activity.deliveryMode === 'expectReplies' && activity.id) {
@@ -63,8 +63,11 @@ export function createBotRequestHandler(deps: {
     reply ??= await turn();
     // Answered already (503 while the server shut down): nothing more to send.
     if (res.headersSent) return;
-    res.status(reply.status);
-    if (reply.body !== undefined) res.json(reply.body);
-    else res.end();
+    // The JSON text written once for the reply cache is the body sent.
+    if (reply.json !== undefined) res.sendRaw(reply.status, reply.json, { 'Content-Type': 'application/json' });
+    else {
+      res.status(reply.status);
+      res.end();
+    }
   };
 }

@@ -5,21 +5,22 @@
  * handled waits for it. In memory, per process, bounded in count, in size and in age: a reply is
  * kept as its JSON text (a few kB of cards), not as the objects it was built from.
  */
+/** A turn's answer as sent: its status and its JSON text (undefined: no body). */
 export interface CachedReply {
   status: number;
-  body: unknown;
+  json: string | undefined;
 }
 
-interface Kept {
-  status: number;
-  json: string | undefined;
+/** The answer of a turn, its body written as JSON once: the same text is sent and kept. */
+export function replyOf(status: number, body: unknown): CachedReply {
+  return { status, json: body === undefined ? undefined : JSON.stringify(body) };
 }
 
 interface Entry {
   at: number;
   /** Bytes of the kept JSON (0 while the first delivery is running). */
   size: number;
-  reply: Promise<Kept | undefined>;
+  reply: Promise<CachedReply | undefined>;
 }
 
 export class ReplyCache {
@@ -51,9 +52,7 @@ export class ReplyCache {
       this.remove(key, entry);
       return undefined;
     }
-    const kept = await entry.reply;
-    if (!kept) return undefined;
-    return { status: kept.status, body: kept.json === undefined ? undefined : (JSON.parse(kept.json) as unknown) };
+    return entry.reply;
   }
 
   /** Runs the first delivery and keeps what it answered (undefined: nothing to replay, e.g. it failed). */
@@ -63,7 +62,7 @@ export class ReplyCache {
       at: this.now(),
       size: 0,
       reply: reply.then(
-        (r) => (r ? { status: r.status, json: r.body === undefined ? undefined : JSON.stringify(r.body) } : undefined),
+        (r) => r,
         () => undefined,
       ),
     };

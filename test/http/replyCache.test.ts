@@ -1,32 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { ReplyCache } from '../../src/bot/replyCache';
+import { ReplyCache, replyOf } from '../../src/bot/replyCache';
 
 describe('ReplyCache', () => {
   it('keeps a reply for its time to live only, and at most maxEntries', async () => {
     let now = 0;
     const cache = new ReplyCache(1000, 2, () => now);
     const key = ReplyCache.key('msteams', 'c1', 'a1');
-    await cache.run(key, async () => ({ status: 200, body: { activities: [{ text: 'hej' }] } }));
+    await cache.run(key, async () => replyOf(200, { activities: [{ text: 'hej' }] }));
     now = 999;
-    expect(await cache.get(key)).toEqual({ status: 200, body: { activities: [{ text: 'hej' }] } });
+    expect(await cache.get(key)).toEqual(replyOf(200, { activities: [{ text: 'hej' }] }));
     now = 1001;
     expect(await cache.get(key)).toBeUndefined();
     now = 2000;
-    for (const id of ['b1', 'b2', 'b3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: id }));
+    for (const id of ['b1', 'b2', 'b3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => replyOf(200, id));
     expect(await cache.get(ReplyCache.key('msteams', 'c1', 'b1'))).toBeUndefined();
-    expect((await cache.get(ReplyCache.key('msteams', 'c1', 'b3')))?.body).toBe('b3');
+    expect((await cache.get(ReplyCache.key('msteams', 'c1', 'b3')))?.json).toBe('"b3"');
   });
 
   it('keeps at most maxBytes of reply JSON in all, dropping the oldest first', async () => {
     const cache = new ReplyCache(60_000, 100, () => 0, 1000);
     const body = (id: string) => ({ activities: [{ type: 'message', text: `${id} ${'x'.repeat(380)}` }] });
-    for (const id of ['a1', 'a2', 'a3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: body(id) }));
+    for (const id of ['a1', 'a2', 'a3']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => replyOf(200, body(id)));
     expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a1'))).toBeUndefined();
-    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a3'))).toEqual({ status: 200, body: body('a3') });
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a3'))).toEqual(replyOf(200, body('a3')));
     expect(cache.usage.entries).toBe(2);
     expect(cache.usage.bytes).toBeLessThanOrEqual(1000);
     // A reply larger than the whole budget is not kept at all.
-    await cache.run(ReplyCache.key('msteams', 'c1', 'big'), async () => ({ status: 200, body: { text: 'y'.repeat(2000) } }));
+    await cache.run(ReplyCache.key('msteams', 'c1', 'big'), async () => replyOf(200, { text: 'y'.repeat(2000) }));
     expect(await cache.get(ReplyCache.key('msteams', 'c1', 'big'))).toBeUndefined();
     expect(cache.usage.bytes).toBeLessThanOrEqual(1000);
   });
