@@ -140,7 +140,8 @@ export function createKeyValueStore(backend: DocumentBackend): KeyValueStore {
       for (const [key, change] of Object.entries(changes)) {
         const id = idFor(key);
         const { eTag, ...value } = change;
-        const doc = { key, value: JSON.parse(JSON.stringify(value)) as unknown };
+        // Written as JSON by the store (SQLite) or its client (Cosmos): no copy made here.
+        const doc = { key, value };
         if (!eTag || eTag === '*') {
           await state.upsert(id, id, doc);
           continue;

@@ -45,8 +45,18 @@ function compile(config: CrisisConfig): Compiled {
   return found;
 }
 
+/** The last text checked and its answer: a turn checks the same message twice (the bot, then the guide). */
+let last: { config: CrisisConfig; text: string; found: string | undefined } | undefined;
+
 /** The crisis signal in a message, if any (normalised, as matched). */
 export function detectCrisis(text: string, config: CrisisConfig): string | undefined {
+  if (last?.config === config && last.text === text) return last.found;
+  const found = findCrisis(text, config);
+  last = { config, text, found };
+  return found;
+}
+
+function findCrisis(text: string, config: CrisisConfig): string | undefined {
   const { signals, patterns, exclusions } = compile(config);
   let normalised = normalise(text);
   for (const exclusion of exclusions) normalised = normalised.replace(exclusion, ' ');

@@ -609,7 +609,12 @@ export function createSqliteBackend(path: string, options: SqliteOptions = {}): 
     replace: (pk, id, doc, ifMatch) =>
       guard(() => {
         const etag = randomUUID();
-        if (!replaceTx(name, pk, id, etag, doc, ifMatch)) throw new ConcurrencyError(`${name} ${id}`);
+        // Bot state has no term rows and no facts: one UPDATE, no side-table read (every turn writes it).
+        const replaced =
+          name === 'state' && !hasTerms(doc)
+            ? (ifMatch ? statements.replace.run(etag, JSON.stringify(doc), name, pk, id, ifMatch) : statements.replaceAny.run(etag, JSON.stringify(doc), name, pk, id)).changes === 1
+            : replaceTx(name, pk, id, etag, doc, ifMatch);
+        if (!replaced) throw new ConcurrencyError(`${name} ${id}`);
         return { id, etag, doc };
       }),
     upsert: (pk, id, doc) =>
