@@ -89,6 +89,13 @@ describe('crisis signals (data/shared/crisis.json)', () => {
   it.each(ROWS)('%s → crisis %s', (text, crisis) => {
     expect(detectCrisis(text, testData().shared.crisis) !== undefined).toBe(crisis);
   });
+  it('answers the same text again from the last check only for the same signal list', () => {
+    const shared = testData().shared.crisis;
+    const text = 'vi ska bränna ner zxq9-ladan';
+    expect(detectCrisis(text, { ...shared, signals: { sv: [], en: [] }, patterns: { sv: [], en: [] } })).toBeUndefined();
+    expect(detectCrisis(text, { ...shared, signals: { sv: ['bränna ner zxq9'], en: [] } })).toBe('branna ner zxq9');
+    expect(detectCrisis('ett annat meddelande', shared)).toBeUndefined();
+  });
 });
 
 describe('a crisis text anywhere is answered with help lines and stored nowhere', () => {
