@@ -212,6 +212,16 @@ function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<str
 /** A stored item: the item and who supported it (the derived fields are not part of it). */
 type StoredItem = FeedbackItem & { supporters?: string[] };
 
+/** How many items one reindex call reads (a few milliseconds of work). */
+const REINDEX_PAGE = 200;
+const reindexCursorSchema = z.object({ at: z.string(), seen: z.array(z.string()) });
+const encodeReindexCursor = (cursor: z.output<typeof reindexCursorSchema>): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+function decodeReindexCursor(cursor: string): z.output<typeof reindexCursorSchema> {
+  const parsed = reindexCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new Error('bad reindex cursor');
+  return parsed.data;
+}
+
 const encodeCursor = encodeInboxCursor;
 const decodeCursor = decodeInboxCursor;
 
@@ -461,10 +471,21 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
     async contactsClosedBefore(municipality, before) {
       return asFeedbackItems(await items.query(municipality, { where: [{ field: 'contactKeptSince', op: '<', value: before }], newestFirstBy: 'sortKey' }));
     },
-    async reindex(municipality) {
+    async reindex(municipality, page = {}) {
+      // Keyset paging on createdAt (every item has it, whatever its derived fields; an index in
+      // both stores): the page after the cursor's time, less the items of that very time already
+      // seen (several items may share a creation time).
+      const limit = Math.max(1, Math.floor(page.limit ?? REINDEX_PAGE));
+      const cursor = page.cursor ? decodeReindexCursor(page.cursor) : undefined;
+      const seen = new Set(cursor?.seen ?? []);
+      const found = await items.query(municipality, {
+        where: cursor ? [{ field: 'createdAt', op: '>=', value: cursor.at }] : [],
+        oldestFirstBy: 'createdAt',
+        limit: limit + seen.size,
+      });
+      const fresh = found.filter((stored) => !(str(stored.doc.createdAt) === cursor?.at && seen.has(stored.id))).slice(0, limit);
       let written = 0;
-      const all = await items.query(municipality);
-      const stale = all.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
+      const stale = fresh.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
       for (const { item, stored } of itemDocs.each(stale, (value, stored) => ({ item: withETag(value, stored), stored }))) {
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);
@@ -474,7 +495,11 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
           if (!(error instanceof ConcurrencyError)) throw error;
         }
       }
-      return written;
+      const last = fresh.at(-1);
+      if (found.length < limit + seen.size || !last) return { written };
+      const at = str(last.doc.createdAt);
+      const atLast = fresh.filter((stored) => str(stored.doc.createdAt) === at).map((stored) => stored.id);
+      return { written, next: encodeReindexCursor({ at, seen: at === cursor?.at ? [...seen, ...atLast] : atLast }) };
     },
     async teamCard(municipality, itemId) {
       const stored = await cards.get(municipality, itemId);

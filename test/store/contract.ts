@@ -263,10 +263,37 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const { eTag: _eTag, ...old } = item;
         await store.backend.collection('feedback').replace('mora', item.id, { ...old }, undefined);
         expect(await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).toEqual([]);
-        expect(await store.feedback.reindex('mora')).toBe(1);
-        expect(await store.feedback.reindex('mora')).toBe(0);
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 1 });
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 0 });
         expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
         expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([item.id]);
+      });
+
+      it('reindexes a page at a time, oldest first, each item once even where several share a creation time', async () => {
+        const store = await open();
+        const raw = store.backend.collection('feedback');
+        const ids: string[] = [];
+        // Seven items, five of them created at the same moment (a page boundary falls among them).
+        for (const [i, minute] of [1, 2, 2, 2, 2, 2, 3].entries()) {
+          const { item } = await store.feedback.create(feedback({ text: `Fler laddstolpar ${i}`, createdAt: `2026-11-23T08:0${minute}:00.000Z`, sourceKey: `reindex-${i}` }));
+          ids.push(item.id);
+          if (i !== 6) {
+            const { eTag: _eTag, ...old } = item;
+            await raw.replace('mora', item.id, { ...old }, undefined);
+          }
+        }
+        const pages: Array<{ written: number; next?: string }> = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.feedback.reindex('mora', { cursor, limit: 2 });
+          pages.push(page);
+          cursor = page.next;
+        } while (cursor && pages.length < 10);
+        expect(pages.map((p) => p.written)).toEqual([2, 2, 2, 0]);
+        expect(pages.at(-1)?.next).toBeUndefined();
+        const found = await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'), 100);
+        expect(found.map((f) => f.item.id).sort()).toEqual([...ids].sort());
+        expect(await store.feedback.reindex('mora', { limit: 2 })).toMatchObject({ written: 0 });
       });
 
       it('pages the inbox newest first with a cursor, filtered by the store, without the store\'s own fields', async () => {
@@ -435,7 +462,7 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const { awaiting: _a, derived: _d, retagged: _r, reachable: _re, ...v1 } = raw!.doc;
         await store.backend.collection('feedback').replace('mora', item.id, v1);
         expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting).toEqual([]);
-        expect(await store.feedback.reindex('mora')).toBe(1);
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 1 });
         expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting.map((i) => i.id)).toEqual([item.id]);
       });
     });

@@ -33,7 +33,7 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     withOutcomeSince: (m, since) => guard(() => real.feedback.withOutcomeSince(m, since)),
     reachableSubmitters: (m) => guard(() => real.feedback.reachableSubmitters(m)),
     contactsClosedBefore: (m, before) => guard(() => real.feedback.contactsClosedBefore(m, before)),
-    reindex: (m) => guard(() => real.feedback.reindex(m)),
+    reindex: (m, p) => guard(() => real.feedback.reindex(m, p)),
     followUpCounts: (m, p) => guard(() => real.feedback.followUpCounts(m, p)),
     awaitingBetween: (m, k, f, b) => guard(() => real.feedback.awaitingBetween(m, k, f, b)),
     themeExamples: (m, a, th, n) => guard(() => real.feedback.themeExamples(m, a, th, n)),

@@ -168,8 +168,13 @@ export interface FeedbackRepository {
   reachableSubmitters(municipality: string): Promise<Submitter[]>;
   /** Closed items that still keep contact details, closed before `before` (retention erases them). */
   contactsClosedBefore(municipality: string, before: string): Promise<FeedbackItem[]>;
-  /** Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older ones; returns how many. */
-  reindex(municipality: string): Promise<number>;
+  /**
+   * Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older
+   * ones, one bounded page of items at a time (oldest first by creation): `cursor` is the `next`
+   * of the page before, `next` is absent after the last page. Returns how many it wrote. The
+   * caller lets other work run between pages, so reindexing 100k items never blocks a turn.
+   */
+  reindex(municipality: string, page?: { cursor?: string; limit?: number }): Promise<{ written: number; next?: string }>;
   /** The item's card in its team's channel, once posted. */
   teamCard(municipality: string, itemId: string): Promise<TeamCard | undefined>;
   /** Keeps where an item's card was posted (replaces an earlier one). */
