@@ -403,6 +403,46 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
+    async publicRequests(municipality, filter, page) {
+      const limit = Math.max(1, Math.floor(page.limit));
+      // GeoReport's two statuses are several of ours: one query per status on the (status,
+      // sortKey) index, merged newest first, each read in chunks as the merge needs them.
+      const statuses: Array<FeedbackStatus | undefined> =
+        filter.status === 'closed' ? ['done', 'closed'] : filter.status === 'open' ? feedbackStatuses.filter((s) => s !== 'done' && s !== 'closed') : [undefined];
+      // The creation time bounds as sort-key bounds (createdAt|id): `to` takes in every id of its time.
+      let below = page.cursor ? decodeCursor(page.cursor) : undefined;
+      if (filter.to && (below === undefined || `${filter.to}}` < below)) below = `${filter.to}}`;
+      const base: Condition[] = [];
+      if (filter.focusArea) base.push({ field: 'focusArea', op: '=', value: filter.focusArea });
+      if (filter.from) base.push({ field: 'sortKey', op: '>=', value: filter.from });
+      const chunk = statuses.length === 1 ? limit + 1 : Math.ceil((limit + 1) / statuses.length) + 1;
+      const sources = statuses.map((status) => ({ status, buffer: [] as Stored[], below, done: false }));
+      const refill = async (source: (typeof sources)[number]) => {
+        const where = [...base, ...(source.status ? [{ field: 'status', op: '=' as const, value: source.status }] : [])];
+        if (source.below !== undefined) where.push({ field: 'sortKey', op: '<', value: source.below });
+        const found = await items.query(municipality, { where, newestFirstBy: 'sortKey', limit: chunk });
+        source.buffer.push(...found);
+        const last = found.at(-1)?.doc.sortKey;
+        source.done = found.length < chunk || typeof last !== 'string';
+        if (typeof last === 'string') source.below = last;
+      };
+      const keyOf = (stored: Stored | undefined) => str(stored?.doc.sortKey);
+      const merged: Stored[] = [];
+      while (merged.length <= limit) {
+        await Promise.all(sources.filter((source) => source.buffer.length === 0 && !source.done).map(refill));
+        let best: (typeof sources)[number] | undefined;
+        for (const source of sources) if (source.buffer.length > 0 && (!best || keyOf(source.buffer[0]) > keyOf(best.buffer[0]))) best = source;
+        const next = best?.buffer.shift();
+        if (!next) break;
+        merged.push(next);
+      }
+      const list = merged.slice(0, limit);
+      const lastKey = list.at(-1)?.doc.sortKey;
+      return {
+        items: asFeedbackItems(list),
+        ...(merged.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
+      };
+    },
     async followUpCounts(municipality, period) {
       const where = periodWhere(period);
       const [statuses, response, closure, awaiting] = await Promise.all([

@@ -296,6 +296,47 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect(await store.feedback.reindex('mora', { limit: 2 })).toMatchObject({ written: 0 });
       });
 
+      it('pages the public requests (Open311) newest first: open is any status before done, closed is done or closed, by service and creation time', async () => {
+        const store = await open();
+        const statuses = ['new', 'done', 'received', 'closed', 'in-progress', 'new', 'closed', 'done', 'new', 'received'] as const;
+        const items: Array<{ id: string; status: string; createdAt: string; focusArea: string }> = [];
+        for (const [i, status] of statuses.entries()) {
+          const createdAt = `2026-11-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`;
+          const focusArea = i % 3 === 0 ? 'mora.competence' : 'mora.networks-development';
+          const { item } = await store.feedback.create(feedback({ text: `Förfrågan ${i}`, createdAt, focusArea, sourceKey: `public-${i}` }));
+          if (status !== 'new') await store.feedback.update({ ...item, status });
+          items.push({ id: item.id, status, createdAt, focusArea });
+        }
+        const newestFirst = (keep: (item: (typeof items)[number]) => boolean) => items.filter(keep).reverse().map((item) => item.id);
+        const all = async (filter: Parameters<Store['feedback']['publicRequests']>[1], limit: number) => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let pages = 0; pages < 20; pages += 1) {
+            const page = await store.feedback.publicRequests('mora', filter, { limit, cursor });
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((item) => item.id));
+            cursor = page.next;
+            if (!cursor) break;
+          }
+          return seen;
+        };
+        const isClosed = (item: (typeof items)[number]) => item.status === 'done' || item.status === 'closed';
+        for (const limit of [1, 2, 3, 100]) {
+          expect(await all({}, limit)).toEqual(newestFirst(() => true));
+          expect(await all({ status: 'open' }, limit)).toEqual(newestFirst((item) => !isClosed(item)));
+          expect(await all({ status: 'closed' }, limit)).toEqual(newestFirst(isClosed));
+        }
+        expect(await all({ status: 'open', focusArea: 'mora.competence' }, 2)).toEqual(newestFirst((item) => !isClosed(item) && item.focusArea === 'mora.competence'));
+        // Both ends of the period are included.
+        const from = items[2]!.createdAt;
+        const to = items[7]!.createdAt;
+        expect(await all({ from, to }, 2)).toEqual(newestFirst((item) => item.createdAt >= from && item.createdAt <= to));
+        expect(await all({ status: 'closed', from, to }, 1)).toEqual(newestFirst((item) => isClosed(item) && item.createdAt >= from && item.createdAt <= to));
+        const last = await store.feedback.publicRequests('mora', { status: 'closed' }, { limit: 4 });
+        expect(last.next).toBeUndefined();
+        expect(Object.keys(last.items[0]!)).not.toContain('sortKey');
+      });
+
       it('pages the inbox newest first with a cursor, filtered by the store, without the store\'s own fields', async () => {
         const store = await open();
         const created: string[] = [];

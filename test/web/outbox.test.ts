@@ -28,6 +28,7 @@ function flakyStore(file: string): { store: Store; state: { down: boolean } } {
     deleteContact: (m, id) => guard(() => real.feedback.deleteContact(m, id)),
     openSimilarCandidates: (m, terms, n) => guard(() => real.feedback.openSimilarCandidates(m, terms, n)),
     inbox: (m, f, p) => guard(() => real.feedback.inbox(m, f, p)),
+    publicRequests: (m, f, p) => guard(() => real.feedback.publicRequests(m, f, p)),
     retagged: (m) => guard(() => real.feedback.retagged(m)),
     forTeamDigest: (m, team, since) => guard(() => real.feedback.forTeamDigest(m, team, since)),
     withOutcomeSince: (m, since) => guard(() => real.feedback.withOutcomeSince(m, since)),

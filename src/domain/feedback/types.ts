@@ -155,6 +155,13 @@ export interface FeedbackRepository {
    * the page before. `next` is absent on the last page.
    */
   inbox(municipality: string, filter: InboxFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
+  /**
+   * One page of the public service requests (Open311 GET requests.json), newest first, filtered
+   * and paged by the store: GeoReport's `open` is any status before done, `closed` is done or
+   * closed; `from` and `to` bound the creation time (ISO times, both included). `cursor` is the
+   * `next` of the page before; `next` is absent on the last page.
+   */
+  publicRequests(municipality: string, filter: PublicRequestFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
   /** Items whose focus area staff corrected (re-tagged), newest first: what the tagger retrains on. */
   retagged(municipality: string): Promise<FeedbackItem[]>;
   /**
@@ -182,6 +189,15 @@ export interface FeedbackRepository {
 }
 
 /** What the inbox filters on in the store (text search and overdue are judged by the caller). */
+export interface PublicRequestFilter {
+  status?: 'open' | 'closed';
+  focusArea?: string;
+  /** Created at or after this ISO time. */
+  from?: string;
+  /** Created at or before this ISO time. */
+  to?: string;
+}
+
 export interface InboxFilter {
   status?: FeedbackStatus;
   focusArea?: string;
