@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { BenchApp } from './app';
 import { startBenchApp } from './app';
 import { getTimed, percentile, postJson, round1, runLoad, turnBody } from './load';
@@ -85,6 +86,24 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
     child.stdout?.once('data', (data: Buffer) => resolve(Number(String(data).trim())));
   });
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/**
+ * Where the SQLite file's bytes go, per item (SQLite's dbstat: the pages of each table and index):
+ * the documents, their term rows, the aggregate facts with their indexes, the documents' indexes.
+ */
+export function whereTheBytesGo(file: string, items: number): Record<string, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{ name: string; bytes: number }>;
+    const part = (name: string): string =>
+      name === 'documents' ? 'documents' : name === 'document_terms' ? 'term rows' : name.includes('document_facts') ? 'facts and their indexes' : /^(documents_|feedback_|sqlite_autoindex_documents)/.test(name) ? 'document indexes' : 'other';
+    const parts: Record<string, number> = {};
+    for (const row of rows) parts[part(row.name)] = (parts[part(row.name)] ?? 0) + row.bytes;
+    return Object.fromEntries(Object.entries(parts).map(([name, bytes]) => [name, Math.round(bytes / Math.max(1, items))]));
+  } finally {
+    db.close();
+  }
 }
 
 export interface ScaleOptions {
@@ -186,8 +205,11 @@ export async function benchScale(options: ScaleOptions): Promise<{ rows: Row[]; 
         const docBytes = sample.items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0) / Math.max(1, sample.items.length);
         if (cosmos) dbSize.push(`${label}: not measured (the emulator keeps its data in memory)`);
         else {
-          dbSize.push(`${label}: ${(fileBytes / seeded / 1024).toFixed(1)} KB per ${(docBytes / 1024).toFixed(1)} KB item`);
+          const parts = whereTheBytesGo(bench.sqlitePath, seeded);
+          const shown = Object.entries(parts).map(([part, bytes]) => `${part} ${bytes} B`).join(', ');
+          dbSize.push(`${label}: ${(fileBytes / seeded / 1024).toFixed(1)} KB per ${(docBytes / 1024).toFixed(1)} KB item (${shown})`);
           json[`db_bytes_per_item_${size}`] = Math.round(fileBytes / seeded);
+          json[`db_parts_bytes_per_item_${size}`] = parts;
         }
         json[`item_json_bytes_${size}`] = Math.round(docBytes);
 
