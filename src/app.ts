@@ -367,7 +367,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const key = `reindex/feedback-v2/${id}`;
       try {
         if ((await store.kv.read([key]))[key]) continue;
-        const written = await store.feedback.reindex(id);
+        // A page at a time, other work (turns) let in between: never one long block of the event loop.
+        let written = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await store.feedback.reindex(id, { cursor });
+          written += page.written;
+          cursor = page.next;
+          await new Promise((resolve) => setImmediate(resolve));
+        } while (cursor && !stopped);
+        if (stopped) return;
         await store.kv.write({ [key]: { at: now().toISOString(), written, eTag: '*' } });
         if (written > 0) logger.info({ municipality: id, written }, 'feedback items reindexed');
       } catch (error) {

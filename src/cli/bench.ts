@@ -1,13 +1,14 @@
 /**
  * npm run bench [-- --quick] [--sections throughput,scale,startup,focus] [--sizes 1000,10000,100000]
  *                 [--concurrency 10,100] [--turns 200] [--max-s 20] [--participants 300,1000]
- *                 [--seed-max-s 900] [--followup-max-s 60] [--fg-pace-s 10] [--starts 3] [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
+ *                 [--seed-max-s 900] [--followup-max-s 60] [--store sqlite|cosmos] [--fg-pace-s 10] [--starts 3] [--rss-turns 20000] [--file test/eval/routing-tune.jsonl]
  *
  * The benchmark suite (src/bench/*), loopback traffic only, every loop bounded in count and time:
  *   throughput  turns/s through /api/messages against a bare restify route in the same run (the ratio
  *               is the number), at each concurrency, and p99 at 100 conversations with 1 s think time;
  *   scale       1k/10k/100k seeded items: similar-search first turn (and other users meanwhile),
- *               follow-up API, inbox page, CSV export;
+ *               follow-up API, inbox page, CSV export; `--store cosmos` on the local Cosmos
+ *               emulator (@vercel/cosmosdb-server in a child process), not Azure Cosmos DB;
  *   startup     spawn to /healthz 200, RSS after start and after N turns;
  *   focus       a focus group of N participants through the whole dialogue, back to back and at a
  *               10 s pace (joins spread over 10 s, each answer 10 s after the last reply).
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   } else rows.push(...unmeasured('throughput'));
   if (sections.includes('scale')) {
     log('scale …');
-    const result = await benchScale({ sizes: numbers(arg(argv, 'sizes'), quick ? [1000] : [1000, 10_000, 100_000]), seedMaxMs: Number(arg(argv, 'seed-max-s') ?? (quick ? 30 : 900)) * 1000, firstTurns: 3, followUpMaxMs: Number(arg(argv, 'followup-max-s') ?? 60) * 1000 });
+    const result = await benchScale({ store: arg(argv, 'store') === 'cosmos' ? 'cosmos' : 'sqlite', sizes: numbers(arg(argv, 'sizes'), quick ? [1000] : [1000, 10_000, 100_000]), seedMaxMs: Number(arg(argv, 'seed-max-s') ?? (quick ? 30 : 900)) * 1000, firstTurns: 3, followUpMaxMs: Number(arg(argv, 'followup-max-s') ?? 60) * 1000 });
     rows.push(...result.rows);
     Object.assign(json, result.json);
   } else rows.push(...unmeasured('scale'));

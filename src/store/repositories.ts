@@ -213,6 +213,16 @@ function withDerived(item: FeedbackItem & { supporters?: string[] }): Record<str
 /** A stored item: the item and who supported it (the derived fields are not part of it). */
 type StoredItem = FeedbackItem & { supporters?: string[] };
 
+/** How many items one reindex call reads (a few milliseconds of work). */
+const REINDEX_PAGE = 200;
+const reindexCursorSchema = z.object({ at: z.string(), seen: z.array(z.string()) });
+const encodeReindexCursor = (cursor: z.output<typeof reindexCursorSchema>): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+function decodeReindexCursor(cursor: string): z.output<typeof reindexCursorSchema> {
+  const parsed = reindexCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new Error('bad reindex cursor');
+  return parsed.data;
+}
+
 const encodeCursor = encodeInboxCursor;
 const decodeCursor = decodeInboxCursor;
 
@@ -394,6 +404,46 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
         ...(found.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
       };
     },
+    async publicRequests(municipality, filter, page) {
+      const limit = Math.max(1, Math.floor(page.limit));
+      // GeoReport's two statuses are several of ours: one query per status on the (status,
+      // sortKey) index, merged newest first, each read in chunks as the merge needs them.
+      const statuses: Array<FeedbackStatus | undefined> =
+        filter.status === 'closed' ? ['done', 'closed'] : filter.status === 'open' ? feedbackStatuses.filter((s) => s !== 'done' && s !== 'closed') : [undefined];
+      // The creation time bounds as sort-key bounds (createdAt|id): `to` takes in every id of its time.
+      let below = page.cursor ? decodeCursor(page.cursor) : undefined;
+      if (filter.to && (below === undefined || `${filter.to}}` < below)) below = `${filter.to}}`;
+      const base: Condition[] = [];
+      if (filter.focusArea) base.push({ field: 'focusArea', op: '=', value: filter.focusArea });
+      if (filter.from) base.push({ field: 'sortKey', op: '>=', value: filter.from });
+      const chunk = statuses.length === 1 ? limit + 1 : Math.ceil((limit + 1) / statuses.length) + 1;
+      const sources = statuses.map((status) => ({ status, buffer: [] as Stored[], below, done: false }));
+      const refill = async (source: (typeof sources)[number]) => {
+        const where = [...base, ...(source.status ? [{ field: 'status', op: '=' as const, value: source.status }] : [])];
+        if (source.below !== undefined) where.push({ field: 'sortKey', op: '<', value: source.below });
+        const found = await items.query(municipality, { where, newestFirstBy: 'sortKey', limit: chunk });
+        source.buffer.push(...found);
+        const last = found.at(-1)?.doc.sortKey;
+        source.done = found.length < chunk || typeof last !== 'string';
+        if (typeof last === 'string') source.below = last;
+      };
+      const keyOf = (stored: Stored | undefined) => str(stored?.doc.sortKey);
+      const merged: Stored[] = [];
+      while (merged.length <= limit) {
+        await Promise.all(sources.filter((source) => source.buffer.length === 0 && !source.done).map(refill));
+        let best: (typeof sources)[number] | undefined;
+        for (const source of sources) if (source.buffer.length > 0 && (!best || keyOf(source.buffer[0]) > keyOf(best.buffer[0]))) best = source;
+        const next = best?.buffer.shift();
+        if (!next) break;
+        merged.push(next);
+      }
+      const list = merged.slice(0, limit);
+      const lastKey = list.at(-1)?.doc.sortKey;
+      return {
+        items: asFeedbackItems(list),
+        ...(merged.length > limit && typeof lastKey === 'string' ? { next: encodeCursor(lastKey) } : {}),
+      };
+    },
     async followUpCounts(municipality, period) {
       const where = periodWhere(period);
       const [statuses, response, closure, awaiting] = await Promise.all([
@@ -462,10 +512,21 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
     async contactsClosedBefore(municipality, before) {
       return asFeedbackItems(await items.query(municipality, { where: [{ field: 'contactKeptSince', op: '<', value: before }], newestFirstBy: 'sortKey' }));
     },
-    async reindex(municipality) {
+    async reindex(municipality, page = {}) {
+      // Keyset paging on createdAt (every item has it, whatever its derived fields; an index in
+      // both stores): the page after the cursor's time, less the items of that very time already
+      // seen (several items may share a creation time).
+      const limit = Math.max(1, Math.floor(page.limit ?? REINDEX_PAGE));
+      const cursor = page.cursor ? decodeReindexCursor(page.cursor) : undefined;
+      const seen = new Set(cursor?.seen ?? []);
+      const found = await items.query(municipality, {
+        where: cursor ? [{ field: 'createdAt', op: '>=', value: cursor.at }] : [],
+        oldestFirstBy: 'createdAt',
+        limit: limit + seen.size,
+      });
+      const fresh = found.filter((stored) => !(str(stored.doc.createdAt) === cursor?.at && seen.has(stored.id))).slice(0, limit);
       let written = 0;
-      const all = await items.query(municipality);
-      const stale = all.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
+      const stale = fresh.filter((stored) => stored.doc.derived !== DERIVED_VERSION);
       for (const { item, stored } of itemDocs.each(stale, (value, stored) => ({ item: withETag(value, stored), stored }))) {
         try {
           await items.replace(municipality, item.id, withDerived(item), stored.etag);
@@ -475,7 +536,11 @@ export function createFeedbackRepository(backend: DocumentBackend, log: StoreLog
           if (!(error instanceof ConcurrencyError)) throw error;
         }
       }
-      return written;
+      const last = fresh.at(-1);
+      if (found.length < limit + seen.size || !last) return { written };
+      const at = str(last.doc.createdAt);
+      const atLast = fresh.filter((stored) => str(stored.doc.createdAt) === at).map((stored) => stored.id);
+      return { written, next: encodeReindexCursor({ at, seen: at === cursor?.at ? [...seen, ...atLast] : atLast }) };
     },
     async teamCard(municipality, itemId) {
       const stored = await cards.get(municipality, itemId);

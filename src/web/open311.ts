@@ -45,6 +45,25 @@ const service = z.object({
 
 const jurisdictionQuery = z.object({ jurisdiction_id: z.string().optional() });
 
+/** The most requests one answer holds (and the page size when none is asked for). */
+const MAX_REQUESTS = 1000;
+
+/** A GeoReport datetime (W3C, e.g. 2026-11-23T08:00:00Z or with an offset) as the store's ISO time. */
+const datetime = z
+  .string()
+  .max(40)
+  .refine((value) => /^\d{4}-\d{2}-\d{2}(T|$)/.test(value) && !Number.isNaN(Date.parse(value)), 'expected a W3C datetime, e.g. 2026-11-23T08:00:00Z')
+  .transform((value) => new Date(value).toISOString());
+
+const requestsQuery = jurisdictionQuery.extend({
+  status: z.enum(['open', 'closed']).optional(),
+  service_code: z.string().optional(),
+  start_date: datetime.optional().describe('requested at or after this datetime'),
+  end_date: datetime.optional().describe('requested at or before this datetime'),
+  page_size: z.coerce.number().int().min(1).max(MAX_REQUESTS).optional().describe(`requests per answer (at most and by default ${MAX_REQUESTS}); the Link header's rel="next" continues`),
+  cursor: z.string().max(400).regex(/^[A-Za-z0-9_-]*$/, 'expected the cursor of a Link rel="next"').optional().describe('where the page before ended (from its Link header)'),
+});
+
 export function open311Routes(deps: Pick<StaffWebDeps, 'data' | 'store' | 'staff' | 'feedback' | 'limits' | 'maxTextChars'>): Route[] {
   const { data, store, staff } = deps;
   const jurisdictions = () => [...data.packs.keys()];
@@ -111,18 +130,33 @@ export function open311Routes(deps: Pick<StaffWebDeps, 'data' | 'store' | 'staff
     route({
       method: 'get',
       path: '/open311/v2/requests.json',
-      summary: 'Service requests without personal data, newest first (at most 1000)',
+      summary: `Service requests without personal data, newest first (at most ${MAX_REQUESTS}), filtered by status, service and requested datetime`,
       tag: 'open311',
       auth: open,
       errors: 'open311',
-      input: { query: jurisdictionQuery.extend({ status: z.enum(['open', 'closed']).optional(), service_code: z.string().optional() }) },
-      responses: { 200: { description: 'the requests', schema: z.array(serviceRequest) }, 404: { description: 'unknown jurisdiction_id' } },
-      handler: async ({ query }) => {
+      input: { query: requestsQuery },
+      responses: {
+        200: {
+          description: 'the requests; when more follow, a `Link: <…>; rel="next"` header names the next page',
+          schema: z.array(serviceRequest),
+          headers: { Link: 'rel="next": the URL of the next page, when there is one' },
+        },
+        404: { description: 'unknown jurisdiction_id' },
+      },
+      handler: async ({ query, req }) => {
         const id = jurisdiction(query.jurisdiction_id);
-        const items = (await store.feedback.list(id, { focusArea: query.service_code }))
-          .filter((i) => !query.status || open311Status(i.status) === query.status)
-          .slice(0, 1000);
-        return { status: 200, body: items.map(request311) };
+        const page = await store.feedback.publicRequests(
+          id,
+          { status: query.status, focusArea: query.service_code, from: query.start_date, to: query.end_date },
+          { limit: query.page_size ?? MAX_REQUESTS, cursor: query.cursor },
+        );
+        const headers: Record<string, string> = {};
+        if (page.next) {
+          const next = new URLSearchParams(new URL(req.url ?? '', 'http://local').search);
+          next.set('cursor', page.next);
+          headers.Link = `</open311/v2/requests.json?${next.toString()}>; rel="next"`;
+        }
+        return { status: 200, body: page.items.map(request311), headers };
       },
     }),
     route({

@@ -263,10 +263,78 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const { eTag: _eTag, ...old } = item;
         await store.backend.collection('feedback').replace('mora', item.id, { ...old }, undefined);
         expect(await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).toEqual([]);
-        expect(await store.feedback.reindex('mora')).toBe(1);
-        expect(await store.feedback.reindex('mora')).toBe(0);
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 1 });
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 0 });
         expect((await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'))).map((f) => f.item.id)).toEqual([item.id]);
         expect((await store.feedback.inbox('mora', {}, { limit: 5 })).items.map((i) => i.id)).toEqual([item.id]);
+      });
+
+      it('reindexes a page at a time, oldest first, each item once even where several share a creation time', async () => {
+        const store = await open();
+        const raw = store.backend.collection('feedback');
+        const ids: string[] = [];
+        // Seven items, five of them created at the same moment (a page boundary falls among them).
+        for (const [i, minute] of [1, 2, 2, 2, 2, 2, 3].entries()) {
+          const { item } = await store.feedback.create(feedback({ text: `Fler laddstolpar ${i}`, createdAt: `2026-11-23T08:0${minute}:00.000Z`, sourceKey: `reindex-${i}` }));
+          ids.push(item.id);
+          if (i !== 6) {
+            const { eTag: _eTag, ...old } = item;
+            await raw.replace('mora', item.id, { ...old }, undefined);
+          }
+        }
+        const pages: Array<{ written: number; next?: string }> = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.feedback.reindex('mora', { cursor, limit: 2 });
+          pages.push(page);
+          cursor = page.next;
+        } while (cursor && pages.length < 10);
+        expect(pages.map((p) => p.written)).toEqual([2, 2, 2, 0]);
+        expect(pages.at(-1)?.next).toBeUndefined();
+        const found = await store.feedback.openSimilarCandidates('mora', similarityTerms('laddstolpar', 'sv'), 100);
+        expect(found.map((f) => f.item.id).sort()).toEqual([...ids].sort());
+        expect(await store.feedback.reindex('mora', { limit: 2 })).toMatchObject({ written: 0 });
+      });
+
+      it('pages the public requests (Open311) newest first: open is any status before done, closed is done or closed, by service and creation time', async () => {
+        const store = await open();
+        const statuses = ['new', 'done', 'received', 'closed', 'in-progress', 'new', 'closed', 'done', 'new', 'received'] as const;
+        const items: Array<{ id: string; status: string; createdAt: string; focusArea: string }> = [];
+        for (const [i, status] of statuses.entries()) {
+          const createdAt = `2026-11-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`;
+          const focusArea = i % 3 === 0 ? 'mora.competence' : 'mora.networks-development';
+          const { item } = await store.feedback.create(feedback({ text: `Förfrågan ${i}`, createdAt, focusArea, sourceKey: `public-${i}` }));
+          if (status !== 'new') await store.feedback.update({ ...item, status });
+          items.push({ id: item.id, status, createdAt, focusArea });
+        }
+        const newestFirst = (keep: (item: (typeof items)[number]) => boolean) => items.filter(keep).reverse().map((item) => item.id);
+        const all = async (filter: Parameters<Store['feedback']['publicRequests']>[1], limit: number) => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let pages = 0; pages < 20; pages += 1) {
+            const page = await store.feedback.publicRequests('mora', filter, { limit, cursor });
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((item) => item.id));
+            cursor = page.next;
+            if (!cursor) break;
+          }
+          return seen;
+        };
+        const isClosed = (item: (typeof items)[number]) => item.status === 'done' || item.status === 'closed';
+        for (const limit of [1, 2, 3, 100]) {
+          expect(await all({}, limit)).toEqual(newestFirst(() => true));
+          expect(await all({ status: 'open' }, limit)).toEqual(newestFirst((item) => !isClosed(item)));
+          expect(await all({ status: 'closed' }, limit)).toEqual(newestFirst(isClosed));
+        }
+        expect(await all({ status: 'open', focusArea: 'mora.competence' }, 2)).toEqual(newestFirst((item) => !isClosed(item) && item.focusArea === 'mora.competence'));
+        // Both ends of the period are included.
+        const from = items[2]!.createdAt;
+        const to = items[7]!.createdAt;
+        expect(await all({ from, to }, 2)).toEqual(newestFirst((item) => item.createdAt >= from && item.createdAt <= to));
+        expect(await all({ status: 'closed', from, to }, 1)).toEqual(newestFirst((item) => isClosed(item) && item.createdAt >= from && item.createdAt <= to));
+        const last = await store.feedback.publicRequests('mora', { status: 'closed' }, { limit: 4 });
+        expect(last.next).toBeUndefined();
+        expect(Object.keys(last.items[0]!)).not.toContain('sortKey');
       });
 
       it('pages the inbox newest first with a cursor, filtered by the store, without the store\'s own fields', async () => {
@@ -435,7 +503,7 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         const { awaiting: _a, derived: _d, retagged: _r, reachable: _re, ...v1 } = raw!.doc;
         await store.backend.collection('feedback').replace('mora', item.id, v1);
         expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting).toEqual([]);
-        expect(await store.feedback.reindex('mora')).toBe(1);
+        expect(await store.feedback.reindex('mora')).toEqual({ written: 1 });
         expect((await store.feedback.forTeamDigest('mora', 'a', at(1))).awaiting.map((i) => i.id)).toEqual([item.id]);
       });
     });

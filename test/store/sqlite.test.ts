@@ -166,6 +166,13 @@ describe('sqlite store', () => {
       ['feedback_contact_kept', q({ where: [{ field: 'contactKeptSince', op: '<', value: '2027' }], newestFirstBy: 'sortKey' })],
       ['feedback_area_theme', q({ where: [{ field: 'focusArea', op: '=', value: 'a' }, { field: 'theme', op: '=', value: 't' }], newestFirstBy: 'sortKey', limit: 20 })],
       ['PRIMARY KEY', q({ where: [{ field: 'terms', op: 'contains', value: 'företag' }, { field: 'open', op: '=', value: true }], newestFirstBy: 'sortKey', limit: 40 })],
+      // The public requests (feedback.publicRequests, Open311): per status, by service, within a period.
+      ['feedback_status', q({ where: [{ field: 'status', op: '=', value: 'done' }, { field: 'sortKey', op: '>=', value: '2026-01-01' }, { field: 'sortKey', op: '<', value: '2026-12-01}' }], newestFirstBy: 'sortKey', limit: 1001 })],
+      ['feedback_status', q({ where: [{ field: 'focusArea', op: '=', value: 'a' }, { field: 'status', op: '=', value: 'new' }, { field: 'sortKey', op: '<', value: 'z' }], newestFirstBy: 'sortKey', limit: 335 })],
+      ['feedback_sort', q({ where: [{ field: 'focusArea', op: '=', value: 'a' }, { field: 'sortKey', op: '>=', value: '2026-01-01' }], newestFirstBy: 'sortKey', limit: 1001 })],
+      // The reindex pages (feedback.reindex): oldest first by creation, from a time on.
+      ['documents_created', q({ oldestFirstBy: 'createdAt', limit: 201 })],
+      ['documents_created', q({ where: [{ field: 'createdAt', op: '>=', value: '2026-11-23' }], oldestFirstBy: 'createdAt', limit: 201 })],
       ['documents_status', documentQuery('contactRequests', 'mora', { where: [{ field: 'status', op: '=', value: 'done' }], newestFirstBy: 'createdAt' })],
     ];
     // The follow-up report's groupings (feedback.followUpCounts, awaitingBetween): each from its covering index, in its order.

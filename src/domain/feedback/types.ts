@@ -155,6 +155,13 @@ export interface FeedbackRepository {
    * the page before. `next` is absent on the last page.
    */
   inbox(municipality: string, filter: InboxFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
+  /**
+   * One page of the public service requests (Open311 GET requests.json), newest first, filtered
+   * and paged by the store: GeoReport's `open` is any status before done, `closed` is done or
+   * closed; `from` and `to` bound the creation time (ISO times, both included). `cursor` is the
+   * `next` of the page before; `next` is absent on the last page.
+   */
+  publicRequests(municipality: string, filter: PublicRequestFilter, page: { limit: number; cursor?: string }): Promise<{ items: FeedbackItem[]; next?: string }>;
   /** Items whose focus area staff corrected (re-tagged), newest first: what the tagger retrains on. */
   retagged(municipality: string): Promise<FeedbackItem[]>;
   /**
@@ -168,8 +175,13 @@ export interface FeedbackRepository {
   reachableSubmitters(municipality: string): Promise<Submitter[]>;
   /** Closed items that still keep contact details, closed before `before` (retention erases them). */
   contactsClosedBefore(municipality: string, before: string): Promise<FeedbackItem[]>;
-  /** Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older ones; returns how many. */
-  reindex(municipality: string): Promise<number>;
+  /**
+   * Writes the derived fields (terms, open flag, sort key, query flags) of items stored with older
+   * ones, one bounded page of items at a time (oldest first by creation): `cursor` is the `next`
+   * of the page before, `next` is absent after the last page. Returns how many it wrote. The
+   * caller lets other work run between pages, so reindexing 100k items never blocks a turn.
+   */
+  reindex(municipality: string, page?: { cursor?: string; limit?: number }): Promise<{ written: number; next?: string }>;
   /** The item's card in its team's channel, once posted. */
   teamCard(municipality: string, itemId: string): Promise<TeamCard | undefined>;
   /** Keeps where an item's card was posted (replaces an earlier one). */
@@ -177,6 +189,15 @@ export interface FeedbackRepository {
 }
 
 /** What the inbox filters on in the store (text search and overdue are judged by the caller). */
+export interface PublicRequestFilter {
+  status?: 'open' | 'closed';
+  focusArea?: string;
+  /** Created at or after this ISO time. */
+  from?: string;
+  /** Created at or before this ISO time. */
+  to?: string;
+}
+
 export interface InboxFilter {
   status?: FeedbackStatus;
   focusArea?: string;

@@ -66,7 +66,8 @@ export function openApiDocument(routes: readonly Route[], info: OpenApiInfo): Js
       const spec = route.responses[status];
       const schema = responseSchema(route, status);
       const description = spec?.description ?? statusText[status] ?? String(status);
-      const headers = status === 429 ? { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } : undefined;
+      const declared = Object.entries(spec?.headers ?? {}).map(([name, said]) => [name, { description: said, schema: { type: 'string' } }] as const);
+      const headers = status === 429 ? { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } : declared.length > 0 ? Object.fromEntries(declared) : undefined;
       const content: Record<string, Json> = {};
       if (schema) {
         const key = responseComponent(route, status);

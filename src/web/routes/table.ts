@@ -81,6 +81,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Content types of streamed (non-JSON) answers with this status (text/csv, …). */
   streams?: string[];
+  /** Headers the answer may carry, by name, with what each says (in the OpenAPI document). */
+  headers?: Record<string, string>;
 }
 
 export interface HandlerContext<P, Q, B, Who> {
