@@ -139,7 +139,7 @@ export class MainDialog extends ComponentDialog {
         if (this.deps.privacy) return step.beginDialog(PRIVACY_DIALOG, { what: decision.what });
         return step.endDialog();
       case 'feedback':
-        if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text });
+        if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text, kind: decision.stated });
         await reply(context, 'cannot-answer',
           t('guide.feedbackPlaceholder', {
             feedbackName: pack.municipality.strategy.feedbackName,

@@ -10,6 +10,7 @@ import { asksBotOpinion, createIntentReader, feedbackOpening, isPrivateMatter, i
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
 import { assignmentFor } from '../staff/routing';
+import { statedKind } from '../feedback/kinds';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
 export interface ContactRequestInput {
@@ -149,7 +150,15 @@ export function createGuide(deps: GuideDeps): Guide {
     return { topic: candidate.topic, title, confidence: candidate.confidence };
   };
 
+  /** A suggestion, complaint or praise also says which kind it is when the message states it. */
   const interpret = (municipality: string, raw: string): GuideDecision => {
+    const decision = decide(municipality, raw);
+    if (decision.kind !== 'feedback') return decision;
+    const stated = statedKind(raw);
+    return stated ? { ...decision, stated } : decision;
+  };
+
+  const decide = (municipality: string, raw: string): GuideDecision => {
     const text = raw.trim();
     const { language, ranked, offTopic } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [], offTopic: 0 };
     if (!text) return { kind: 'unknown', language };
