@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationIntent, createIntentReader, feedbackOpening, isVagueQuestion, looksLikeQuestion, trailingQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
+import { afterDismissal, conversationIntent, createIntentReader, feedbackOpening, isReport, isVagueQuestion, looksLikeQuestion, trailingQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
 import { testData } from '../helpers/app';
 
 /** [message, intent] — Swedish with and without å/ä/ö, English; undefined = an ordinary message. */
@@ -98,6 +98,24 @@ describe('conversation intents (src/domain/guide/intents.ts)', () => {
     ['jag vill hellre lämna en synpunkt', ''],
   ])('opening "%s" keeps "%s"', (text, rest) => {
     expect(feedbackOpening(text)?.rest).toBe(rest);
+  });
+
+  it('reads what follows a dropped part ("förresten skit i ölen, …") on its own', () => {
+    expect(afterDismissal('ah forresten skit i olen, vad behovs for sjalva konserten pa torget')).toBe('vad behovs for sjalva konserten pa torget');
+    expect(afterDismissal('never mind the beer, what do we need for the concert itself?')).toBe('what do we need for the concert itself?');
+    expect(afterDismissal('vad behövs för en konsert på torget?')).toBeUndefined();
+    expect(afterDismissal('glöm det')).toBeUndefined();
+  });
+
+  it('takes a wish that the municipality acts as a report (a suggestion with its content)', () => {
+    expect(isReport('Vi som har butiker på Kyrkogatan vill att kommunen ordnar julbelysningen tillsammans med oss i år')).toBe(true);
+    expect(isReport('We would like the council to put up more signs to the industrial area')).toBe(true);
+    expect(isReport('Vill kommunen att vi ansöker om bygglov först?')).toBe(false);
+  });
+
+  it('turns to a suggestion, not only a stop, when a cancel word comes with an opening', () => {
+    expect(conversationIntent('nej förresten, jag lämnar hellre ett förslag')).toBeUndefined();
+    expect(conversationIntent('nej förresten')).toBe('cancel');
   });
 
   it('reads the last sentence of a longer message as its question', () => {

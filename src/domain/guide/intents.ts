@@ -266,10 +266,11 @@ function fromTable(folded: string, words = wordCount(folded)): ConversationInten
   return undefined;
 }
 
-/** Colloquial spellings written as the table has them: "mej" → "mig", "dej" → "dig", a leading "nä"/"nää" → "nej". */
+/** Colloquial spellings written as the table has them: "mej" → "mig", "dej" → "dig", "dom" → "dem", a leading "nä"/"nää" → "nej". */
 function colloquial(folded: string): string {
   return folded
     .replace(/\b(mej|dej|sej)\b/g, (word) => `${word.charAt(0)}ig`)
+    .replace(/\bdom\b/g, 'dem')
     .replace(/^(naa+|nae|naej|nix|nepp)\b/, 'nej')
     .replace(/^na (forresten|tack|inte|vet du vad|det|jag)\b/, 'nej $1');
 }
@@ -295,7 +296,8 @@ export function conversationIntent(text: string): ConversationIntent | undefined
   if (!folded) return undefined;
   const found = intentOfFolded(folded);
   // "Mitt förslag: fler bänkar", "my suggestion is …" give a suggestion; they do not ask for the user's own.
-  if (found === 'my-suggestions' && feedbackOpening(text)?.rest) return undefined;
+  // "Nej förresten, jag lämnar hellre ett förslag" turns to a suggestion; it does not only stop.
+  if ((found === 'my-suggestions' && feedbackOpening(text)?.rest) || (found === 'cancel' && feedbackOpening(text))) return undefined;
   if (found || wordCount(folded) > TYPO_MAX_WORDS) return found;
   for (const reading of typoReadings(folded, TABLE_WORDS)) {
     const intent = intentOfFolded(reading);
@@ -338,6 +340,9 @@ export function isPrivateMatter(text: string): boolean {
 /** Words that report a problem or wish for a change ("är trasig", "borde", "för få", "is broken", "should"). */
 const REPORT =
   /\b(borde|bor|skulle behova|behover (byggas|fixas|lagas|ses over|atgardas)|ar trasig\w*|har varit trasig\w*|ar sonder|gatt sonder|fungerar inte|funkar inte|saknas|finns inga|finns ingen|for fa|for lite|for manga|for dalig\w*|alldeles for|ar dalig\w*|ar farlig\w*|ar morkt|slacknar|ar slackt|lyser inte|ar igenvuxen|ar full av|inte skottad|inte plogad|ar ett problem|onskar att|vore bra om|vore bra med|is broken|are broken|has been broken|doesn t work|dont work|don t work|isn t working|not working|should|ought to|needs fixing|needs to be fixed|too few|too little|too many|is missing|are missing|there are no|there is no|is dangerous|is dark|please fix|would be great if|would be nice if)\b/;
+/** A wish that someone else acts ("vi vill att kommunen ordnar …", "we'd like the council to …"): a suggestion, not a question. */
+const WISH_FOR_OTHERS =
+  /\b(?:vill|ville|onskar|hoppas|skulle vilja|tycker) att (?:kommunen|ni|man|politikerna|staden|naringslivskontoret|forvaltningen|tekniska|det (?:borde|ska|skulle))\b|\b(?:want|wish|would like|d like|hope|expect) (?:the municipality|the council|you|the town|the city|the business office|someone) to\b/;
 /** Contact details offered inside a message ("ring mig 0733…", "email me at …"): a report that wants an answer. */
 const OFFERS_CONTACT = /\b(ring mig|ring mej|maila mig|mejla mig|kontakta mig|call me|email me|e mail me|contact me|reach me)\b/;
 
@@ -345,7 +350,7 @@ const OFFERS_CONTACT = /\b(ring mig|ring mej|maila mig|mejla mig|kontakta mig|ca
 export function isReport(text: string): boolean {
   const folded = normalize(text);
   if (folded.split(' ').length < 5 || looksLikeQuestion(text)) return false;
-  return REPORT.test(folded) || OFFERS_CONTACT.test(folded);
+  return REPORT.test(folded) || WISH_FOR_OTHERS.test(folded) || OFFERS_CONTACT.test(folded);
 }
 
 /** Most words of the last sentence of a message read on its own as a question (trailingQuestion). */
@@ -360,6 +365,23 @@ export function trailingQuestion(text: string): string | undefined {
   const last = sentences.at(-1)?.trim();
   if (sentences.length < 2 || !last || !/\?\s*$/.test(last)) return undefined;
   return last.split(/\s+/).length <= TRAILING_QUESTION_MAX_WORDS ? last : undefined;
+}
+
+/** A clause that drops what came before ("förresten skit i ölen,", "never mind the beer,") and then the message's real point. */
+const DISMISSAL =
+  /^(?:(?:ah|aha|ah|ok|okej|okay|nej|men|fast|forresten|och|nah|oh|actually|no|well|hmm+)[\s,]+)*(?:skit i|strunta i|struntar i|skiter i|glom|glom bort|forget|forget about|never mind|nevermind|skip|drop|scratch)\b[^,.;!?]{0,40}[,.;!?]\s*/;
+
+/**
+ * What a message says after dropping something: "ah förresten skit i ölen, vad behövs för själva
+ * konserten på torget" → "vad behövs för själva konserten på torget".
+ */
+export function afterDismissal(text: string): string | undefined {
+  const original = text.trim();
+  const folded = fold(original);
+  if (folded.length !== original.length) return undefined;
+  const dropped = DISMISSAL.exec(folded);
+  const rest = dropped ? original.slice(dropped[0].length).trim() : '';
+  return rest.split(/\s+/).length >= 3 ? rest : undefined;
 }
 
 /** Whether a message reads as a question (a question mark or a question word first). */
