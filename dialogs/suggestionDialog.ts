@@ -166,7 +166,8 @@ export class SuggestionDialog extends InterruptibleDialog {
    * vänta, det är mer ett klagomål", "ok, opinion then") sets the kind, and the question is asked again.
    */
   private async correctKind(inner: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
-    const values = inner.stack.find((instance) => instance.id === STEPS)?.state.values as unknown;
+    const state: unknown = inner.stack.find((instance) => instance.id === STEPS)?.state;
+    const values = isRecord(state) ? state.values : undefined;
     if (!isRecord(values) || typeof values.kind !== 'string') return undefined;
     if (text.trim().split(/\s+/).length > KIND_CORRECTION_MAX_WORDS || looksLikeQuestion(text) || conversationIntent(text)) return undefined;
     const kind = kindNamed(text);

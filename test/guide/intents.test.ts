@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterDismissal, conversationIntent, createIntentReader, feedbackOpening, isReport, isVagueQuestion, looksLikeQuestion, trailingQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
+import { afterDismissal, conversationIntent, createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, trailingQuestion, type ConversationIntent } from '../../src/domain/guide/intents';
 import { testData } from '../helpers/app';
 
 /** [message, intent] — Swedish with and without å/ä/ö, English; undefined = an ordinary message. */
@@ -111,6 +111,17 @@ describe('conversation intents (src/domain/guide/intents.ts)', () => {
     expect(isReport('Vi som har butiker på Kyrkogatan vill att kommunen ordnar julbelysningen tillsammans med oss i år')).toBe(true);
     expect(isReport('We would like the council to put up more signs to the industrial area')).toBe(true);
     expect(isReport('Vill kommunen att vi ansöker om bygglov först?')).toBe(false);
+  });
+
+  it.each([
+    ['hur mycket skatt blir det pa en bonus som anstalld', true],
+    ['min granne spelar hög musik på nätterna, vad kan jag göra åt det?', true],
+    ["can you help me fix my printer, it won't connect to wifi", true],
+    ['grannen klagar på musiken från vår uteservering, vad gäller?', false],
+    ['vilken skatt betalar företaget för de anställda?', false],
+    ['min dator i butiken behöver en ny kassaapparat', false],
+  ])('"%s" is a private matter: %s', (text, expected) => {
+    expect(isPrivateMatter(text)).toBe(expected);
   });
 
   it('turns to a suggestion, not only a stop, when a cancel word comes with an opening', () => {

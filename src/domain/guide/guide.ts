@@ -79,6 +79,12 @@ export interface GuideDeps {
 
 const FEEDBACK_WORDS = /\b(forslag|synpunkt\w*|klagomal|klaga|tips|ide|ideer|inspel|feedback|suggestion|opinion|idea|complaint|complain|tycka till|tyck till|tycker till)\b/;
 
+/** The last sentence of three words or more that asks, in a message of several such sentences. */
+function askedQuestion(text: string): string | undefined {
+  const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().split(/\s+/).length >= 3);
+  return sentences.length >= 2 ? sentences.reverse().find((sentence) => looksLikeQuestion(sentence)) : undefined;
+}
+
 export function createGuide(deps: GuideDeps): Guide {
   const { data } = deps;
   const topics = Object.keys(data.taxonomy.topics);
@@ -244,6 +250,13 @@ export function createGuide(deps: GuideDeps): Guide {
       const onlyIntent = text.split(/\s+/).length <= 6 && FEEDBACK_WORDS.test(fold(text));
       return { kind: 'feedback', language, text: onlyIntent ? '' : text };
     }
+    // "We're an IT consultancy moving our office here next year. Who can help us find premises?": the
+    // question asked, when it is clearly answered alone, more surely than the whole, wins over the story around it.
+    const asked = clear ? askedQuestion(text) : undefined;
+    if (asked) {
+      const alone = decide(municipality, asked);
+      if ((alone.kind === 'answer' || alone.kind === 'scenario') && alone.confidence > top.confidence) return alone;
+    }
     if (clear) {
       if (top.intent.startsWith('scenario:')) {
         const answer = scenarioAnswer(municipality, top.intent.slice(9));
@@ -257,8 +270,7 @@ export function createGuide(deps: GuideDeps): Guide {
     if (isReport(text)) return { kind: 'feedback', language, text };
     // "Det här tar livet av mig med alla blanketter. Hur söker jag serveringstillstånd?": the question
     // in a message of several sentences may be clear where the whole is not.
-    const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().split(/\s+/).length >= 3);
-    const question = sentences.length >= 2 ? sentences.reverse().find((sentence) => looksLikeQuestion(sentence)) : undefined;
+    const question = askedQuestion(text);
     if (question) {
       const alone = interpret(municipality, question);
       if (alone.kind === 'answer' || alone.kind === 'scenario') return alone;

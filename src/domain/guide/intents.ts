@@ -328,10 +328,13 @@ export function asksBotOpinion(text: string): boolean {
   return ASKS_BOT_OPINION.test(normalize(text));
 }
 
-/** A private person's own matter (their own tax return, pension, passport): not the business guide's. */
+/**
+ * A private person's own matter (their own tax return, pension, passport, their pay as an employee,
+ * a quarrel with their neighbour, their own computer): not the business guide's.
+ */
 const PRIVATE_MATTER =
-  /\b(min privata|mina privata|min egen deklaration|privat deklaration|privatdeklaration|som privatperson|min pension|mitt korkort|mitt pass|personal tax return|my own tax|my private tax|private tax return|as a private person|my pension|my driving licen[cs]e|my passport)\b/;
-const BUSINESS_WORDS = /\b(foretag\w*|firma\w*|bolag\w*|ab|enskild|verksamhet\w*|kund\w*|business|company|firm|customers?|shop|butik\w*|restaurang\w*|cafe)\b/;
+  /\b(min privata|mina privata|min egen deklaration|privat deklaration|privatdeklaration|som privatperson|min pension|mitt korkort|mitt pass|personal tax return|my own tax|my private tax|private tax return|as a private person|my pension|my driving licen[cs]e|my passport|som anstalld|som arbetstagare|min lon|min arbetsgivare|as an employee|my salary|my wages|my employer|min granne|mina grannar|grannen ovanfor|grannen bredvid|my neighbou?rs?|the neighbou?rs? upstairs|(min|mitt) (dator|skrivare|mobil|telefon|router|wifi|tv|laptop)|(my|our home) (computer|printer|phone|laptop|router|wifi|tv))\b/;
+const BUSINESS_WORDS = /\b(foretag\w*|firma\w*|bolag\w*|ab|enskild|verksamhet\w*|kund\w*|business|company|firm|customers?|shop|butik\w*|restaurang\w*|cafe|uteservering\w*|verkstad\w*|lokal\w*|salong\w*|premises|workshop|restaurant|anstallda|personal|employees|staff)\b/;
 export function isPrivateMatter(text: string): boolean {
   const folded = normalize(text);
   return PRIVATE_MATTER.test(folded) && !BUSINESS_WORDS.test(folded);
