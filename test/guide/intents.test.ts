@@ -92,11 +92,16 @@ describe('conversation intents (src/domain/guide/intents.ts)', () => {
     ['I have a suggestion about how to make the town better for small firms', ''],
     ['I have an idea for more benches in the square', 'More benches in the square'],
     ['jag har ett förslag om fler bänkar på torget', 'Fler bänkar på torget'],
+    // a real word is not a typo of an opening word, and "kan vi lämna X" leaves something else than input
+    ['jag vill klara av ansökan själv', undefined],
+    ['jag vill trycka upp flygblad till festivalen', undefined],
+    ['kan vi lamna wellpapp och plast pa atervinningscentralen som foretag', undefined],
+    ['kan jag tycka till?', ''],
     // wanting to leave a suggestion instead
     ["actually no, I'd rather just leave a suggestion", ''],
     ['nej förresten, jag lämnar hellre ett förslag', ''],
     ['jag vill hellre lämna en synpunkt', ''],
-  ])('opening "%s" keeps "%s"', (text, rest) => {
+  ] as Array<[string, string | undefined]>)('opening "%s" keeps "%s"', (text, rest) => {
     expect(feedbackOpening(text)?.rest).toBe(rest);
   });
 

@@ -405,7 +405,8 @@ const GREETING_LEAD =
 const OPENINGS: RegExp[] = [
   /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: hellre| istallet| i stallet)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
   /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja) (?:tycka till|tyck till|tycka|klaga|beromma|ge berom|framfora (?:nagot|en sak))(?: (?:om|pa) (?:en grej|nagot|nat|en sak|saker|er|kommunen))?\b/,
-  /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:ge|lamna|skicka|komma med|framfora|tycka till)(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)?\b/,
+  // "kan jag tycka till?", "kan jag lämna ett förslag?"; not "kan vi lämna wellpapp på återvinningen?"
+  /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:tycka till\b|(?:ge|lamna|skicka|komma med|framfora)(?:(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)\b|\s*[?.!]*$))/,
   /^(?:lamna|ge|skicka|registrera|gora|ny|nytt)(?: ett| en| mitt| min| nytt| ny)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|felanmalan)\b/,
   /^(?:gor|gora) (?:mora|borlange|hedemora|hallstahammar|kommunen|\w+) battre\b/,
   /^(?:(?:har (?:ar|kommer) |har )?(?:mitt|min|vart|var|ett|en|ett litet|ett kort|ett nytt|litet|kort|nytt) )?(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
