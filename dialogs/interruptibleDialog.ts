@@ -194,7 +194,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
     // A question (or a clear question on a topic) where the bot waits for something else.
     if (asksQuestion) return undefined;
-    if (recognized.length > 0) return undefined;
+    // A number in a longer message ("a one-day beer tent?") picks a choice by its position, but names none.
+    const byNumberOnly = text.trim().split(/\s+/).length >= 4 && recognized.every((found) => !found.resolution.synonym);
+    if (recognized.length > 0 && !byNumberOnly) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
     const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';
     const question = looksLikeQuestion(text);
