@@ -52,6 +52,9 @@ export class HandoffDialog extends InterruptibleDialog {
       name: 'handoff',
       own: { intents: ['handoff'], buttons: ['handoff'] },
       questionPrompts: new Set([QUESTION]),
+      // A name or a company ("enskild firma, Holms plåt", "Bygg & Mark AB") may hold a topic's words.
+      detailPrompts: new Set([TEXT]),
+      leavesForSuggestion: true,
       interpret: (municipality, text) => guide.interpret(municipality, text),
       intentOf: (text, options) => guide.intent(text, options),
     });

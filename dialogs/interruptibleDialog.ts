@@ -7,7 +7,7 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { conversationIntent, looksLikeQuestion, normalize, type ConversationIntent } from '../src/domain/guide/intents';
+import { conversationIntent, feedbackOpening, looksLikeQuestion, normalize, trailingQuestion, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
@@ -50,6 +50,13 @@ export interface InterruptibleOptions {
   freeTextPrompts?: ReadonlySet<string>;
   /** Prompt ids whose answer is a question itself ("Vad vill du ha hjälp med?"): questions there never interrupt. */
   questionPrompts?: ReadonlySet<string>;
+  /**
+   * Prompt ids whose answer is a detail such as a name or a company ("enskild firma, Holms plåt"),
+   * which may hold a topic's words: only a question (not a clear topic) is a reason to ask about leaving.
+   */
+  detailPrompts?: ReadonlySet<string>;
+  /** Whether wanting to leave a suggestion instead ("actually no, I'd rather leave a suggestion") leaves this dialog for it. */
+  leavesForSuggestion?: boolean;
   /** The conversation intent of a message (default: the table of src/domain/guide/intents.ts). */
   intentOf?: (text: string, options?: { tableOnly?: boolean }) => ConversationIntent | undefined;
   /** The guide's reading of a message (to tell a real question from content). */
@@ -60,6 +67,9 @@ export interface InterruptibleOptions {
    */
   own?: { intents?: readonly ConversationIntent[]; buttons?: ReadonlyArray<ButtonValue['action']> };
 }
+
+/** Goals a long free-text answer may end by asking for: they leave the dialog (a plea for a person there is content). */
+const LEAVING_AT_END: readonly ConversationIntent[] = ['my-suggestions', 'privacy-info', 'privacy-erase'];
 
 /** Buttons of earlier cards that leave a dialog for their own goal. */
 const LEAVING_BUTTONS: ReadonlyArray<ButtonValue['action']> = ['handoff', 'feedback', 'my-suggestions', 'topic', 'scenario'];
@@ -147,7 +157,11 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     // The prompt's choices found in the text, once for both checks below.
     const recognized = choices && choices.length > 0 ? findChoicesIn(text, choices) : [];
     const phraseChoice = recognized.some((found) => (found.resolution.synonym ?? '').trim().split(/\s+/).length >= 2);
-    const intentRead = exactChoice || phraseChoice || (freeText && long) ? undefined : read(text, { tableOnly: !choices });
+    // A long answer that ends with a question of the conversation's own ("…Kan jag se mina förslag istället?").
+    const endsAsking = !asksQuestion && freeText && long ? trailingQuestion(text) : undefined;
+    const endIntent = endsAsking ? read(endsAsking, { tableOnly: true }) : undefined;
+    const intentRead =
+      exactChoice || phraseChoice ? undefined : freeText && long ? (endIntent && LEAVING_AT_END.includes(endIntent) ? endIntent : undefined) : read(text, { tableOnly: !choices });
     // The dialog's own goal is an answer to its prompt, not a reason to leave.
     if (intentRead && own?.intents?.includes(intentRead)) return undefined;
     switch (intentRead) {
@@ -171,18 +185,23 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       case 'privacy-info':
       case 'privacy-erase':
       case 'my-suggestions':
-        return this.leave({ text });
+        return this.leave({ text: endIntent === intentRead && endsAsking ? endsAsking : text });
       default:
         break;
     }
+    // "Nej, jag lämnar hellre ett förslag": another goal than this dialog's, at a question that is not free text.
+    if (this.interruptOptions.leavesForSuggestion && !freeText && feedbackOpening(text)) return this.leave({ text });
 
     // A question (or a clear question on a topic) where the bot waits for something else.
     if (asksQuestion) return undefined;
-    if (recognized.length > 0) return undefined;
+    // A number in a longer message ("a one-day beer tent?") picks a choice by its position, but names none.
+    const byNumberOnly = text.trim().split(/\s+/).length >= 4 && recognized.every((found) => !found.resolution.synonym);
+    if (recognized.length > 0 && !byNumberOnly) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
     const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';
     const question = looksLikeQuestion(text);
-    const unrelated = freeText ? question && clearTopic : question || (clearTopic && text.trim().split(/\s+/).length >= 4);
+    const detail = this.interruptOptions.detailPrompts?.has(active.id) ?? false;
+    const unrelated = freeText ? question && clearTopic : question || (!detail && clearTopic && text.trim().split(/\s+/).length >= 4);
     if (!unrelated) return undefined;
     state[PENDING] = text;
     const yes = t('guide.leave.yes');

@@ -7,6 +7,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Guide } from '../src/domain/guide/guide';
+import { maskPersonalData } from '../src/domain/privacy/mask';
 import type { GuideDecision } from '../src/domain/guide/types';
 import type { Texts } from '../src/domain/texts';
 import type { Language } from '../src/domain/packs/schema';
@@ -79,9 +80,11 @@ export class MainDialog extends ComponentDialog {
     const value = parseButtonValue(context.activity.value);
     const pending = session.pendingText;
     delete session.pendingText;
+    const previous = session.previousQuestion;
+    delete session.previousQuestion;
     const read = value
       ? this.fromButton(session.municipality, session.language, value)
-      : this.deps.guide.interpret(session.municipality, context.activity.text ?? '');
+      : this.deps.guide.interpret(session.municipality, context.activity.text ?? '', previous);
     // "Klagomål" (or the suggestion button) right after a message the bot asked back about: that message is the suggestion.
     const decision = read?.kind === 'feedback' && !read.text && pending ? { ...read, text: pending } : read;
     if (!decision) {
@@ -123,6 +126,9 @@ export class MainDialog extends ComponentDialog {
     const t = (key: string, vars?: Record<string, string>) => this.deps.texts.t(lang, key, vars);
     const pack = this.deps.guide.pack(session.municipality);
     const text = said ?? context.activity.text ?? '';
+    // The question answered or asked back about, for reading the next message as its follow-up.
+    const topic = decision.kind === 'answer' ? decision.answer.topic : decision.kind === 'scenario' ? decision.answer.scenario.primaryTopic : decision.kind === 'clarify' ? decision.options[0]?.topic : undefined;
+    if (text && (decision.kind === 'answer' || decision.kind === 'scenario' || decision.kind === 'clarify')) session.previousQuestion = { text: maskPersonalData(text).text.slice(0, 500), topic };
     switch (decision.kind) {
       case 'crisis':
         await sendCrisis(context, this.deps.texts, decision.helpLines, lang);
@@ -139,7 +145,7 @@ export class MainDialog extends ComponentDialog {
         if (this.deps.privacy) return step.beginDialog(PRIVACY_DIALOG, { what: decision.what });
         return step.endDialog();
       case 'feedback':
-        if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text });
+        if (this.deps.suggestion) return step.beginDialog(this.deps.suggestion.id, { text: decision.text, kind: decision.stated });
         await reply(context, 'cannot-answer',
           t('guide.feedbackPlaceholder', {
             feedbackName: pack.municipality.strategy.feedbackName,

@@ -31,7 +31,7 @@ export class PrivacyDialog extends InterruptibleDialog {
     private readonly packOf: (municipality: string) => Pack,
     texts: Texts,
   ) {
-    super(PRIVACY_DIALOG, texts, { name: 'privacy', own: { intents: ['privacy-info', 'privacy-erase'] } });
+    super(PRIVACY_DIALOG, texts, { name: 'privacy', own: { intents: ['privacy-info', 'privacy-erase'] }, leavesForSuggestion: true });
     this.addDialog(choicePrompt(CONFIRM)).addDialog(
       new WaterfallDialog(`${PRIVACY_DIALOG}.steps`, [this.start.bind(this), this.finish.bind(this)]),
     );

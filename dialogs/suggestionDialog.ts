@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import {
+  DialogTurnStatus,
   ListStyle,
   TextPrompt,
   WaterfallDialog,
@@ -8,12 +9,14 @@ import {
   type DialogTurnResult,
   type FoundChoice,
   type WaterfallStepContext,
+  recognizeChoices,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { isReachable } from '../src/domain/guide/contactRequest';
 import { MASKED_KINDS, maskPersonalData } from '../src/domain/privacy/mask';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import { feedbackKinds, type SubmitterContact } from '../src/domain/feedback/types';
+import { kindNamed } from '../src/domain/feedback/kinds';
 import type { Pack } from '../src/domain/packs/loader';
 import type { Texts } from '../src/domain/texts';
 import { markAcknowledged, turnSession } from '../src/bot/bot';
@@ -21,8 +24,8 @@ import { turnOrigin } from '../src/bot/identity';
 import { fold, foldedWords } from '../src/domain/text';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { kinded, reply, type ReplyKind } from './reply';
-import { choicePrompt } from './choicePrompt';
-import { feedbackOpening, type ConversationIntent } from '../src/domain/guide/intents';
+import { CHOICE_RECOGNIZER, choicePrompt } from './choicePrompt';
+import { conversationIntent, feedbackOpening, looksLikeQuestion, type ConversationIntent } from '../src/domain/guide/intents';
 import type { GuideDecision } from '../src/domain/guide/types';
 import { plainText } from '../src/domain/text/plain';
 import { focusAreaSynonyms } from '../src/domain/feedback/areaNames';
@@ -33,7 +36,10 @@ const FREE = 'suggestionFree';
 const CHOICE = 'suggestionChoice';
 const REACH = 'suggestionReach';
 
-const optionsSchema = z.object({ text: z.string().optional() }).default({});
+const STEPS = `${SUGGESTION_DIALOG}.steps`;
+
+/** `kind`: the kind the opening message stated ("Beröm till …"), which is then not asked. */
+const optionsSchema = z.object({ text: z.string().optional(), kind: z.enum(feedbackKinds).optional() }).default({});
 const tagSchema = z.object({
   focusArea: z.string(),
   confidence: z.number(),
@@ -72,6 +78,19 @@ function closeChoice(text: string, choices: Choice[]): FoundChoice | undefined {
   return hits.length === 1 && only ? { value: only.value, index: choices.indexOf(only), score: 0.8, synonym: text } : undefined;
 }
 
+/**
+ * At "I read it as X. Is that right?", an area named besides the yes or no ("no, I think it fits
+ * better under networks and meeting places") is the answer: the specific choice, not the generic one.
+ */
+function namedArea(text: string, choices: Choice[], found: FoundChoice): FoundChoice {
+  if (found.value !== 'yes' && found.value !== 'other') return found;
+  return recognizeChoices(text, choices, CHOICE_RECOGNIZER).find((match) => match.resolution.value.startsWith('area:'))?.resolution ?? found;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Most words of a message that names a kind at a later question as a correction ("nej vänta, det är mer ett klagomål"). */
+const KIND_CORRECTION_MAX_WORDS = 10;
+
 const words = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
 /** Enough to act on: two words ("fler företagsträffar") of some length. */
 const enough = (text: string) => words(text) >= 2 && text.trim().length >= 10;
@@ -103,16 +122,21 @@ export class SuggestionDialog extends InterruptibleDialog {
     this.addDialog(new TextPrompt(TEXT, async (prompt) => enough(suggestionOf(prompt.recognized.value ?? ''))))
       .addDialog(new TextPrompt(FREE))
       .addDialog(choicePrompt(CHOICE, async (prompt) => {
-        if (prompt.recognized.succeeded) return true;
+        const choices = (prompt.options.choices ?? []).filter((c): c is Choice => typeof c !== 'string');
+        const found = prompt.recognized.value;
+        if (prompt.recognized.succeeded && found) {
+          prompt.recognized.value = namedArea(prompt.context.activity.text ?? '', choices, found);
+          return true;
+        }
         // "trygghet" for "Brottsförebyggande/trygghetsskapande arbete": one choice whose word the text begins.
-        const close = closeChoice(prompt.context.activity.text ?? '', (prompt.options.choices ?? []).filter((c): c is Choice => typeof c !== 'string'));
+        const close = closeChoice(prompt.context.activity.text ?? '', choices);
         if (!close) return false;
         prompt.recognized.value = close;
         return true;
       }))
       .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
       .addDialog(
-        new WaterfallDialog(`${SUGGESTION_DIALOG}.steps`, [
+        new WaterfallDialog(STEPS, [
           this.askText.bind(this),
           this.understand.bind(this),
           this.askKind.bind(this),
@@ -124,15 +148,35 @@ export class SuggestionDialog extends InterruptibleDialog {
           this.save.bind(this),
         ]),
       );
-    this.initialDialogId = `${SUGGESTION_DIALOG}.steps`;
+    this.initialDialogId = STEPS;
   }
 
   /** "Nej förresten, jag vill vara anonym" where the address is asked: no contact, and the suggestion goes on (not a cancel). */
-  protected override beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+  protected override async beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     const text = inner.context.activity.text;
-    if (inner.activeDialog?.id !== REACH || inner.context.activity.type !== 'message' || !text) return Promise.resolve(undefined);
-    if (isReachable(text) || !ANONYMOUS.test(fold(text))) return Promise.resolve(undefined);
+    if (inner.context.activity.type !== 'message' || !text) return undefined;
+    if (inner.activeDialog?.id === CHOICE) return this.correctKind(inner, text);
+    if (inner.activeDialog?.id !== REACH) return undefined;
+    if (isReachable(text) || !ANONYMOUS.test(fold(text))) return undefined;
     return inner.endDialog();
+  }
+
+  /**
+   * A kind named at a later question ("klagomål" after the bot said it registers it as one, "nej
+   * vänta, det är mer ett klagomål", "ok, opinion then") sets the kind, and the question is asked again.
+   */
+  private async correctKind(inner: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+    const state: unknown = inner.stack.find((instance) => instance.id === STEPS)?.state;
+    const values = isRecord(state) ? state.values : undefined;
+    if (!isRecord(values) || typeof values.kind !== 'string') return undefined;
+    if (text.trim().split(/\s+/).length > KIND_CORRECTION_MAX_WORDS || looksLikeQuestion(text) || conversationIntent(text)) return undefined;
+    const kind = kindNamed(text);
+    if (!kind) return undefined;
+    values.kind = kind;
+    const lang = turnSession(inner.context).language;
+    await reply(inner.context, 'suggestion-step', this.texts.t(lang, 'feedback.kindNoted', { kind: this.texts.t(lang, `feedback.kindAs.${kind}`) }));
+    await inner.repromptDialog();
+    return { status: DialogTurnStatus.waiting };
   }
 
   private t(step: WaterfallStepContext, key: string, vars?: Record<string, string | number>): string {
@@ -216,6 +260,12 @@ export class SuggestionDialog extends InterruptibleDialog {
       await reply(step.context, 'supported', this.t(step, 'feedback.supported', { reference: item.reference, supports: item.supports }));
       return step.endDialog();
     }
+    // Stated in the message ("Beröm till …", "jag vill klaga på …"): not asked; the next question says which kind was understood.
+    const { kind } = optionsSchema.parse(step.options ?? {});
+    if (kind) {
+      vals(step).kindStated = true;
+      return step.next({ value: kind, index: 0, score: 1 } satisfies FoundChoice);
+    }
     const choices = this.choices(
       feedbackKinds.map((kind) => ({ value: kind, title: this.t(step, `feedback.kind.${kind}`), synonyms: [kind] })),
     );
@@ -223,8 +273,11 @@ export class SuggestionDialog extends InterruptibleDialog {
   }
 
   private async confirmArea(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    vals(step).kind = chosen(step.result);
+    const kind = chosen(step.result);
+    vals(step).kind = kind;
     const session = turnSession(step.context);
+    // "Jag registrerar det som beröm – skriv … om det är något annat." when the kind was not asked.
+    const understood = vals(step).kindStated === true && kind ? `${this.t(step, 'feedback.kindUnderstood', { kind: this.t(step, `feedback.kindAs.${kind}`) })}\n\n` : '';
     const tag = tagSchema.parse(vals(step).tag);
     const area = this.feedback.focusAreaName(session.municipality, tag.focusArea)[session.language];
     const second = tag.ranked[1]?.focusArea;
@@ -239,13 +292,13 @@ export class SuggestionDialog extends InterruptibleDialog {
         ...[tag.focusArea, second].map((id) => ({ value: `area:${id}`, title: name(id)[session.language], synonyms: named.get(id) ?? [name(id).sv, name(id).en] })),
         { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other', 'inget av dem', 'neither'] },
       ]);
-      return this.prompt(step, this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both, 'suggestion-step', unshown([tag.focusArea, second]));
+      return this.prompt(step, understood + this.t(step, 'feedback.interpretationTwo', { area, second: name(second)[session.language] }), both, 'suggestion-step', unshown([tag.focusArea, second]));
     }
     const choices = this.choices([
       { value: 'yes', title: this.t(step, 'feedback.confirmArea'), synonyms: ['ja', 'yes', 'stämmer', 'japp', 'ok', ...KEEP_READING, ...(named.get(tag.focusArea) ?? [])] },
       { value: 'other', title: this.t(step, 'feedback.otherArea'), synonyms: ['nej', 'no', 'annat', 'other'] },
     ]);
-    return this.prompt(step, this.t(step, 'feedback.interpretation', { area }), choices, 'suggestion-step', unshown([tag.focusArea]));
+    return this.prompt(step, understood + this.t(step, 'feedback.interpretation', { area }), choices, 'suggestion-step', unshown([tag.focusArea]));
   }
 
   private async chooseArea(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -28,6 +28,9 @@ const mustMask: Array<[string, string, MaskedKind]> = [
   ['Mitt personnummer: 19850312-1235', '19850312-1235', 'personal-identity-number'],
   ['pnr: 1985-03-12-1235', '1985-03-12', 'personal-identity-number'],
   ['my personal identity number is 850312-1235', '850312-1235', 'personal-identity-number'],
+  // wrong check digit, right after a person's name (blind set 4)
+  ['klagomal fran Anna Persson 19900101-1234, vi fick inget besked', '19900101-1234', 'personal-identity-number'],
+  ['kontaktperson Karl-Erik Holm, 850312-1235', '850312-1235', 'personal-identity-number'],
   ['850312-1235 är mitt personnummer', '850312-1235', 'personal-identity-number'],
   // a sole trader's organisationsnummer is their personnummer
   ['personnummer 900101/0017', '900101/0017', 'personal-identity-number'],

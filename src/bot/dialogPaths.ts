@@ -15,6 +15,8 @@ export function rememberDialogPaths(): void {
   if (installed) return;
   installed = true;
   const proto = DialogStateManager.prototype;
+  // Called below with the manager as `this`, as botbuilder calls it.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const parse = proto.parsePath;
   proto.parsePath = function parsePath(this: DialogStateManager, pathExpression: string, allowNestedPaths = true): (string | number)[] {
     if (pathExpression.includes('[')) return parse.call(this, pathExpression, allowNestedPaths);

@@ -13,6 +13,8 @@ export interface ConversationSession {
    * (or the suggestion button) right after it makes that message the suggestion.
    */
   pendingText?: string;
+  /** The question the guide last answered or asked back about (masked) and its topic, to read a follow-up in its context. */
+  previousQuestion?: { text: string; topic?: string };
   /** Ids of the last activities handled, so a channel's repeated delivery is handled once. */
   recentActivityIds?: string[];
 }

@@ -6,10 +6,11 @@ import type { ContactRequest, ContactRequestRepository } from '../feedback/types
 import { maskPersonalData } from '../privacy/mask';
 import { detectLanguage, fold } from '../text';
 import { detectCrisis } from './crisis';
-import { asksBotOpinion, createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
+import { afterDismissal, asksBotOpinion, createIntentReader, feedbackOpening, isPrivateMatter, isReport, isVagueQuestion, looksLikeQuestion, type ConversationIntent } from './intents';
 import { ROUTER_THRESHOLDS, routerFor, type RankedTopic, type Router } from './router';
 import type { ModelCache } from '../text/classifier';
 import { assignmentFor } from '../staff/routing';
+import { statedKind } from '../feedback/kinds';
 import type { GuideDecision, ProcessAnswer, ScenarioAnswer, TopicOption } from './types';
 
 export interface ContactRequestInput {
@@ -35,8 +36,12 @@ export interface Guide {
   routerStats(municipality: string): Router['stats'];
   /** The conversation's own intent of a message (stop, help, a person…); tableOnly for answers at text prompts. */
   intent(text: string, options?: { tableOnly?: boolean }): ConversationIntent | undefined;
-  /** What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback… */
-  interpret(municipality: string, text: string): GuideDecision;
+  /**
+   * What to do with a message: answer, scenario checklist, ask back, hand over, crisis, feedback…
+   * `previous`: the question the bot last answered or asked back about in this conversation, so a
+   * follow-up ("ett par veckor, vi ska renovera", "och vem tömmer den?") is read in its context.
+   */
+  interpret(municipality: string, text: string, previous?: PreviousQuestion): GuideDecision;
   topicAnswer(municipality: string, topic: string): ProcessAnswer | undefined;
   scenarioAnswer(municipality: string, scenarioId: string): ScenarioAnswer | undefined;
   /** The unit a person-to-person request goes to: the topic's contact, else the business pilot. */
@@ -54,6 +59,15 @@ export interface Guide {
   recordRating(municipality: string, rating: { helpful: boolean; topic?: string; scenario?: string; language: Language }): Promise<void>;
 }
 
+/** The question the guide last answered or asked back about (its text masked), and the topic it gave. */
+export interface PreviousQuestion {
+  text: string;
+  topic?: string;
+}
+
+/** Longest message read as a follow-up of the previous question. */
+const FOLLOW_UP_MAX_WORDS = 14;
+
 export interface GuideDeps {
   data: DataSet;
   store: { contactRequests: ContactRequestRepository; guideEvents: GuideEventRepository };
@@ -64,6 +78,12 @@ export interface GuideDeps {
 }
 
 const FEEDBACK_WORDS = /\b(forslag|synpunkt\w*|klagomal|klaga|tips|ide|ideer|inspel|feedback|suggestion|opinion|idea|complaint|complain|tycka till|tyck till|tycker till)\b/;
+
+/** The last sentence of three words or more that asks, in a message of several such sentences. */
+function askedQuestion(text: string): string | undefined {
+  const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().split(/\s+/).length >= 3);
+  return sentences.length >= 2 ? sentences.reverse().find((sentence) => looksLikeQuestion(sentence)) : undefined;
+}
 
 export function createGuide(deps: GuideDeps): Guide {
   const { data } = deps;
@@ -149,7 +169,41 @@ export function createGuide(deps: GuideDeps): Guide {
     return { topic: candidate.topic, title, confidence: candidate.confidence };
   };
 
-  const interpret = (municipality: string, raw: string): GuideDecision => {
+  /**
+   * A follow-up the guide cannot place alone (too little, or several topics) is read together with
+   * the previous question: a new topic that way is answered; the same topic again is answered when
+   * the follow-up asks about it ("och vem tömmer den?"), and asked back about with the combined
+   * reading's options when it only adds details ("ett par veckor, vi ska renovera").
+   */
+  const followUp = (municipality: string, text: string, alone: GuideDecision, previous: PreviousQuestion): GuideDecision => {
+    if (text.split(/\s+/).length > FOLLOW_UP_MAX_WORDS || isPrivateMatter(text) || asksBotOpinion(text)) return alone;
+    if (alone.kind !== 'clarify' && alone.kind !== 'unknown') return alone;
+    const own = router(municipality).rank(text);
+    // Outside what the bot is for, also after a question that was: say so.
+    if (own.offTopic >= ROUTER_THRESHOLDS.offTopic) return alone;
+    const combinedText = `${previous.text} ${text}`;
+    const combined = decide(municipality, combinedText);
+    if (combined.kind === 'answer' || combined.kind === 'scenario') {
+      const topic = combined.kind === 'answer' ? combined.answer.topic : combined.answer.scenario.primaryTopic;
+      if (topic !== previous.topic || looksLikeQuestion(text)) return combined;
+      if (alone.kind === 'clarify') return alone;
+      const options = router(municipality).rank(combinedText).ranked.slice(0, 3).map(option);
+      return options.length > 0 ? { kind: 'clarify', language: alone.language, options } : alone;
+    }
+    if (combined.kind === 'clarify' && alone.kind === 'unknown') return { ...combined, language: alone.language };
+    return alone;
+  };
+
+  /** A suggestion, complaint or praise also says which kind it is when the message states it. */
+  const interpret = (municipality: string, raw: string, previous?: PreviousQuestion): GuideDecision => {
+    const first = decide(municipality, raw);
+    const decision = previous ? followUp(municipality, raw.trim(), first, previous) : first;
+    if (decision.kind !== 'feedback') return decision;
+    const stated = statedKind(raw);
+    return stated ? { ...decision, stated } : decision;
+  };
+
+  const decide = (municipality: string, raw: string): GuideDecision => {
     const text = raw.trim();
     const { language, ranked, offTopic } = text ? router(municipality).rank(text) : { language: detectLanguage(text), ranked: [], offTopic: 0 };
     if (!text) return { kind: 'unknown', language };
@@ -177,6 +231,12 @@ export function createGuide(deps: GuideDeps): Guide {
     }
     const opening = feedbackOpening(text);
     if (opening) return { kind: 'feedback', language, text: opening.rest };
+    // "förresten skit i ölen, vad behövs för själva konserten": what follows the dropped part is the question.
+    const rest = afterDismissal(text);
+    if (rest) {
+      const alone = decide(municipality, rest);
+      if (alone.kind === 'answer' || alone.kind === 'scenario') return alone;
+    }
     if (isPrivateMatter(text) || asksBotOpinion(text)) return { kind: 'unknown', language };
     if (isVagueQuestion(text)) return ranked.length > 0 ? { kind: 'clarify', language, options: ranked.slice(0, 3).map(option) } : { kind: 'unknown', language };
     const top = ranked[0];
@@ -189,6 +249,13 @@ export function createGuide(deps: GuideDeps): Guide {
       // "har en idé", "tycker till lite": wanting to give feedback without saying what yet.
       const onlyIntent = text.split(/\s+/).length <= 6 && FEEDBACK_WORDS.test(fold(text));
       return { kind: 'feedback', language, text: onlyIntent ? '' : text };
+    }
+    // "We're an IT consultancy moving our office here next year. Who can help us find premises?": the
+    // question asked, when it is clearly answered alone, more surely than the whole, wins over the story around it.
+    const asked = clear ? askedQuestion(text) : undefined;
+    if (asked) {
+      const alone = decide(municipality, asked);
+      if ((alone.kind === 'answer' || alone.kind === 'scenario') && alone.confidence > top.confidence) return alone;
     }
     if (clear) {
       if (top.intent.startsWith('scenario:')) {
@@ -203,8 +270,7 @@ export function createGuide(deps: GuideDeps): Guide {
     if (isReport(text)) return { kind: 'feedback', language, text };
     // "Det här tar livet av mig med alla blanketter. Hur söker jag serveringstillstånd?": the question
     // in a message of several sentences may be clear where the whole is not.
-    const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().split(/\s+/).length >= 3);
-    const question = sentences.length >= 2 ? sentences.reverse().find((sentence) => looksLikeQuestion(sentence)) : undefined;
+    const question = askedQuestion(text);
     if (question) {
       const alone = interpret(municipality, question);
       if (alone.kind === 'answer' || alone.kind === 'scenario') return alone;

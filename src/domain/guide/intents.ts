@@ -5,6 +5,7 @@
  * Patterns run on folded text (lower case, å/ä → a, ö → o, punctuation as spaces).
  */
 import { fold } from '../text';
+import { typoReadings, vocabulary, wordsOfPatterns } from '../text/typos';
 import { trainClassifier, type ModelCache } from '../text/classifier';
 import type { ConversationExamples } from '../packs/schema';
 
@@ -133,10 +134,10 @@ const TABLE: Row[] = [
     intent: 'my-suggestions',
     maxWords: 14,
     patterns: [
-      /\b(mina|mitt|min) (forslag|synpunkter|synpunkt|arenden|arende|inspel|klagomal|klagomalet|forslaget|beromm?)\b/,
+      /\b(mina|mitt|min)( (tidigare|gamla|forra|forsta|senaste|sista|egna|andra|inskickade|skickade|lamnade|insanda|aktuella|befintliga|oppna|pagaende))? (forslag|synpunkter|synpunkt|arenden|arende|inspel|klagomal|klagomalet|forslaget|beromm?)\b/,
       /\b(vad hande|hur gick det|hur gar det) (med|for) (mitt|min|mina)\b/,
       /\bstatus (pa|for|om) (mitt|min|mina)\b/,
-      /\bmy (suggestions?|feedback|cases?|complaints?|ideas?|reports?)\b/,
+      /\bmy( (previous|earlier|old|past|last|first|other|own|submitted|open|current|existing))? (suggestions?|feedback|cases?|complaints?|ideas?|reports?)\b/,
       /\bwhat happened (to|with) my\b/,
       /\b(vilka|vad for|vad har|hur manga) (forslag|synpunkter|inspel|klagomal|arenden)?.{0,12}\b(har )?(jag|ja|vi) (har )?(skickat|lamnat|skickat in|lamnat in|gett|gjort|stottat)\b/,
       /\bvad har (jag|ja|vi) (skickat|lamnat)( in)?\b/,
@@ -179,8 +180,9 @@ const TABLE: Row[] = [
       /\b(forget|drop|skip|scrap|cancel) (the whole thing|everything|all of it|the lot)\b/,
       /\b(i want to|i d like to|let me|i ll) (stop|quit|leave|exit)( now| this| here)?$/,
       /\b(let s|lets|let us) (just )?(drop|forget|skip|leave|scrap) (it|this|that|the whole thing)\b|\bi ll think about it\b|\bi need to think about it\b/,
-      /\bjag (ringer|mejlar|mailar|kontaktar|hor av mig till|tar kontakt med) (dit|dem|er|kommunen|handlaggaren)? ?(sjalv|sjalva|pa egen hand)\b|\bi ll (call|contact|email|phone) (them|you|the municipality|the council)? ?myself\b/,
+      /\bjag (ringer|mejlar|mailar|kontaktar|hor av mig|hor av mig till|tar kontakt med) (dit|dem|er|kommunen|handlaggaren)? ?(sjalv|sjalva|pa egen hand)\b|\bi ll (call|contact|email|phone) (them|you|the municipality|the council)? ?myself\b/,
       /\b(not now|maybe later|some other time|another time|ett annat tillfalle|en annan gang|nagon annan gang|senare kanske|kanske senare)\b/,
+      /^(nej |men )?forresten (inte nu|inte idag|inte just nu)( (tack|da|anda))?$/,
     ],
   },
   {
@@ -264,17 +266,44 @@ function fromTable(folded: string, words = wordCount(folded)): ConversationInten
   return undefined;
 }
 
-/** The conversation intent of a message, if it has one (first matching row of the table). */
-export function conversationIntent(text: string): ConversationIntent | undefined {
-  const raw = fold(text).trim();
-  if (/^\?+$/.test(raw)) return 'help';
-  const folded = normalize(text);
-  if (!folded) return undefined;
+/** Colloquial spellings written as the table has them: "mej" → "mig", "dej" → "dig", "dom" → "dem", a leading "nä"/"nää" → "nej". */
+function colloquial(folded: string): string {
+  return folded
+    .replace(/\b(mej|dej|sej)\b/g, (word) => `${word.charAt(0)}ig`)
+    .replace(/\bdom\b/g, 'dem')
+    .replace(/^(naa+|nae|naej|nix|nepp)\b/, 'nej')
+    .replace(/^na (forresten|tack|inte|vet du vad|det|jag)\b/, 'nej $1');
+}
+
+function intentOfFolded(folded: string): ConversationIntent | undefined {
   const found = fromTable(folded);
   if (found) return found;
   const rest = folded.replace(GREETING_PREFIX, '');
   // The rows' length limits count the whole message, greeting included.
   return rest !== folded && rest.length > 0 ? fromTable(rest, wordCount(folded)) : undefined;
+}
+
+/** The words of the table, for reading a message whose key word has a typo ("tack för hjälpn"). */
+const TABLE_WORDS = vocabulary(wordsOfPatterns(TABLE.flatMap((row) => row.patterns)));
+/** Longest message whose typos are looked for (the table's rows are for short messages). */
+const TYPO_MAX_WORDS = 16;
+
+/** The conversation intent of a message, if it has one (first matching row of the table; then with typos of its words corrected). */
+export function conversationIntent(text: string): ConversationIntent | undefined {
+  const raw = fold(text).trim();
+  if (/^\?+$/.test(raw)) return 'help';
+  const folded = colloquial(normalize(text));
+  if (!folded) return undefined;
+  const found = intentOfFolded(folded);
+  // "Mitt förslag: fler bänkar", "my suggestion is …" give a suggestion; they do not ask for the user's own.
+  // "Nej förresten, jag lämnar hellre ett förslag" turns to a suggestion; it does not only stop.
+  if ((found === 'my-suggestions' && feedbackOpening(text)?.rest) || (found === 'cancel' && feedbackOpening(text))) return undefined;
+  if (found || wordCount(folded) > TYPO_MAX_WORDS) return found;
+  for (const reading of typoReadings(folded, TABLE_WORDS)) {
+    const intent = intentOfFolded(reading);
+    if (intent) return intent;
+  }
+  return undefined;
 }
 
 const QUESTION_WORDS =
@@ -299,10 +328,13 @@ export function asksBotOpinion(text: string): boolean {
   return ASKS_BOT_OPINION.test(normalize(text));
 }
 
-/** A private person's own matter (their own tax return, pension, passport): not the business guide's. */
+/**
+ * A private person's own matter (their own tax return, pension, passport, their pay as an employee,
+ * a quarrel with their neighbour, their own computer): not the business guide's.
+ */
 const PRIVATE_MATTER =
-  /\b(min privata|mina privata|min egen deklaration|privat deklaration|privatdeklaration|som privatperson|min pension|mitt korkort|mitt pass|personal tax return|my own tax|my private tax|private tax return|as a private person|my pension|my driving licen[cs]e|my passport)\b/;
-const BUSINESS_WORDS = /\b(foretag\w*|firma\w*|bolag\w*|ab|enskild|verksamhet\w*|kund\w*|business|company|firm|customers?|shop|butik\w*|restaurang\w*|cafe)\b/;
+  /\b(min privata|mina privata|min egen deklaration|privat deklaration|privatdeklaration|som privatperson|min pension|mitt korkort|mitt pass|personal tax return|my own tax|my private tax|private tax return|as a private person|my pension|my driving licen[cs]e|my passport|som anstalld|som arbetstagare|min lon|min arbetsgivare|as an employee|my salary|my wages|my employer|min granne|mina grannar|grannen ovanfor|grannen bredvid|my neighbou?rs?|the neighbou?rs? upstairs|(min|mitt) (dator|skrivare|mobil|telefon|router|wifi|tv|laptop)|(my|our home) (computer|printer|phone|laptop|router|wifi|tv))\b/;
+const BUSINESS_WORDS = /\b(foretag\w*|firma\w*|bolag\w*|ab|enskild|verksamhet\w*|kund\w*|business|company|firm|customers?|shop|butik\w*|restaurang\w*|cafe|uteservering\w*|verkstad\w*|lokal\w*|salong\w*|premises|workshop|restaurant|anstallda|personal|employees|staff)\b/;
 export function isPrivateMatter(text: string): boolean {
   const folded = normalize(text);
   return PRIVATE_MATTER.test(folded) && !BUSINESS_WORDS.test(folded);
@@ -311,6 +343,9 @@ export function isPrivateMatter(text: string): boolean {
 /** Words that report a problem or wish for a change ("är trasig", "borde", "för få", "is broken", "should"). */
 const REPORT =
   /\b(borde|bor|skulle behova|behover (byggas|fixas|lagas|ses over|atgardas)|ar trasig\w*|har varit trasig\w*|ar sonder|gatt sonder|fungerar inte|funkar inte|saknas|finns inga|finns ingen|for fa|for lite|for manga|for dalig\w*|alldeles for|ar dalig\w*|ar farlig\w*|ar morkt|slacknar|ar slackt|lyser inte|ar igenvuxen|ar full av|inte skottad|inte plogad|ar ett problem|onskar att|vore bra om|vore bra med|is broken|are broken|has been broken|doesn t work|dont work|don t work|isn t working|not working|should|ought to|needs fixing|needs to be fixed|too few|too little|too many|is missing|are missing|there are no|there is no|is dangerous|is dark|please fix|would be great if|would be nice if)\b/;
+/** A wish that someone else acts ("vi vill att kommunen ordnar …", "we'd like the council to …"): a suggestion, not a question. */
+const WISH_FOR_OTHERS =
+  /\b(?:vill|ville|onskar|hoppas|skulle vilja|tycker) att (?:kommunen|ni|man|politikerna|staden|naringslivskontoret|forvaltningen|tekniska|det (?:borde|ska|skulle))\b|\b(?:want|wish|would like|d like|hope|expect) (?:the municipality|the council|you|the town|the city|the business office|someone) to\b/;
 /** Contact details offered inside a message ("ring mig 0733…", "email me at …"): a report that wants an answer. */
 const OFFERS_CONTACT = /\b(ring mig|ring mej|maila mig|mejla mig|kontakta mig|call me|email me|e mail me|contact me|reach me)\b/;
 
@@ -318,7 +353,38 @@ const OFFERS_CONTACT = /\b(ring mig|ring mej|maila mig|mejla mig|kontakta mig|ca
 export function isReport(text: string): boolean {
   const folded = normalize(text);
   if (folded.split(' ').length < 5 || looksLikeQuestion(text)) return false;
-  return REPORT.test(folded) || OFFERS_CONTACT.test(folded);
+  return REPORT.test(folded) || WISH_FOR_OTHERS.test(folded) || OFFERS_CONTACT.test(folded);
+}
+
+/** Most words of the last sentence of a message read on its own as a question (trailingQuestion). */
+const TRAILING_QUESTION_MAX_WORDS = 12;
+
+/**
+ * The last sentence of a message of several, when it is a short question: "Äh, jag har redan skickat
+ * in det. Kan jag se mina förslag istället?" → "Kan jag se mina förslag istället?".
+ */
+export function trailingQuestion(text: string): string | undefined {
+  const sentences = text.trim().split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim().length > 0);
+  const last = sentences.at(-1)?.trim();
+  if (sentences.length < 2 || !last || !/\?\s*$/.test(last)) return undefined;
+  return last.split(/\s+/).length <= TRAILING_QUESTION_MAX_WORDS ? last : undefined;
+}
+
+/** A clause that drops what came before ("förresten skit i ölen,", "never mind the beer,") and then the message's real point. */
+const DISMISSAL =
+  /^(?:(?:ah|aha|ah|ok|okej|okay|nej|men|fast|forresten|och|nah|oh|actually|no|well|hmm+)[\s,]+)*(?:skit i|strunta i|struntar i|skiter i|glom|glom bort|forget|forget about|never mind|nevermind|skip|drop|scratch)\b[^,.;!?]{0,40}[,.;!?]\s*/;
+
+/**
+ * What a message says after dropping something: "ah förresten skit i ölen, vad behövs för själva
+ * konserten på torget" → "vad behövs för själva konserten på torget".
+ */
+export function afterDismissal(text: string): string | undefined {
+  const original = text.trim();
+  const folded = fold(original);
+  if (folded.length !== original.length) return undefined;
+  const dropped = DISMISSAL.exec(folded);
+  const rest = dropped ? original.slice(dropped[0].length).trim() : '';
+  return rest.split(/\s+/).length >= 3 ? rest : undefined;
 }
 
 /** Whether a message reads as a question (a question mark or a question word first). */
@@ -335,24 +401,70 @@ export interface FeedbackOpening {
 }
 
 const GREETING_LEAD =
-  /^(?:(?:hej|hejsan|halla|hallo|tjena|tjenare|tja|god morgon|goddag|hi|hello|hey|good morning|ok|okej|okay|so|sa|ja|yes|well|nu|thanks for the help( earlier)?|tack for hjalpen( nyss| innan)?|tack)(?:\s+(?:pa dig|dar|there|allihopa|again|igen))?[\s,.!:;-]+)?/;
+  /^(?:(?:hej|hejsan|halla|hallo|tjena|tjenare|tja|god morgon|goddag|hi|hello|hey|good morning|ok|okej|okay|so|sa|ja|yes|well|nu|thanks for the help( earlier)?|tack for hjalpen( nyss| innan)?|tack|actually(?: no)?|no wait|wait|nej vanta|vanta|nej forresten|forresten|fast nej|fast|nej vet du vad|vet du vad|hmm+|nah|nej|no|na|ah|ah nej|aah?|eh)(?:\s+(?:pa dig|dar|there|allihopa|again|igen))?[\s,.!:;-]+){0,3}/;
 const OPENINGS: RegExp[] = [
-  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: hellre| istallet| i stallet)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
   /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja) (?:tycka till|tyck till|tycka|klaga|beromma|ge berom|framfora (?:nagot|en sak))(?: (?:om|pa) (?:en grej|nagot|nat|en sak|saker|er|kommunen))?\b/,
-  /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:ge|lamna|skicka|komma med|framfora|tycka till)(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)?\b/,
+  // "kan jag tycka till?", "kan jag lämna ett förslag?"; not "kan vi lämna wellpapp på återvinningen?"
+  /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:tycka till\b|(?:ge|lamna|skicka|komma med|framfora)(?:(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)\b|\s*[?.!]*$))/,
   /^(?:lamna|ge|skicka|registrera|gora|ny|nytt)(?: ett| en| mitt| min| nytt| ny)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|felanmalan)\b/,
   /^(?:gor|gora) (?:mora|borlange|hedemora|hallstahammar|kommunen|\w+) battre\b/,
-  /^(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
+  /^(?:(?:har (?:ar|kommer) |har )?(?:mitt|min|vart|var|ett|en|ett litet|ett kort|ett nytt|litet|kort|nytt) )?(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
   /^(?:i|we)(?: would| d)?(?: like| want| wanna| wish| have| had| got)(?: to)?(?: give| leave| make| send| share| submit| offer| file| register| voice| add)?(?: you)?(?: a| an| some| my| our| one)?(?: small| quick| little| short)?\s*(?:suggestion|suggestions|complaint|complaints|feedback|idea|ideas|opinion|opinions|comment|comments|praise|proposal|thought|thoughts)\b(?:\s+(?:for|to|about|on)\s+(?:you|the municipality|the council|\w+))?/,
   /^(?:i|we) (?:would like|want|wish|d like) to (?:complain|comment|give praise|have my say|say something|tell you something)\b/,
+  /^(?:i|we)(?: would| d| ll)? (?:rather|prefer to|prefer)(?: just)? (?:give|leave|make|send|submit|write|file|do)(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)s?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:lamnar|ger|skickar|skriver|gor) (?:hellre|istallet|i stallet|bara)(?: ett| en| mitt| min)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide)\b/,
   /^(?:can|could|may) (?:i|we) (?:give|leave|make|send|share|submit|offer)(?: you)?(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
   /^(?:leave|give|send|submit|make|new)(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
   /^(?:make|improve) (?:mora|borlange|hedemora|hallstahammar|the municipality|\w+) better\b/,
-  /^(?:suggestion|complaint|feedback|idea|opinion|proposal)(?:\s+(?:for|to)\s+(?:the municipality|the council|you|\w+))?\s*(?:[:,.!-]|$)/,
+  /^(?:(?:here s |here is |heres )?(?:my|our|a|an|one|quick|small|a quick|a small|new|a new) )?(?:suggestion|complaint|feedback|idea|opinion|proposal)(?:\s+(?:for|to)\s+(?:the municipality|the council|you|\w+))?\s*(?:[:,.!-]|$)/,
   /^(?:i|we) (?:want|would like|d like) to use (?:gor|make) \w+ (?:battre|better)\b/,
   /^(?:i|we)(?: would| d)?(?: really)?(?: like| want| wanna| wish)(?: to)? (?:suggest|propose|recommend|complain|complain about|report)(?: something| a thing| an idea| smth| sth| something to you)?\b/,
   /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja|onskar)(?: garna| bara)? (?:foresla|tipsa om|klaga pa|anmala|tycka till om)(?: nagot| nat| en sak| en grej| ngt| nagonting)?\b/,
 ];
+
+/**
+ * A kind of input named first with whom or what it is about, and the rest of the message saying it:
+ * "Beröm till räddningstjänsten för en pedagogisk brandskyddskontroll", "klagomål på snöröjningen
+ * vid …", "Complaint about the potholes on …". The whole message is the suggestion.
+ */
+const LABELLED = [
+  /^(?:berom|klagomal|kritik|reklamation|forslag|forbattringsforslag|synpunkt|synpunkter|tips|ide)\s+(?:till|pa|om|for|fran|angaende|gallande|kring|at|mot|inom)\s+\S+/,
+  /^(?:praise|complaint|criticism|kudos|compliments?|suggestion|feedback|idea|proposal)\s+(?:for|to|about|regarding|from|on|of|concerning|re|over)\s+\S+/,
+];
+/** Fewest words for a labelled message to say something (not only "klagomål på bygglovet"). */
+const LABELLED_MIN_WORDS = 6;
+
+/** The kind of input named in an opening ("ett förslag", "an idea"): what follows it says what it is about. */
+const KIND_NOUN = /\b(?:forslag|forbattringsforslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|berom|kritik|suggestions?|complaints?|feedback|ideas?|opinions?|comments?|praise|proposals?|thoughts?)\b/;
+const ABOUT = /^(?:for|about|on|regarding|concerning|om|till|kring|angaende|gallande|pa|at|inom)\s+/;
+/** Words that make what follows "an idea about …" a wish, not only a subject ("for more benches"). */
+const SAYS_WHAT = /\b(?:more|fler|flera|mer|better|battre|less|farre|mindre|new|ny|nya|nytt|should|borde|would|could|need|needs|needed|behover|behovs|ska|skulle|kan|can|is|are|ar|was|var|att|to|that|so|ha|have|get|fa|make|gora|build|bygga|fix|open|oppna|longer|langre|shorter|kortare|cheaper|billigare|faster|snabbare|improve|forbattra|instead|istallet|bort|remove|stop|sluta|not|inte|no|ingen|inga|by|genom|med|with)\b/;
+/** "…om hur man kan göra Borlänge bättre", "…on how to make the town better": an aim, not yet the idea. */
+const VAGUE_AIM = /^(?:om|on|about|for) (?:hur|how)\b(?!.*\b(?:genom|by|med|with)\b).*\b(?:battre|better|improve\w*|forbattra\w*|utveckla\w*|develop\w*|lattare|easier|attraktiv\w*|attractive)\b[^:]*$/;
+/** Most words of a subject announced after the opening ("…an idea for the town centre"). */
+const SUBJECT_MAX_WORDS = 6;
+
+/**
+ * Whether the words after an opening's kind of input only announce what it is about: "jag har en idé
+ * för stadskärnan", "I have an idea for the town centre", "…en idé om hur man kan göra Borlänge
+ * bättre". The bot then asks what the idea is instead of taking the announcement as the idea.
+ */
+function aboutOf(body: string): { announces: boolean; subjectAt: number } | undefined {
+  const noun = KIND_NOUN.exec(body);
+  if (!noun) return undefined;
+  const after = body.slice(noun.index + noun[0].length);
+  const tail = after.replace(/^[\s,.!-]+/, '');
+  const preposition = ABOUT.exec(tail);
+  if (!preposition) return undefined;
+  const subject = tail.slice(preposition[0].length).trim();
+  const subjectAt = body.length - tail.length + preposition[0].length;
+  if (VAGUE_AIM.test(tail) && tail.split(' ').length <= 12) return { announces: true, subjectAt };
+  const announces = subject.split(' ').filter(Boolean).length < SUBJECT_MAX_WORDS && !SAYS_WHAT.test(subject) && !tail.includes(':');
+  return { announces, subjectAt };
+}
+/** Whom a suggestion is for ("ett förslag till kommunen …"): not what it is about. */
+const ADDRESSEE = /^(?:er|kommunen|dig|you|the municipality|the council|mora|borlange|hedemora|hallstahammar|\w+s? kommun)\b/;
 
 /**
  * "…och vill föreslå bättre cykelparkering…", "…and I'd like to suggest…": the wish to suggest in
@@ -368,6 +480,29 @@ const MID_OPENING =
  */
 export function feedbackOpening(text: string): FeedbackOpening | undefined {
   const original = text.trim().replace(/\s+/g, ' ');
+  const found = openingOf(original);
+  if (found) return found;
+  for (const reading of correctedHeads(original)) {
+    const opening = openingOf(reading);
+    if (opening) return opening;
+  }
+  return undefined;
+}
+
+/** The words of the openings, for reading one with a typo ("vill lämna förlsag", "sugestion: …"). */
+const OPENING_WORDS = vocabulary(wordsOfPatterns([...OPENINGS, ...LABELLED, KIND_NOUN]));
+/** How many words at the start of a message may hold its opening (only they are corrected). */
+const OPENING_HEAD_WORDS = 8;
+
+/** The message read with typos of opening words corrected in its first words (the rest as written). */
+function correctedHeads(original: string): string[] {
+  const words = original.split(' ');
+  const head = words.slice(0, OPENING_HEAD_WORDS).join(' ');
+  return typoReadings(head, OPENING_WORDS).map((reading) => [reading, ...words.slice(OPENING_HEAD_WORDS)].join(' '));
+}
+
+function openingOf(original: string): FeedbackOpening | undefined {
+  if (!original) return undefined;
   const folded = fold(original).replace(/[’'`´]/g, ' ');
   if (folded.length !== original.length) return undefined;
   const lead = GREETING_LEAD.exec(folded)?.[0] ?? '';
@@ -375,12 +510,20 @@ export function feedbackOpening(text: string): FeedbackOpening | undefined {
   for (const pattern of OPENINGS) {
     const match = pattern.exec(body);
     if (!match) continue;
-    let rest = original.slice(lead.length + match[0].length).replace(/^[\s:,.;!?–-]+/, '').trim();
+    const about = aboutOf(body);
+    if (about?.announces) return { rest: '' };
+    // "I have an idea for more benches": the pattern's "for <word>" took the first word of the idea.
+    const cut = about && about.subjectAt < match[0].length && !ADDRESSEE.test(body.slice(about.subjectAt)) ? about.subjectAt : match[0].length;
+    let rest = original.slice(lead.length + cut).replace(/^[\s:,.;!?–-]+/, '').trim();
     // "…ett förslag om att bygga …" / "…that the council should…": keep the content only.
     rest = rest.replace(/^(?:och det (?:ar|galler)|det (?:ar|galler)|som (?:ar|galler)|om att|att|om|pa att|och|so|and|that|about|regarding|here it is|here goes|it is|it s|its)\b[\s:,.-]*/i, '').trim();
     if (/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i.test(rest)) rest = rest.replace(/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i, '').trim();
     const words = rest.split(/\s+/).filter(Boolean).length;
     if (words < 2 || rest.length < 10 || (/^(?:till|to|for|för|er|you|kommunen|the municipality)\b/i.test(rest) && words < 4)) return { rest: '' };
+    return { rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
+  }
+  if (LABELLED.some((pattern) => pattern.test(body)) && body.split(' ').length >= LABELLED_MIN_WORDS) {
+    const rest = original.slice(lead.length).trim();
     return { rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
   }
   if (MID_OPENING.test(folded) && !QUESTION_WORDS.test(body) && original.split(' ').length >= 6) return { rest: original };

@@ -1,4 +1,5 @@
 import type { Contact, CrisisConfig, Initiative, Language, Localized, Scenario } from '../packs/schema';
+import type { FeedbackKind } from '../feedback/types';
 
 /** A process guide as the bot shows it: national guidance with the pack's contact and local facts. */
 export interface ProcessAnswer {
@@ -33,7 +34,8 @@ export interface TopicOption {
 export type GuideDecision =
   | { kind: 'crisis'; language: Language; helpLines: CrisisConfig['helpLines'] }
   | { kind: 'handoff'; language: Language }
-  | { kind: 'feedback'; language: Language; text: string }
+  /** `stated`: the kind of input the message says it is ("Beröm till …", "it's praise"), so it need not be asked. */
+  | { kind: 'feedback'; language: Language; text: string; stated?: FeedbackKind }
   | { kind: 'my-suggestions'; language: Language }
   | { kind: 'answer'; language: Language; answer: ProcessAnswer; confidence: number; decidingWords: string[] }
   | { kind: 'scenario'; language: Language; answer: ScenarioAnswer; confidence: number; decidingWords: string[] }

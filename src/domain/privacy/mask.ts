@@ -98,6 +98,9 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** A first name and a surname (both capitalised) right before a number: whose number it is. */
+const NAME_BEFORE = /(?<![\p{L}])\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s?[,:(]?\s?$/u;
+
 function plausibleDate(yy: string, mm: string, dd: string): boolean {
   const month = Number(mm);
   let day = Number(dd);
@@ -176,9 +179,10 @@ export function maskPersonalData(input: string): MaskResult {
   text = text.replace(IDENTITY, (match, yy: string, mm: string, dd: string, sep: string, serial: string, offset: number, whole: string) => {
     if (!plausibleDate(yy, mm, dd)) return match;
     if (luhn(`${yy.slice(-2)}${mm}${dd}${serial}`)) return mask('personal-identity-number');
-    // a wrong check digit: still the writer's personnummer when they say so
-    const around = contextBefore(whole, offset, 50) + ' ' + whole.slice(offset + match.length, offset + match.length + 30);
-    return IDENTITY_WORDS.test(around) && !sep.includes('+') ? mask('personal-identity-number') : match;
+    // a wrong check digit: still the writer's personnummer when they say so, or when it follows a person's name ("Anna Persson 19900101-1234")
+    const before = contextBefore(whole, offset, 50);
+    const around = before + ' ' + whole.slice(offset + match.length, offset + match.length + 30);
+    return (IDENTITY_WORDS.test(around) || NAME_BEFORE.test(before)) && !sep.includes('+') ? mask('personal-identity-number') : match;
   });
 
   text = text.replace(BANK_BY_WORD, (_match, word: string) => `${word}${mask('bank-account')}`);
