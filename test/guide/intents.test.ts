@@ -97,6 +97,11 @@ describe('conversation intents (src/domain/guide/intents.ts)', () => {
     ['jag vill trycka upp flygblad till festivalen', undefined],
     ['kan vi lamna wellpapp och plast pa atervinningscentralen som foretag', undefined],
     ['kan jag tycka till?', ''],
+    // the kind belongs to what it is about
+    ['Har ett klagomål på sophämtningen vid vår restaurang, den har uteblivit tre gånger', 'Klagomål på sophämtningen vid vår restaurang, den har uteblivit tre gånger'],
+    ['vill ge en eloge till miljökontoret för snabb hjälp', 'Eloge till miljökontoret för snabb hjälp'],
+    ['jag har ett förslag på att ni borde ha längre öppettider', 'Ni borde ha längre öppettider'],
+    ['jag har ett förslag till kommunen', ''],
     // wanting to leave a suggestion instead
     ["actually no, I'd rather just leave a suggestion", ''],
     ['nej förresten, jag lämnar hellre ett förslag', ''],

@@ -13,7 +13,7 @@ const KIND_WORDS: Record<FeedbackKind, readonly string[]> = {
   suggestion: ['forslag', 'forslaget', 'forbattringsforslag', 'suggestion', 'suggestions', 'proposal', 'idea', 'ide', 'iden'],
   opinion: ['synpunkt', 'synpunkten', 'synpunkter', 'opinion', 'opinions', 'asikt', 'comment'],
   complaint: ['klagomal', 'klagomalet', 'klaga', 'klagar', 'klagade', 'reklamation', 'reklamera', 'complaint', 'complaints', 'complain', 'complaining'],
-  praise: ['berom', 'beromma', 'berommer', 'beromde', 'praise', 'praising', 'compliment', 'compliments', 'kudos'],
+  praise: ['berom', 'beromma', 'berommer', 'beromde', 'eloge', 'praise', 'praising', 'compliment', 'compliments', 'kudos'],
 };
 const KIND_OF = new Map<string, FeedbackKind>(feedbackKinds.flatMap((kind) => KIND_WORDS[kind].map((word) => [word, kind] as const)));
 const WORDS = vocabulary(KIND_OF.keys());
@@ -34,7 +34,7 @@ const ARTICLE = '(?:ett|en|a|an|my|mitt|min|ett litet|a small|a quick|some|nagot
 /** The marked kinds (a complaint, praise) framed as what the message is: "Klagomål: …", "jag vill klaga på …", "I'd like to praise …". */
 const FRAMED: Array<[FeedbackKind, RegExp]> = [
   ['complaint', new RegExp(`^(?:klagomal|complaint|reklamation)\\b|\\b(?:vill|ville|skulle vilja|maste|har|hade|ge|lamna|skicka|framfora|want to|d like to|would like to|like to|have to|must|wish to|i|we|have|had|got|give|leave|send|make|file|lodge|submit|register)(?: ${ARTICLE})? (?:klagomal|klaga|complaint|complain|reklamation|reklamera)\\b`)],
-  ['praise', new RegExp(`^(?:berom|praise|kudos|compliments?)\\b|\\b(?:vill|ville|skulle vilja|maste|har|hade|ge|lamna|skicka|framfora|want to|d like to|would like to|like to|wish to|have|had|got|give|leave|send|pass on)(?: ${ARTICLE})? (?:berom|beromma|praise|compliments?|kudos)\\b`)],
+  ['praise', new RegExp(`^(?:berom|praise|kudos|compliments?)\\b|\\b(?:vill|ville|skulle vilja|maste|har|hade|ge|lamna|skicka|framfora|want to|d like to|would like to|like to|wish to|have|had|got|give|leave|send|pass on)(?: ${ARTICLE})? (?:berom|beromma|eloge|praise|compliment|compliments|kudos)\\b`)],
 ];
 /** A greeting or filler in front ("hej!", "ok,"). */
 const LEAD = /^(?:(?:hej|hejsan|hi|hello|hey|ok|okej|okay|ja|yes|nej|no|well|so|da|then|alltsa|nej vanta|no wait|actually|fast|hmm+) )*/;

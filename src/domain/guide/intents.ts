@@ -403,7 +403,7 @@ export interface FeedbackOpening {
 const GREETING_LEAD =
   /^(?:(?:hej|hejsan|halla|hallo|tjena|tjenare|tja|god morgon|goddag|hi|hello|hey|good morning|ok|okej|okay|so|sa|ja|yes|well|nu|thanks for the help( earlier)?|tack for hjalpen( nyss| innan)?|tack|actually(?: no)?|no wait|wait|nej vanta|vanta|nej forresten|forresten|fast nej|fast|nej vet du vad|vet du vad|hmm+|nah|nej|no|na|ah|ah nej|aah?|eh)(?:\s+(?:pa dig|dar|there|allihopa|again|igen))?[\s,.!:;-]+){0,3}/;
 const OPENINGS: RegExp[] = [
-  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: hellre| istallet| i stallet)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
+  /^(?:(?:jag|ja|vi) )?(?:skulle )?(?:har|hade|vill|ville|skulle vilja|onskar|tanker|tankte|kommer att)(?: garna)?(?: hellre| istallet| i stallet)?(?: bara)?(?: ge| lamna| skicka| komma med| framfora| tycka till| saga| dela| ha)?(?: ett| en| nagra| lite| mitt| min| mina| ngt| nagot)?(?: litet| kort| eget| konkret| nytt| annat)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|forbattringsforslag|reklamation|berom|kritik|eloge|feedback)(?:\s+(?:till|pa|om|for|at)\s+(?:er|kommunen|dig|mora|borlange|hedemora|hallstahammar|hur|naringslivet|\w+s? kommun))?\b/,
   /^(?:(?:jag|ja|vi) )?(?:vill|ville|skulle vilja) (?:tycka till|tyck till|tycka|klaga|beromma|ge berom|framfora (?:nagot|en sak))(?: (?:om|pa) (?:en grej|nagot|nat|en sak|saker|er|kommunen))?\b/,
   // "kan jag tycka till?", "kan jag lämna ett förslag?"; not "kan vi lämna wellpapp på återvinningen?"
   /^(?:kan|far|skulle) (?:jag|vi|man) (?:fa )?(?:tycka till\b|(?:ge|lamna|skicka|komma med|framfora)(?:(?: ett| en| nagot| ngt| min| mitt| mina)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|asikt|berom)\b|\s*[?.!]*$))/,
@@ -411,7 +411,7 @@ const OPENINGS: RegExp[] = [
   /^(?:gor|gora) (?:mora|borlange|hedemora|hallstahammar|kommunen|\w+) battre\b/,
   /^(?:(?:har (?:ar|kommer) |har )?(?:mitt|min|vart|var|ett|en|ett litet|ett kort|ett nytt|litet|kort|nytt) )?(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|berom|kritik)(?:\s+(?:till|pa|om|for)\s+(?:er|kommunen|\w+s? kommun))?\s*(?:[:,.!-]|$)/,
   /^(?:i|we)(?: would| d)?(?: like| want| wanna| wish| have| had| got)(?: to)?(?: give| leave| make| send| share| submit| offer| file| register| voice| add)?(?: you)?(?: a| an| some| my| our| one)?(?: small| quick| little| short)?\s*(?:suggestion|suggestions|complaint|complaints|feedback|idea|ideas|opinion|opinions|comment|comments|praise|proposal|thought|thoughts)\b(?:\s+(?:for|to|about|on)\s+(?:you|the municipality|the council|\w+))?/,
-  /^(?:i|we) (?:would like|want|wish|d like) to (?:complain|comment|give praise|have my say|say something|tell you something)\b/,
+  /^(?:i|we) (?:would like|want|wish|d like) to (?:complain|comment|give praise|praise|compliment|have my say|say something|tell you something)\b/,
   /^(?:i|we)(?: would| d| ll)? (?:rather|prefer to|prefer)(?: just)? (?:give|leave|make|send|submit|write|file|do)(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)s?\b/,
   /^(?:(?:jag|ja|vi) )?(?:lamnar|ger|skickar|skriver|gor) (?:hellre|istallet|i stallet|bara)(?: ett| en| mitt| min)?\s*(?:forslag|synpunkt|synpunkter|klagomal|inspel|tips|ide)\b/,
   /^(?:can|could|may) (?:i|we) (?:give|leave|make|send|share|submit|offer)(?: you)?(?: a| an| some| my)?\s*(?:suggestion|complaint|feedback|idea|opinion|comment|proposal)\b/,
@@ -436,10 +436,10 @@ const LABELLED = [
 const LABELLED_MIN_WORDS = 6;
 
 /** The kind of input named in an opening ("ett förslag", "an idea"): what follows it says what it is about. */
-const KIND_NOUN = /\b(?:forslag|forbattringsforslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|berom|kritik|suggestions?|complaints?|feedback|ideas?|opinions?|comments?|praise|proposals?|thoughts?)\b/;
+const KIND_NOUN = /\b(?:forslag|forbattringsforslag|synpunkt|synpunkter|klagomal|inspel|tips|ide|iden|ideer|asikt|asikter|berom|kritik|eloge|suggestions?|complaints?|feedback|ideas?|opinions?|comments?|praise|proposals?|thoughts?)\b/;
 const ABOUT = /^(?:for|about|on|regarding|concerning|om|till|kring|angaende|gallande|pa|at|inom)\s+/;
 /** Words that make what follows "an idea about …" a wish, not only a subject ("for more benches"). */
-const SAYS_WHAT = /\b(?:more|fler|flera|mer|better|battre|less|farre|mindre|new|ny|nya|nytt|should|borde|would|could|need|needs|needed|behover|behovs|ska|skulle|kan|can|is|are|ar|was|var|att|to|that|so|ha|have|get|fa|make|gora|build|bygga|fix|open|oppna|longer|langre|shorter|kortare|cheaper|billigare|faster|snabbare|improve|forbattra|instead|istallet|bort|remove|stop|sluta|not|inte|no|ingen|inga|by|genom|med|with)\b/;
+const SAYS_WHAT = /\b(?:more|fler|flera|mer|better|battre|less|farre|mindre|new|ny|nya|nytt|should|borde|would|could|need|needs|needed|behover|behovs|ska|skulle|kan|can|is|are|ar|was|var|att|to|that|so|ha|have|get|fa|make|gora|build|bygga|fix|open|oppna|longer|langre|shorter|kortare|cheaper|billigare|faster|snabbare|improve|forbattra|instead|istallet|bort|remove|stop|sluta|not|inte|no|ingen|inga|by|genom|med|with|for)\b/;
 /** "…om hur man kan göra Borlänge bättre", "…on how to make the town better": an aim, not yet the idea. */
 const VAGUE_AIM = /^(?:om|on|about|for) (?:hur|how)\b(?!.*\b(?:genom|by|med|with)\b).*\b(?:battre|better|improve\w*|forbattra\w*|utveckla\w*|develop\w*|lattare|easier|attraktiv\w*|attractive)\b[^:]*$/;
 /** Most words of a subject announced after the opening ("…an idea for the town centre"). */
@@ -515,6 +515,12 @@ function openingOf(original: string): FeedbackOpening | undefined {
     // "I have an idea for more benches": the pattern's "for <word>" took the first word of the idea.
     const cut = about && about.subjectAt < match[0].length && !ADDRESSEE.test(body.slice(about.subjectAt)) ? about.subjectAt : match[0].length;
     let rest = original.slice(lead.length + cut).replace(/^[\s:,.;!?–-]+/, '').trim();
+    // "…ett klagomål på sophämtningen …", "…kritik mot handläggningen …": the kind belongs to what it says.
+    const noun = KIND_NOUN.exec(body);
+    const preposition = /^(?:på|pa|mot|kring|angående|angaende|gällande|gallande|regarding|concerning|on|against|till|to)\s(?!att\b|that\b)/i.exec(rest);
+    if (noun && preposition && cut === match[0].length && !ADDRESSEE.test(fold(rest.slice(preposition[0].length)))) {
+      rest = original.slice(lead.length + noun.index).trim();
+    }
     // "…ett förslag om att bygga …" / "…that the council should…": keep the content only.
     rest = rest.replace(/^(?:och det (?:ar|galler)|det (?:ar|galler)|som (?:ar|galler)|om att|att|om|pa att|och|so|and|that|about|regarding|here it is|here goes|it is|it s|its)\b[\s:,.-]*/i, '').trim();
     if (/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i.test(rest)) rest = rest.replace(/^(?:och det är|det är|det gäller|som är|som gäller|om att|på att)\b[\s:,.-]*/i, '').trim();
