@@ -53,11 +53,21 @@ const formatPhases = (phases: Record<string, number>): string =>
     .map(([phase, ms]) => `${phase} ${ms}`)
     .join(' · ');
 
-/** The node options in package.json's start script ("node --max-old-space-size=512 dist/src/index.js"). */
-export function startNodeOptions(root: string): string[] {
+/** How package.json's start script runs the bot: its environment assignments and node options. */
+export interface StartCommand {
+  /** e.g. { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:…' } */
+  env: Record<string, string>;
+  /** e.g. ['--max-old-space-size=512', '--max-semi-space-size=8'] */
+  nodeOptions: string[];
+}
+
+/** The `NAME=value … node --option … dist/src/index.js` part of the start script. */
+export function startCommand(root: string): StartCommand {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/index\.js/.exec(scripts.start ?? '');
-  return (match?.[1] ?? '').split(/\s+/).filter((option) => option.length > 0);
+  const match = /((?:\b[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/index\.js/.exec(scripts.start ?? '');
+  const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((word) => word.length > 0);
+  const env = Object.fromEntries(words(match?.[1]).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { env, nodeOptions: words(match?.[2]) };
 }
 
 export interface StartupOptions {
@@ -75,11 +85,14 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-start-'));
   const port = await freePort();
   const built = join(root, 'dist', 'src', 'index.js');
-  // With the node options of `npm start` (the heap size V8 plans for sets how far RSS grows);
-  // tsx as a loader in the same process (its CLI would add a parent process to the RSS reading).
-  const nodeOptions = startNodeOptions(root);
+  // With the environment and node options of `npm start` (the heap sizes V8 plans for and the
+  // malloc settings set how far RSS grows); tsx as a loader in the same process (its CLI would add
+  // a parent process to the RSS reading).
+  const start = startCommand(root);
+  const nodeOptions = start.nodeOptions;
   const args = [...nodeOptions, ...(existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src', 'index.ts')])];
   const env: NodeJS.ProcessEnv = {
+    ...start.env,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     PORT: String(port),
@@ -133,7 +146,7 @@ export async function benchStartup(options: StartupOptions): Promise<{ rows: Row
       postJson(`${url}/api/messages`, turnBody(`start-c${c}-${Math.floor(t / 20)}`, t, options.texts[(c * 11 + t) % options.texts.length] ?? 'hej')),
     );
     const rssAfter = rssMb(pid);
-    const how = `${args.includes(built) ? 'dist' : 'tsx'}${nodeOptions.length > 0 ? ` ${nodeOptions.join(' ')}` : ''}`;
+    const how = [...Object.keys(start.env).map((name) => `${name}=…`), args.includes(built) ? 'dist' : 'tsx', ...nodeOptions].join(' ');
     return {
       rows: [
         { what: `start to /healthz 200 (${how}, ${options.label})`, now: `${(startMs / 1000).toFixed(2)} s`, goal: '< 3 s' },

@@ -3,7 +3,9 @@
  * and activity id. A channel that retries an activity (its first response was lost) gets the same
  * replies again instead of an empty 200; a retry that arrives while the first is still being
  * handled waits for it. In memory, per process, bounded in count, in size and in age: a reply is
- * kept as its JSON text (a few kB of cards), not as the objects it was built from.
+ * kept as its JSON text (a few kB of cards), not as the objects it was built from, and counted as
+ * the bytes that text takes in the JS heap (two per character once it holds one past U+00FF, such
+ * as ” or –, which most replies do: their UTF-8 length was half of what they took).
  */
 /** A turn's answer as sent: its status and its JSON text (undefined: no body). */
 export interface CachedReply {
@@ -31,9 +33,14 @@ export class ReplyCache {
     private readonly ttlMs = 10 * 60 * 1000,
     private readonly maxEntries = 2000,
     private readonly now: () => number = () => Date.now(),
-    /** Most bytes of reply JSON kept in all (the oldest go first). */
+    /** Most bytes of reply JSON kept in all, as they take in the heap (the oldest go first). */
     private readonly maxBytes = 8 * 1024 * 1024,
   ) {}
+
+  /** Bytes a string takes in V8's heap: one per character while all are Latin-1, else two. */
+  static heapBytes(text: string): number {
+    return /[\u0100-\uffff]/.test(text) ? 2 * text.length : text.length;
+  }
 
   static key(channelId: string, conversationId: string, activityId: string): string {
     return JSON.stringify([channelId, conversationId, activityId]);
@@ -75,7 +82,7 @@ export class ReplyCache {
         this.remove(key, entry);
         return;
       }
-      entry.size = Buffer.byteLength(kept.json ?? '') + key.length;
+      entry.size = ReplyCache.heapBytes(kept.json ?? '') + ReplyCache.heapBytes(key);
       this.bytes += entry.size;
       this.prune();
     });

@@ -31,6 +31,21 @@ describe('ReplyCache', () => {
     expect(cache.usage.bytes).toBeLessThanOrEqual(1000);
   });
 
+  it('counts a reply as the heap bytes its JSON takes: two per character once one is past U+00FF (” –)', async () => {
+    const cache = new ReplyCache(60_000, 100, () => 0, 1000);
+    // 330 characters: 336 bytes in UTF-8, 660 in the heap (a two-byte string), so one reply fits in 1000, not two.
+    const body = (id: string) => ({ text: `${id} ”${'x'.repeat(310)}”` });
+    for (const id of ['a1', 'a2']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: body(id) }));
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a1'))).toBeUndefined();
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a2'))).toEqual({ status: 200, body: body('a2') });
+    expect(cache.usage.entries).toBe(1);
+    const json = JSON.stringify(body('a2'));
+    expect(cache.usage.bytes).toBe(2 * json.length + ReplyCache.key('msteams', 'c1', 'a2').length);
+    // Latin-1 text (å, ä, ö) stays one byte per character.
+    expect(ReplyCache.heapBytes('åäö')).toBe(3);
+    expect(ReplyCache.heapBytes('åäö”')).toBe(8);
+  });
+
   it('keeps nothing for a turn that failed or answered other than 200', async () => {
     const cache = new ReplyCache();
     await expect(cache.run('k1', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

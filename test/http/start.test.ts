@@ -2,6 +2,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startCommand } from '../../src/bench/startup';
 
 /**
  * The quick start's `npm start`: the compiled server (tsconfig.build.json) starts with no
@@ -17,9 +18,11 @@ describe('npm start (the built server)', () => {
         cwd: root,
         stdio: 'pipe',
       });
-      const child = spawn(process.execPath, [join(dir, 'dist', 'src', 'index.js')], {
+      // With the start script's environment and node options (malloc settings, heap sizes).
+      const start = startCommand(root);
+      const child = spawn(process.execPath, [...start.nodeOptions, join(dir, 'dist', 'src', 'index.js')], {
         cwd: root,
-        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SQLITE_PATH: join(dir, 'var', 'db.sqlite'), OUTBOX_DIR: join(dir, 'var', 'outbox') },
+        env: { ...start.env, PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SQLITE_PATH: join(dir, 'var', 'db.sqlite'), OUTBOX_DIR: join(dir, 'var', 'outbox') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
