@@ -35,9 +35,9 @@ describe('ReplyCache', () => {
     const cache = new ReplyCache(60_000, 100, () => 0, 1000);
     // 330 characters: 336 bytes in UTF-8, 660 in the heap (a two-byte string), so one reply fits in 1000, not two.
     const body = (id: string) => ({ text: `${id} ”${'x'.repeat(310)}”` });
-    for (const id of ['a1', 'a2']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => ({ status: 200, body: body(id) }));
+    for (const id of ['a1', 'a2']) await cache.run(ReplyCache.key('msteams', 'c1', id), async () => replyOf(200, body(id)));
     expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a1'))).toBeUndefined();
-    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a2'))).toEqual({ status: 200, body: body('a2') });
+    expect(await cache.get(ReplyCache.key('msteams', 'c1', 'a2'))).toEqual(replyOf(200, body('a2')));
     expect(cache.usage.entries).toBe(1);
     const json = JSON.stringify(body('a2'));
     expect(cache.usage.bytes).toBe(2 * json.length + ReplyCache.key('msteams', 'c1', 'a2').length);
