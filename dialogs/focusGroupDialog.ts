@@ -43,6 +43,8 @@ const loopSchema = z.object({
   pendingInspel: z.string().optional(),
 });
 type LoopState = z.infer<typeof loopSchema>;
+/** Where a turn keeps the session it read (its checks and its question share one read). */
+const sessionKey = (sessionId: string) => `focusGroup.session:${sessionId}`;
 
 /**
  * A participant in a focus group: consent first, then the template's steps one at a time with
@@ -100,11 +102,10 @@ export class FocusGroupDialog extends InterruptibleDialog {
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
   private async stoppedByFacilitator(context: TurnContext, state: LoopState): Promise<boolean> {
     // Read once per turn: the check before the interruption layer and the step's own share it.
-    const cacheKey = `focusGroup.session:${state.sessionId}`;
-    let session = context.turnState.get<FocusSession | undefined>(cacheKey);
+    let session = context.turnState.get<FocusSession | undefined>(sessionKey(state.sessionId));
     if (!session) {
       session = await this.groups.session(state.sessionId);
-      if (session) context.turnState.set(cacheKey, session);
+      if (session) context.turnState.set(sessionKey(state.sessionId), session);
     }
     if (session?.status === 'open') return false;
     const lang = turnSession(context).language;
@@ -129,6 +130,9 @@ export class FocusGroupDialog extends InterruptibleDialog {
       await reply(step.context, joined.reason === 'unknown-code' ? 'focus-unknown-code' : 'focus-closed', this.t(step, key, { code: code.toUpperCase(), title }));
       return step.endDialog();
     }
+    // The session the join just read (open) is this turn's: the first question does not read it again.
+    step.context.turnState.set(sessionKey(joined.session.id), joined.session);
+    this.remember(step, joined.participation);
     const state: LoopState = {
       sessionId: joined.session.id,
       code: code.toUpperCase(),

@@ -64,6 +64,11 @@ export interface FocusGroupRepository {
   updateSession(session: FocusSession): Promise<FocusSession>;
   getParticipation(sessionId: string, participant: string): Promise<Participation | undefined>;
   putParticipation(participation: Participation): Promise<void>;
+  /**
+   * Stores a participant's first participation, unless they have one: then that one is returned
+   * (created false). One participation per participant, however often or concurrently they join.
+   */
+  joinParticipation(participation: Participation): Promise<{ participation: Participation; created: boolean }>;
   listParticipations(sessionId: string): Promise<Participation[]>;
   addAnswer(sessionId: string, answer: Answer): Promise<void>;
   listAnswers(sessionId: string): Promise<Answer[]>;
@@ -236,12 +241,8 @@ export function createFocusGroups(deps: {
       if (found.status === 'closed') return { ok: false, reason: 'closed' };
       if (found.status === 'paused') return { ok: false, reason: 'paused' };
       const participant = idFor('participant', found.id, userKey);
-      let existing = await deps.repo.getParticipation(found.id, participant);
-      if (!existing) {
-        existing = { sessionId: found.id, participant, position: 0, language, answered: [] };
-        await deps.repo.putParticipation(existing);
-      }
-      return { ok: true, session: found, template: templateOf(found), participation: existing };
+      const { participation: joined } = await deps.repo.joinParticipation({ sessionId: found.id, participant, position: 0, language, answered: [] });
+      return { ok: true, session: found, template: templateOf(found), participation: joined };
     },
 
     async consent(sessionId, participant) {
