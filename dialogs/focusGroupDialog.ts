@@ -82,8 +82,8 @@ export class FocusGroupDialog extends InterruptibleDialog {
   /** "Börja om" in a focus group joins again (where the participant is: the answers are kept). */
   protected override restartOptions(inner: DialogContext): object {
     const loop = inner.stack.find((instance) => instance.id === LOOP);
-    const values = (loop?.state as { values?: { state?: { code?: string } } } | undefined)?.values;
-    return { code: values?.state?.code ?? '' };
+    const parsed = loopSchema.safeParse((loop?.state as { options?: unknown } | undefined)?.options);
+    return { code: parsed.success ? (parsed.data.code ?? '') : '' };
   }
 
   /**
@@ -93,7 +93,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
   protected override async beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     if (inner.context.activity.type !== 'message') return undefined;
     const loop = inner.stack.find((instance) => instance.id === LOOP);
-    const parsed = loopSchema.safeParse((loop?.state as { values?: { state?: unknown } } | undefined)?.values?.state);
+    const parsed = loopSchema.safeParse((loop?.state as { options?: unknown } | undefined)?.options);
     if (!parsed.success || !(await this.stoppedByFacilitator(inner.context, parsed.data))) return undefined;
     await inner.cancelAllDialogs();
     return { status: DialogTurnStatus.cancelled };
@@ -150,7 +150,6 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = loopSchema.parse(step.options);
-    (step.values as Record<string, unknown>).state = state;
     const lang = this.lang(step);
     const template = this.template(state);
     if (await this.stoppedByFacilitator(step.context, state)) return step.endDialog();
@@ -219,7 +218,8 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   /** Reads the answer (the domain says what it means: src/domain/focusGroups/interpret.ts), stores it, asks the next question. */
   private async handle(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = loopSchema.parse((step.values as Record<string, unknown>).state);
+    // The loop's options are its state (kept once in the dialog state, not copied into its values).
+    const state = loopSchema.parse(step.options);
     const text = String(step.result ?? '').trim();
     const lang = this.lang(step);
     const template = this.template(state);
