@@ -8,7 +8,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { FocusGroupError, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
+import { FocusGroupError, type AlreadyRead, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
 import { interpretConsent, newStatement, wantsSent, type ButtonLabels, type NotUnderstood } from '../src/domain/focusGroups/interpret';
 import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/template';
 import { seedStatementId } from '../src/domain/focusGroups/template';
@@ -199,7 +199,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         const statement = statements[state.statementIndex];
         if (!statement) {
           if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
-          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
+          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1, this.read(step, state)));
           return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
         }
         return this.prompt(
@@ -228,7 +228,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
       if (state.phase === 'consent') {
         const consent = interpretConsent(text, { yes: this.t(step, 'focus.consentYes'), no: this.t(step, 'focus.consentNo') });
         if (consent === 'yes') {
-          await this.groups.consent(state.sessionId, state.participant);
+          this.remember(step, await this.groups.consent(state.sessionId, state.participant, this.read(step, state)));
           return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
         if (consent === 'no') {
@@ -254,25 +254,25 @@ export class FocusGroupDialog extends InterruptibleDialog {
             kind: 'statement-new',
             statementId: `new-${state.participant.slice(0, 8)}-${Date.now().toString(36)}`,
             text: own,
-          }));
+          }, this.read(step, state)));
         }
-        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
       }
       const statement = current.type === 'statements' ? (await this.statements(step, state, current, lang))[state.statementIndex] : undefined;
       const meaning = this.groups.interpret(state.municipality, current, text, lang, { statementId: statement?.id, labels });
       if (meaning.kind === 'back') {
-        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1));
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
-        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value));
+        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
       }
       if (meaning.kind === 'not-understood') {
         if (state.invalid >= 1) {
           // Never stuck on a question: after a second answer that does not fit, the step is skipped.
-          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }));
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }, this.read(step, state)));
           await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
           return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
         }
@@ -280,7 +280,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         return await step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       const value = meaning.value;
-      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value));
+      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value, this.read(step, state)));
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
       if (current.type === 'inspel' && value.kind === 'inspel') return await step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
       return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
@@ -303,7 +303,16 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const written = step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`);
     if (written?.participant === state.participant) return written.position;
     const progress = await this.groups.participation(state.sessionId, state.participant);
+    this.remember(step, progress);
     return progress.position;
+  }
+
+  /** The session and participation this turn read or wrote: the service's answer does not read them again. */
+  private read(step: WaterfallStepContext, state: LoopState): AlreadyRead {
+    return {
+      session: step.context.turnState.get<FocusSession | undefined>(sessionKey(state.sessionId)),
+      participation: step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`),
+    };
   }
 
   private hint(step: WaterfallStepContext, state: LoopState, current: DialogueStep, reason: NotUnderstood): string {
