@@ -38,6 +38,7 @@ const fromParticipants = z.discriminatedUnion('type', [
     joins: z.array(z.number()),
     turns: z.array(z.number()),
     failed: z.number(),
+    failures: z.record(z.string(), z.number()),
     finished: z.number(),
     joinedMs: z.number(),
     wallMs: z.number(),
@@ -89,7 +90,7 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
   const cpu0 = process.cpuUsage();
   const { outcome, atJoined } = await participants({ url: bench.url, code: session.code, ...options });
   const cpu = process.cpuUsage(cpu0);
-  const { joins, turns, failed, finished, wallMs } = outcome;
+  const { joins, turns, failed, failures, finished, wallMs } = outcome;
   const cpuPerTurnMs = turns.length > 0 ? (cpu.user + cpu.system) / 1000 / turns.length : 0;
   // At a pace the first interval holds the joins (the first answers come one interval later, unless
   // the joins were slower than that): the CPU time per turn answered by the time the last join was.
@@ -109,7 +110,7 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
         what: `focus group: ${options.participants} participants ${pace}, whole dialogue`,
         now:
           `p99 join ${Math.round(percentile(joins, 99))} ms, p99 turn ${Math.round(percentile(turns, 99))} ms, ` +
-          `${((failed / options.participants) * 100).toFixed(1)} % failed (${finished} finished, ${turns.length} turns in ${(wallMs / 1000).toFixed(0)} s` +
+          `${((failed / options.participants) * 100).toFixed(1)} % failed${failed > 0 ? ` [${Object.entries(failures).map(([why, n]) => `${n}× ${why}`).join(', ')}]` : ''} (${finished} finished, ${turns.length} turns in ${(wallMs / 1000).toFixed(0)} s` +
           `${complete ? '' : ', answers or participations wrong'}; the bot's CPU ${cpuPerTurnMs.toFixed(1)} ms per turn${joinCpu})`,
         goal: options.paceMs > 0 ? 'none fail, p99 < 200 ms' : 'none fail',
       },
@@ -119,6 +120,7 @@ export async function benchFocusGroup(bench: BenchApp, options: FocusGroupOption
       [`${key}_p99_turn_ms`]: round1(percentile(turns, 99)),
       [`${key}_p50_turn_ms`]: round1(percentile(turns, 50)),
       [`${key}_failed`]: failed,
+      [`${key}_failures`]: failures,
       [`${key}_finished`]: finished,
       [`${key}_turns`]: turns.length,
       [`${key}_cpu_ms_per_turn`]: round1(cpuPerTurnMs),
