@@ -8,7 +8,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { FocusGroupError, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
+import { FocusGroupError, type AlreadyRead, type FocusGroups, type FocusSession, type Participation } from '../src/domain/focusGroups/service';
 import { interpretConsent, newStatement, wantsSent, type ButtonLabels, type NotUnderstood } from '../src/domain/focusGroups/interpret';
 import type { DialogueStep, DialogueTemplate } from '../src/domain/focusGroups/template';
 import { seedStatementId } from '../src/domain/focusGroups/template';
@@ -43,6 +43,8 @@ const loopSchema = z.object({
   pendingInspel: z.string().optional(),
 });
 type LoopState = z.infer<typeof loopSchema>;
+/** Where a turn keeps the session it read (its checks and its question share one read). */
+const sessionKey = (sessionId: string) => `focusGroup.session:${sessionId}`;
 
 /**
  * A participant in a focus group: consent first, then the template's steps one at a time with
@@ -80,8 +82,8 @@ export class FocusGroupDialog extends InterruptibleDialog {
   /** "Börja om" in a focus group joins again (where the participant is: the answers are kept). */
   protected override restartOptions(inner: DialogContext): object {
     const loop = inner.stack.find((instance) => instance.id === LOOP);
-    const values = (loop?.state as { values?: { state?: { code?: string } } } | undefined)?.values;
-    return { code: values?.state?.code ?? '' };
+    const parsed = loopSchema.safeParse((loop?.state as { options?: unknown } | undefined)?.options);
+    return { code: parsed.success ? (parsed.data.code ?? '') : '' };
   }
 
   /**
@@ -91,7 +93,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
   protected override async beforeInterrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     if (inner.context.activity.type !== 'message') return undefined;
     const loop = inner.stack.find((instance) => instance.id === LOOP);
-    const parsed = loopSchema.safeParse((loop?.state as { values?: { state?: unknown } } | undefined)?.values?.state);
+    const parsed = loopSchema.safeParse((loop?.state as { options?: unknown } | undefined)?.options);
     if (!parsed.success || !(await this.stoppedByFacilitator(inner.context, parsed.data))) return undefined;
     await inner.cancelAllDialogs();
     return { status: DialogTurnStatus.cancelled };
@@ -100,11 +102,10 @@ export class FocusGroupDialog extends InterruptibleDialog {
   /** A session the facilitator closed or paused stops the dialogue, with a clear message. */
   private async stoppedByFacilitator(context: TurnContext, state: LoopState): Promise<boolean> {
     // Read once per turn: the check before the interruption layer and the step's own share it.
-    const cacheKey = `focusGroup.session:${state.sessionId}`;
-    let session = context.turnState.get<FocusSession | undefined>(cacheKey);
+    let session = context.turnState.get<FocusSession | undefined>(sessionKey(state.sessionId));
     if (!session) {
       session = await this.groups.session(state.sessionId);
-      if (session) context.turnState.set(cacheKey, session);
+      if (session) context.turnState.set(sessionKey(state.sessionId), session);
     }
     if (session?.status === 'open') return false;
     const lang = turnSession(context).language;
@@ -129,6 +130,9 @@ export class FocusGroupDialog extends InterruptibleDialog {
       await reply(step.context, joined.reason === 'unknown-code' ? 'focus-unknown-code' : 'focus-closed', this.t(step, key, { code: code.toUpperCase(), title }));
       return step.endDialog();
     }
+    // The session the join just read (open) is this turn's: the first question does not read it again.
+    step.context.turnState.set(sessionKey(joined.session.id), joined.session);
+    this.remember(step, joined.participation);
     const state: LoopState = {
       sessionId: joined.session.id,
       code: code.toUpperCase(),
@@ -146,7 +150,6 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = loopSchema.parse(step.options);
-    (step.values as Record<string, unknown>).state = state;
     const lang = this.lang(step);
     const template = this.template(state);
     if (await this.stoppedByFacilitator(step.context, state)) return step.endDialog();
@@ -196,7 +199,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         const statement = statements[state.statementIndex];
         if (!statement) {
           if (current.allowNew) return step.replaceDialog(LOOP, { ...state, phase: 'statement-new', statementIndex: 0 });
-          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
+          this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1, this.read(step, state)));
           return step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
         }
         return this.prompt(
@@ -215,7 +218,8 @@ export class FocusGroupDialog extends InterruptibleDialog {
 
   /** Reads the answer (the domain says what it means: src/domain/focusGroups/interpret.ts), stores it, asks the next question. */
   private async handle(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = loopSchema.parse((step.values as Record<string, unknown>).state);
+    // The loop's options are its state (kept once in the dialog state, not copied into its values).
+    const state = loopSchema.parse(step.options);
     const text = String(step.result ?? '').trim();
     const lang = this.lang(step);
     const template = this.template(state);
@@ -224,7 +228,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
       if (state.phase === 'consent') {
         const consent = interpretConsent(text, { yes: this.t(step, 'focus.consentYes'), no: this.t(step, 'focus.consentNo') });
         if (consent === 'yes') {
-          await this.groups.consent(state.sessionId, state.participant);
+          this.remember(step, await this.groups.consent(state.sessionId, state.participant, this.read(step, state)));
           return await step.replaceDialog(LOOP, { ...state, phase: 'step' });
         }
         if (consent === 'no') {
@@ -250,25 +254,25 @@ export class FocusGroupDialog extends InterruptibleDialog {
             kind: 'statement-new',
             statementId: `new-${state.participant.slice(0, 8)}-${Date.now().toString(36)}`,
             text: own,
-          }));
+          }, this.read(step, state)));
         }
-        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1));
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position + 1, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, phase: 'step', statementIndex: 0 });
       }
       const statement = current.type === 'statements' ? (await this.statements(step, state, current, lang))[state.statementIndex] : undefined;
       const meaning = this.groups.interpret(state.municipality, current, text, lang, { statementId: statement?.id, labels });
       if (meaning.kind === 'back') {
-        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1));
+        this.remember(step, await this.groups.moveTo(state.sessionId, state.participant, position - 1, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: 0 });
       }
       if (current.type === 'statements') {
-        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value));
+        if (meaning.kind === 'answer') this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, meaning.value, this.read(step, state)));
         return await step.replaceDialog(LOOP, { ...state, statementIndex: state.statementIndex + 1 });
       }
       if (meaning.kind === 'not-understood') {
         if (state.invalid >= 1) {
           // Never stuck on a question: after a second answer that does not fit, the step is skipped.
-          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }));
+          this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, { kind: 'skip' }, this.read(step, state)));
           await reply(step.context, 'focus-step', this.t(step, 'focus.skippedInvalid'));
           return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
         }
@@ -276,7 +280,7 @@ export class FocusGroupDialog extends InterruptibleDialog {
         return await step.replaceDialog(LOOP, { ...state, invalid: state.invalid + 1 });
       }
       const value = meaning.value;
-      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value));
+      this.remember(step, await this.groups.answer(state.sessionId, state.participant, current.id, value, this.read(step, state)));
       // the inspel waits in the dialog state for the answer: only masked, like every stored text
       if (current.type === 'inspel' && value.kind === 'inspel') return await step.replaceDialog(LOOP, { ...state, phase: 'inspel-send', pendingInspel: maskPersonalData(value.text).text, invalid: 0 });
       return await step.replaceDialog(LOOP, { ...state, statementIndex: 0, invalid: 0 });
@@ -299,7 +303,16 @@ export class FocusGroupDialog extends InterruptibleDialog {
     const written = step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`);
     if (written?.participant === state.participant) return written.position;
     const progress = await this.groups.participation(state.sessionId, state.participant);
+    this.remember(step, progress);
     return progress.position;
+  }
+
+  /** The session and participation this turn read or wrote: the service's answer does not read them again. */
+  private read(step: WaterfallStepContext, state: LoopState): AlreadyRead {
+    return {
+      session: step.context.turnState.get<FocusSession | undefined>(sessionKey(state.sessionId)),
+      participation: step.context.turnState.get<Participation | undefined>(`focusGroup.participation:${state.sessionId}`),
+    };
   }
 
   private hint(step: WaterfallStepContext, state: LoopState, current: DialogueStep, reason: NotUnderstood): string {

@@ -118,8 +118,20 @@ function shuttingDown(res: Response): void {
   sendError(res, 503, 'ShuttingDown', 'the server is shutting down; try again shortly');
 }
 
+/**
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). Node counts it from the
+ * end of the last response and checks it before it reads what arrived meanwhile: while the event
+ * loop was busy for longer than that (a few hundred focus-group participants answering at once),
+ * the next message a client had already sent on the connection was answered with a reset
+ * (ECONNRESET). Also longer than the 60 s idle timeout usual for the proxies in front.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const server = restify.createServer({ name: 'foretagslotsen', handleUncaughtExceptions: false });
+  server.server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // A request's headers may take as long (Node wants this above the keep-alive timeout).
+  server.server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   let inFlight = 0;
   let draining = false;
   const idle: Array<() => void> = [];

@@ -50,6 +50,8 @@ export function turnBody(conversation: string, n: number, text: string, extra: R
 export interface TurnOutcome {
   ms: number;
   ok: boolean;
+  /** Why it was not ok: the HTTP status, or the error of the request. */
+  failure?: string;
   texts: string[];
 }
 
@@ -79,9 +81,11 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
         texts ??= repliesOf(text);
         return texts;
       },
+      ...(response.status === 200 ? {} : { failure: `HTTP ${response.status}` }),
     };
-  } catch {
-    return { ms: performance.now() - t0, ok: false, texts: [] };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    return { ms: performance.now() - t0, ok: false, texts: [], failure: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) };
   }
 }
 

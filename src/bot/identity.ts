@@ -48,7 +48,10 @@ export function turnOrigin(activity: Activity): TurnOrigin {
     user: { channelId, userId },
     userKey: `${channelId}:${userId}`,
     conversation: { channelId, conversationId },
-    address: addressSchema.parse(JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity)))),
+    // Built when asked for: most turns need only the user key (a focus-group join, an answer).
+    get address() {
+      return addressSchema.parse(JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))));
+    },
     activityId: activity.id ?? '',
     sourceKey: (...parts) => [channelId, conversationId, ...parts].join(':'),
   };

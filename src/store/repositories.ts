@@ -22,7 +22,7 @@ import type {
 import { participationId, type CollectionName, type Condition, type DocumentBackend, type DocumentCollection, type Stored } from './documents';
 import { moveToMunicipalityPartitions } from './migrations';
 import type { StaffRepository, TeamChannelRepository } from '../domain/staff/types';
-import type { FocusGroupRepository } from '../domain/focusGroups/service';
+import type { FocusGroupRepository, Participation } from '../domain/focusGroups/service';
 import { randomUUID } from 'node:crypto';
 import type { Store } from './types';
 import { apiKeySchema, type ApiKeyRepository } from '../domain/staff/apiKeys';
@@ -753,6 +753,14 @@ export function createTeamChannelRepository(backend: DocumentBackend, log: Store
   };
 }
 
+/** A participation as stored: consented, finished and counted are kept for the counts (countProgress); reads drop them. */
+const participationDoc = (participation: Participation): Record<string, unknown> => ({
+  ...participation,
+  consented: participation.consentAt !== undefined,
+  finished: participation.finishedAt !== undefined,
+  counted: participation.answered !== undefined,
+});
+
 /**
  * Sessions, participations and answers are kept in the session's municipality partition (the
  * methods that take a session id find it through the session's lookup, then remember it: a
@@ -769,6 +777,8 @@ export function createFocusGroupRepository(backend: DocumentBackend, log: StoreL
   const keys = lookups(backend, 'focusGroups', log);
   const asSession = (stored: Stored) => withETag(sessionDocs.one(stored), stored);
   const municipalities = new Map<string, string>();
+  /** Join codes already found: where their session is. */
+  const codes = new Map<string, { partition: string; target: string }>();
   const remember = (session: { id: string; municipality: string }) => {
     if (municipalities.size >= 10_000) municipalities.clear();
     municipalities.set(session.id, session.municipality);
@@ -799,11 +809,17 @@ export function createFocusGroupRepository(backend: DocumentBackend, log: StoreL
       return found ? asSession(found) : undefined;
     },
     async findByCode(code) {
-      const where = await keys.find('code', code);
+      // Where a code's session is never changes: a code found once is not looked up again (every
+      // join reads the session itself, for its status). A code not found is asked again next time.
+      const where = codes.get(code) ?? (await keys.find('code', code));
       const found = where ? await sessions.get(where.partition, where.target) : undefined;
       const session = found ? asSession(found) : undefined;
       if (!session || session.code !== code) return undefined;
       remember(session);
+      if (where && !codes.has(code)) {
+        if (codes.size >= 10_000) codes.clear();
+        codes.set(code, { partition: where.partition, target: where.target });
+      }
       return session;
     },
     async listSessions(municipality) {
@@ -819,13 +835,26 @@ export function createFocusGroupRepository(backend: DocumentBackend, log: StoreL
     },
     async putParticipation(participation) {
       const municipality = await required(participation.sessionId);
-      // consented, finished and counted are stored for the counts (countProgress); reads drop them.
-      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), {
-        ...participation,
-        consented: participation.consentAt !== undefined,
-        finished: participation.finishedAt !== undefined,
-        counted: participation.answered !== undefined,
-      });
+      await participations.upsert(municipality, participationId(participation.sessionId, participation.participant), participationDoc(participation));
+    },
+    async joinParticipation(participation) {
+      const municipality = await required(participation.sessionId);
+      const id = participationId(participation.sessionId, participation.participant);
+      // A create-if-absent: a new participant costs one write and no read; a participant who joins
+      // again (or twice at once) gets the stored participation, its consent and position kept.
+      const created = await insertOnce(
+        participations,
+        municipality,
+        id,
+        participationDoc(participation),
+        async () => {
+          const stored = await participations.get(municipality, id);
+          return stored ? participationDocs.one(stored) : undefined;
+        },
+        () => participation,
+        'participation',
+      );
+      return { participation: created.value, created: created.created };
     },
     async listParticipations(sessionId) {
       const municipality = await municipalityOf(sessionId);

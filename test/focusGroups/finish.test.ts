@@ -76,6 +76,15 @@ describe('focus-group dialogues finish', () => {
     expect(replyKinds(await chat.say('hej'))).toEqual(['capabilities']);
   });
 
+  it('"börja om" mid-way joins the same session again, where the participant was', async () => {
+    const { chat, sessionId } = await joined('focus-group-bygglov');
+    expect(transcriptText(await chat.say('3'))).toContain('Fråga 2 av 4');
+    const replies = await chat.say('börja om');
+    expect(replyKinds(replies)).toEqual(['cancelled', 'focus-step', 'focus-step']);
+    expect(transcriptText(replies)).toContain('Fråga 2 av 4');
+    expect((await t.app.focusGroups.progress(sessionId)).joined).toBe(1);
+  });
+
   it.each(['closed', 'paused'] as const)('a session the facilitator %s stops the dialogue with a clear message', async (status) => {
     const { chat, sessionId } = await joined('action-plan-follow-up');
     await t.app.focusGroups.setStatus(sessionId, status);

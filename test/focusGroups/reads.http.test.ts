@@ -20,6 +20,7 @@ function countingStore(file: string) {
     updateSession: (s) => repo.updateSession(s),
     getParticipation: (id, p) => (calls.push('getParticipation'), repo.getParticipation(id, p)),
     putParticipation: (p) => (calls.push('putParticipation'), repo.putParticipation(p)),
+    joinParticipation: (p) => (calls.push('joinParticipation'), repo.joinParticipation(p)),
     listParticipations: (id) => (calls.push('listParticipations'), repo.listParticipations(id)),
     addAnswer: (id, a) => (calls.push('addAnswer'), repo.addAnswer(id, a)),
     listAnswers: (id) => (calls.push('listAnswers'), repo.listAnswers(id)),
@@ -63,10 +64,40 @@ describe('focus group turns read what they need, not every answer', () => {
     expect(await say('Håller inte med')).toContain('Påstående 3 av 4');
     expect(calls.filter((c) => c === 'putParticipation')).toEqual([]);
     expect(calls.filter((c) => c === 'addAnswer')).toHaveLength(1);
-    // The session and the participation are read once by the dialog (its checks and the next
-    // question share them) and once by the service's answer (which refuses a closed session).
-    expect(calls.filter((c) => c === 'getSession')).toHaveLength(2);
-    expect(calls.filter((c) => c === 'getParticipation')).toHaveLength(2);
+    // The session and the participation are read once in the turn: the dialog's checks, the
+    // service's answer (which refuses a closed session) and the next question share them.
+    expect(calls.filter((c) => c === 'getSession')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'getParticipation')).toHaveLength(1);
+    // So does an answer that moves on: one read of each, one answer and one participation written.
+    calls.length = 0;
+    expect(await say('Pass')).toContain('Påstående 4 av 4');
+    expect(await say('Håller med')).toContain('eget påstående');
+    calls.length = 0;
+    expect(await say('Hoppa över')).toContain('Tack för dina svar');
+    expect(calls.filter((c) => c === 'getSession' || c === 'getParticipation').sort()).toEqual(['getParticipation', 'getSession']);
+    expect(calls.filter((c) => c === 'putParticipation')).toHaveLength(1);
+  });
+
+  it('a join finds the session by its code once and creates the participation in one write, without reading it first', async () => {
+    const session = await t.app.focusGroups.start({ municipality: 'mora', templateId: 'focus-group-bygglov', facilitator: { userKey: 'test:f', name: 'F' } });
+    const say = (id: string, text: string, conversation = 'conv-joiner') =>
+      ask(t.url, messageActivity(text, { id, from: { id: 'joiner' }, conversation: { id: conversation } })).then((replies) =>
+        replies.activities.map((a) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`).join('\n'),
+      );
+    calls.length = 0;
+    expect(await say('j-1', `delta ${session.code}`)).toContain('Vill du delta');
+    // The first question's check that the session is open uses the session the join read.
+    expect(calls).toEqual(['findByCode', 'joinParticipation']);
+    expect(await say('j-2', 'Ja, jag vill delta')).toContain('Fråga 1 av 4');
+    expect(await say('j-3', '3')).toContain('Fråga 2 av 4');
+    // Joining again (the window closed, a new conversation) resumes where the participant was: the
+    // stored participation, consent and position kept, and not read a second time.
+    calls.length = 0;
+    const again = await say('j-4', `delta ${session.code}`, 'conv-joiner-again');
+    expect(again).toContain('Fråga 2 av 4');
+    expect(again).not.toContain('Vill du delta');
+    expect(calls).toEqual(['findByCode', 'joinParticipation']);
+    expect(await store.focusGroups.listParticipations(session.id)).toHaveLength(1);
   });
 
   it("the facilitator's live view is counted by the store: no answer and no participation read, and the counts are right", async () => {

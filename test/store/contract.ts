@@ -615,6 +615,21 @@ export function storeContract(name: string, open: (options?: StoreOptions) => Pr
         expect((await store.focusGroups.listSessions('mora')).map((x) => x.id)).toEqual(['fs2', 'fs1']);
       });
 
+      it('creates a participation once: joining again, or twice at once, returns the stored one with its consent and position', async () => {
+        const store = await open();
+        const at = '2026-11-23T08:00:00.000Z';
+        await store.focusGroups.createSession({ id: 'fs-join', code: 'JNN234', templateId: 't', municipality: 'mora', status: 'open', facilitator: { userKey: 'u', name: 'F' }, createdAt: at, updatedAt: at });
+        const fresh = { sessionId: 'fs-join', participant: 'p1', position: 0, language: 'sv' as const, answered: [] };
+        expect(await store.focusGroups.joinParticipation(fresh)).toEqual({ participation: fresh, created: true });
+        await store.focusGroups.putParticipation({ ...fresh, consentAt: at, position: 2, answered: ['s1'] });
+        expect(await store.focusGroups.joinParticipation({ ...fresh, language: 'en' })).toEqual({ participation: { ...fresh, consentAt: at, position: 2, answered: ['s1'] }, created: false });
+        const both = await Promise.all([1, 2].map(() => store.focusGroups.joinParticipation({ ...fresh, participant: 'p2' })));
+        expect(both.map((joined) => joined.created).sort()).toEqual([false, true]);
+        expect(both.map((joined) => joined.participation)).toEqual([{ ...fresh, participant: 'p2' }, { ...fresh, participant: 'p2' }]);
+        expect((await store.focusGroups.listParticipations('fs-join')).map((p) => p.participant).sort()).toEqual(['p1', 'p2']);
+        expect(await store.focusGroups.countProgress('fs-join', ['s1'])).toEqual({ joined: 2, consented: 1, finished: 0, answersPerStep: { s1: 1 } });
+      });
+
       it('lists the statements participants added at a step, oldest first and bounded, without the other answers', async () => {
         const store = await open();
         const at = '2026-11-23T08:00:00.000Z';

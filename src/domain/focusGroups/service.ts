@@ -64,6 +64,11 @@ export interface FocusGroupRepository {
   updateSession(session: FocusSession): Promise<FocusSession>;
   getParticipation(sessionId: string, participant: string): Promise<Participation | undefined>;
   putParticipation(participation: Participation): Promise<void>;
+  /**
+   * Stores a participant's first participation, unless they have one: then that one is returned
+   * (created false). One participation per participant, however often or concurrently they join.
+   */
+  joinParticipation(participation: Participation): Promise<{ participation: Participation; created: boolean }>;
   listParticipations(sessionId: string): Promise<Participation[]>;
   addAnswer(sessionId: string, answer: Answer): Promise<void>;
   listAnswers(sessionId: string): Promise<Answer[]>;
@@ -75,6 +80,16 @@ export interface FocusGroupRepository {
    * some participation predates `answered` (then the caller counts the answers).
    */
   countProgress(sessionId: string, stepIds: readonly string[]): Promise<Progress | undefined>;
+}
+
+/**
+ * What a caller already read of a session and a participation in this request (a turn of the
+ * dialogue): the service uses them instead of reading them again. Ones for another session or
+ * participant are ignored.
+ */
+export interface AlreadyRead {
+  session?: FocusSession;
+  participation?: Participation;
 }
 
 export type JoinResult =
@@ -97,9 +112,9 @@ export interface FocusGroups {
   session(id: string): Promise<FocusSession | undefined>;
   setStatus(sessionId: string, status: SessionStatus): Promise<FocusSession>;
   join(code: string, userKey: string, language: Language): Promise<JoinResult>;
-  consent(sessionId: string, participant: string): Promise<Participation>;
+  consent(sessionId: string, participant: string, read?: AlreadyRead): Promise<Participation>;
   /** Stores an answer and moves the participant to the next step. Refused when the session is not open. */
-  answer(sessionId: string, participant: string, stepId: string, value: AnswerValue): Promise<Participation>;
+  answer(sessionId: string, participant: string, stepId: string, value: AnswerValue, read?: AlreadyRead): Promise<Participation>;
   participation(sessionId: string, participant: string): Promise<Participation>;
   /** The items of a ranking step: the template's, or the pack's focus areas. */
   rankingItemsFor(municipality: string, step: Extract<DialogueStep, { type: 'ranking' }>, language: Language): Array<{ id: string; label: string }>;
@@ -109,7 +124,7 @@ export interface FocusGroups {
    */
   interpret(municipality: string, step: DialogueStep, text: string, language: Language, context?: Omit<InterpretContext, 'rankingItems'>): Interpretation;
   /** Moves the participant to a step (back, or resume). */
-  moveTo(sessionId: string, participant: string, position: number): Promise<Participation>;
+  moveTo(sessionId: string, participant: string, position: number, read?: AlreadyRead): Promise<Participation>;
   /** Statements participants added so far to a statements step (id and text), for others to vote on. */
   addedStatements(sessionId: string, stepId: string): Promise<Array<{ id: string; text: string }>>;
   progress(sessionId: string): Promise<Progress>;
@@ -172,6 +187,10 @@ export function createFocusGroups(deps: {
     }
     return items;
   };
+  const sessionOf = (sessionId: string, read?: AlreadyRead): Promise<FocusSession> =>
+    read?.session?.id === sessionId ? Promise.resolve(read.session) : session(sessionId);
+  const participationOf = (sessionId: string, participant: string, read?: AlreadyRead): Promise<Participation> =>
+    read?.participation?.sessionId === sessionId && read.participation.participant === participant ? Promise.resolve(read.participation) : participation(sessionId, participant);
   const participation = async (sessionId: string, participant: string): Promise<Participation> => {
     const found = await deps.repo.getParticipation(sessionId, participant);
     if (!found) throw new FocusGroupError('not-joined', 'not a participant of this session');
@@ -236,25 +255,21 @@ export function createFocusGroups(deps: {
       if (found.status === 'closed') return { ok: false, reason: 'closed' };
       if (found.status === 'paused') return { ok: false, reason: 'paused' };
       const participant = idFor('participant', found.id, userKey);
-      let existing = await deps.repo.getParticipation(found.id, participant);
-      if (!existing) {
-        existing = { sessionId: found.id, participant, position: 0, language, answered: [] };
-        await deps.repo.putParticipation(existing);
-      }
-      return { ok: true, session: found, template: templateOf(found), participation: existing };
+      const { participation: joined } = await deps.repo.joinParticipation({ sessionId: found.id, participant, position: 0, language, answered: [] });
+      return { ok: true, session: found, template: templateOf(found), participation: joined };
     },
 
-    async consent(sessionId, participant) {
-      const current = await participation(sessionId, participant);
+    async consent(sessionId, participant, read) {
+      const current = await participationOf(sessionId, participant, read);
       const next = { ...current, consentAt: current.consentAt ?? at() };
       await deps.repo.putParticipation(next);
       return next;
     },
 
-    async answer(sessionId, participant, stepId, value) {
-      const s = await session(sessionId);
+    async answer(sessionId, participant, stepId, value, read) {
+      const s = await sessionOf(sessionId, read);
       if (s.status !== 'open') throw new FocusGroupError('not-open', `the session is ${s.status}`);
-      const current = await participation(sessionId, participant);
+      const current = await participationOf(sessionId, participant, read);
       const template = templateOf(s);
       const index = template.steps.findIndex((step: DialogueStep) => step.id === stepId);
       if (index < 0) throw new FocusGroupError('unknown-template', `no step ${stepId}`);
@@ -280,9 +295,9 @@ export function createFocusGroups(deps: {
       return interpret(step, text, language, { ...context, rankingItems });
     },
 
-    async moveTo(sessionId, participant, position) {
-      const s = await session(sessionId);
-      const current = await participation(sessionId, participant);
+    async moveTo(sessionId, participant, position, read) {
+      const s = await sessionOf(sessionId, read);
+      const current = await participationOf(sessionId, participant, read);
       const total = templateOf(s).steps.length;
       const clamped = Math.max(0, Math.min(position, total));
       const next = { ...current, position: clamped, finishedAt: clamped >= total ? (current.finishedAt ?? at()) : current.finishedAt };
