@@ -10,7 +10,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { Guide } from '../src/domain/guide/guide';
-import { isReachable } from '../src/domain/guide/contactRequest';
+import { acceptReach } from './reach';
 import { StoreUnavailableError } from '../src/domain/ports';
 import type { Texts } from '../src/domain/texts';
 import { turnSession } from '../src/bot/bot';
@@ -61,7 +61,7 @@ export class HandoffDialog extends InterruptibleDialog {
     this.addDialog(choicePrompt(CONSENT))
       .addDialog(new TextPrompt(TEXT, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
       .addDialog(new TextPrompt(QUESTION, async (prompt) => (prompt.recognized.value ?? '').trim().length > 0))
-      .addDialog(new TextPrompt(REACH, async (prompt: PromptValidatorContext<string>) => isReachable(prompt.recognized.value ?? '')))
+      .addDialog(new TextPrompt(REACH, async (prompt: PromptValidatorContext<string>) => acceptReach(prompt)))
       .addDialog(
         new WaterfallDialog(`${HANDOFF_DIALOG}.steps`, [
           this.askConsent.bind(this),

@@ -12,7 +12,8 @@ import {
   recognizeChoices,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { isReachable } from '../src/domain/guide/contactRequest';
+import { reachIn } from '../src/domain/guide/contactRequest';
+import { acceptReach } from './reach';
 import { MASKED_KINDS, maskPersonalData } from '../src/domain/privacy/mask';
 import type { FeedbackService } from '../src/domain/feedback/service';
 import { feedbackKinds, type SubmitterContact } from '../src/domain/feedback/types';
@@ -134,7 +135,7 @@ export class SuggestionDialog extends InterruptibleDialog {
         prompt.recognized.value = close;
         return true;
       }))
-      .addDialog(new TextPrompt(REACH, async (prompt) => isReachable(prompt.recognized.value ?? '')))
+      .addDialog(new TextPrompt(REACH, async (prompt) => acceptReach(prompt)))
       .addDialog(
         new WaterfallDialog(STEPS, [
           this.askText.bind(this),
@@ -157,7 +158,9 @@ export class SuggestionDialog extends InterruptibleDialog {
     if (inner.context.activity.type !== 'message' || !text) return undefined;
     if (inner.activeDialog?.id === CHOICE) return this.correctKind(inner, text);
     if (inner.activeDialog?.id !== REACH) return undefined;
-    if (isReachable(text) || !ANONYMOUS.test(fold(text))) return undefined;
+    // An address in the answer is the answer ("mejla mej: ola@…"), whatever else its words could ask for.
+    if (reachIn(text) !== undefined) return inner.continueDialog();
+    if (!ANONYMOUS.test(fold(text))) return undefined;
     return inner.endDialog();
   }
 
