@@ -13,15 +13,20 @@ export const CHOICE_RECOGNIZER: FindChoicesOptions = { recognizeNumbers: false, 
 type ChoiceLike = string | Choice;
 const asChoice = (choice: ChoiceLike): Choice => (typeof choice === 'string' ? { value: choice } : choice);
 
+/** The choice a message names by its position ("2", "den andra"), if any. */
+function choiceAtPosition(text: string, choices: readonly ChoiceLike[]): ModelResult<FoundChoice> | undefined {
+  const position = choiceNumber(text);
+  const found = position !== undefined ? choices[position - 1] : undefined;
+  if (position === undefined || found === undefined) return undefined;
+  return { start: 0, end: Math.max(0, text.length - 1), typeName: 'choice', text, resolution: { value: asChoice(found).value, index: position - 1, score: 1 } };
+}
+
 /** The choices a message names, by words or by position (empty: none). */
 export function findChoicesIn(text: string, choices: readonly ChoiceLike[]): Array<ModelResult<FoundChoice>> {
-  const list = choices.map(asChoice);
-  const byWords = recognizeChoices(text, list, CHOICE_RECOGNIZER);
+  const byWords = recognizeChoices(text, choices.map(asChoice), CHOICE_RECOGNIZER);
   if (byWords.length > 0) return byWords;
-  const position = choiceNumber(text);
-  const choice = position !== undefined ? list[position - 1] : undefined;
-  if (position === undefined || !choice) return [];
-  return [{ start: 0, end: Math.max(0, text.length - 1), typeName: 'choice', text, resolution: { value: choice.value, index: position - 1, score: 1 } }];
+  const byPosition = choiceAtPosition(text, choices);
+  return byPosition ? [byPosition] : [];
 }
 
 /**
@@ -30,8 +35,9 @@ export function findChoicesIn(text: string, choices: readonly ChoiceLike[]): Arr
  */
 export function choicePrompt(dialogId: string, validator?: PromptValidator<FoundChoice>): ChoicePrompt {
   const prompt = new ChoicePrompt(dialogId, async (context) => {
+    // The prompt found none by words (with the same options): only the position is left to read.
     if (!context.recognized.succeeded) {
-      const found = findChoicesIn(context.context.activity.text ?? '', context.options.choices ?? [])[0];
+      const found = choiceAtPosition(context.context.activity.text ?? '', context.options.choices ?? []);
       if (found) {
         context.recognized.succeeded = true;
         context.recognized.value = found.resolution;

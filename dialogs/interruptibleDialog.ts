@@ -144,7 +144,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     // A long answer at a free-text prompt is content ("…ring mig på 070…" in a suggestion), not a command.
     const asksQuestion = this.interruptOptions.questionPrompts?.has(active.id) ?? false;
     const freeText = asksQuestion || (this.interruptOptions.freeTextPrompts?.has(active.id) ?? false);
-    const long = text.trim().split(/\s+/).length > 12;
+    const wordCount = text.trim().split(/\s+/).length;
+    const long = wordCount > 12;
     // The text is one of the prompt's own choices, as written ("ok", "Förslag"): an answer, not a command.
     const choices = (active.state as { options?: { choices?: Array<string | Choice> } }).options?.choices;
     const said = normalize(text);
@@ -195,13 +196,13 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     // A question (or a clear question on a topic) where the bot waits for something else.
     if (asksQuestion) return undefined;
     // A number in a longer message ("a one-day beer tent?") picks a choice by its position, but names none.
-    const byNumberOnly = text.trim().split(/\s+/).length >= 4 && recognized.every((found) => !found.resolution.synonym);
+    const byNumberOnly = wordCount >= 4 && recognized.every((found) => !found.resolution.synonym);
     if (recognized.length > 0 && !byNumberOnly) return undefined;
     const decision = this.interruptOptions.interpret?.(turnSession(inner.context).municipality, text);
     const clearTopic = decision?.kind === 'answer' || decision?.kind === 'scenario';
     const question = looksLikeQuestion(text);
     const detail = this.interruptOptions.detailPrompts?.has(active.id) ?? false;
-    const unrelated = freeText ? question && clearTopic : question || (!detail && clearTopic && text.trim().split(/\s+/).length >= 4);
+    const unrelated = freeText ? question && clearTopic : question || (!detail && clearTopic && wordCount >= 4);
     if (!unrelated) return undefined;
     state[PENDING] = text;
     const yes = t('guide.leave.yes');

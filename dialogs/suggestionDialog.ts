@@ -172,7 +172,7 @@ export class SuggestionDialog extends InterruptibleDialog {
     const state: unknown = inner.stack.find((instance) => instance.id === STEPS)?.state;
     const values = isRecord(state) ? state.values : undefined;
     if (!isRecord(values) || typeof values.kind !== 'string') return undefined;
-    if (text.trim().split(/\s+/).length > KIND_CORRECTION_MAX_WORDS || looksLikeQuestion(text) || conversationIntent(text)) return undefined;
+    if (words(text) > KIND_CORRECTION_MAX_WORDS || looksLikeQuestion(text) || conversationIntent(text)) return undefined;
     const kind = kindNamed(text);
     if (!kind) return undefined;
     values.kind = kind;

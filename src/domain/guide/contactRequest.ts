@@ -1,6 +1,5 @@
 import type { ContactRequest } from '../feedback/types';
 
-/** A phone number or e-mail address someone can be reached on (as typed in a chat). */
 /**
  * The e-mail address or phone number a short answer gives ("mejla mej: ola@olasmek.se", "ring
  * 070-123 45 67 efter fem"): the whole answer when it is one, else the one address in it.
@@ -12,10 +11,11 @@ export function reachIn(value: string): string | undefined {
   if (text.split(/\s+/).length > 12) return undefined;
   const emails = text.match(/[^\s@:;,<>()"']+@[^\s@:;,<>()"']+\.[A-Za-z]{2,}/g) ?? [];
   const phones = (text.match(/(?:\+|\b0)[\d\s()-]{6,20}\d/g) ?? []).map((phone) => phone.trim()).filter(isReachable);
-  const found = [...emails.filter(isReachable), ...phones];
+  const found = [...emails, ...phones];
   return found.length === 1 ? found[0] : undefined;
 }
 
+/** A phone number or e-mail address someone can be reached on (as typed in a chat). */
 export function isReachable(value: string): boolean {
   const text = value.trim();
   if (/^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/.test(text)) return true;
